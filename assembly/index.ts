@@ -1,0 +1,15 @@
+// The only entry asc compiles: every kernel the wasm builds export.
+// Kernels take sizes, byte pointers and scalars; none allocates (runtime: stub).
+
+export {
+  f32_gemm_nn_minmax,
+  f32_gemm_tn_minmax,
+  f32_gemm_nt_minmax,
+  f32_gemm_workspace_bytes,
+} from './f32-gemm/gemm';
+export { f32_peak_fma } from './f32-misc/peak';
+
+/** First byte past the module's static data: where the host's arena may start. */
+export function heap_base(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,31 @@
+// The wasm exports, typed. One interface for all builds: relaxed SIMD and threads are
+// builds of the same source, never different names.
+
+/** A byte address in wasm memory. */
+export type Ptr = number;
+
+export interface KernelExports {
+  heap_base(): Ptr;
+  f32_peak_fma(iters: number, x: number, y: number): number;
+
+  // f32-gemm: C = β·C + op(A)·op(B) + bias, clamped to [min, max]
+  f32_gemm_workspace_bytes(m: number, n: number, k: number): number;
+  f32_gemm_nn_minmax(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
+    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
+  f32_gemm_tn_minmax(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
+    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
+  f32_gemm_nt_minmax(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
+    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
+}
+
+export type KernelName = keyof KernelExports;
+
+/** Every export the wasm builds must have: a test checks the binaries against this list. */
+export const KERNEL_NAMES: readonly KernelName[] = [
+  'heap_base',
+  'f32_peak_fma',
+  'f32_gemm_workspace_bytes',
+  'f32_gemm_nn_minmax',
+  'f32_gemm_tn_minmax',
+  'f32_gemm_nt_minmax',
+];

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: the whole suite on the baseline `simd` build, and the kernel suite again
+// on the `relaxed` build (Node 20 needs a flag for relaxed SIMD; Node 22+ has it).
+export default defineConfig({
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        test: {
+          name: 'simd',
+          include: ['test/**/*.test.ts'],
+          env: { KERASM_BUILD: 'simd' },
+        },
+      },
+      {
+        test: {
+          name: 'relaxed',
+          include: ['test/kernels/**/*.test.ts'],
+          env: { KERASM_BUILD: 'relaxed' },
+          execArgv: ['--experimental-wasm-relaxed-simd'],
+        },
+      },
+    ],
+  },
+});
