@@ -13,3 +13,7 @@ export { f32_peak_fma } from './f32-misc/peak';
 export function heap_base(): usize {
   return __heap_base;
 }
+export * from './f32-vunary/index';
+export * from './f32-reduce/index';
+export * from './f32-loss/index';
+export * from './f32-optim/index';

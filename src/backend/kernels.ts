@@ -1,10 +1,19 @@
 // The wasm exports, typed. One interface for all builds: relaxed SIMD and threads are
-// builds of the same source, never different names.
+// builds of the same source, never different names. Each kernel family types its own
+// exports in kernels-<family>.ts; this file joins them.
+import type { VunaryExports } from './kernels-vunary.js';
+import type { ReduceExports } from './kernels-reduce.js';
+import type { LossExports } from './kernels-loss.js';
+import type { OptimExports } from './kernels-optim.js';
+import { VUNARY_NAMES } from './kernels-vunary.js';
+import { REDUCE_NAMES } from './kernels-reduce.js';
+import { LOSS_NAMES } from './kernels-loss.js';
+import { OPTIM_NAMES } from './kernels-optim.js';
 
 /** A byte address in wasm memory. */
 export type Ptr = number;
 
-export interface KernelExports {
+export interface KernelExports extends VunaryExports, ReduceExports, LossExports, OptimExports {
   heap_base(): Ptr;
   f32_peak_fma(iters: number, x: number, y: number): number;
 
@@ -28,4 +37,8 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'f32_gemm_nn_minmax',
   'f32_gemm_tn_minmax',
   'f32_gemm_nt_minmax',
+  ...VUNARY_NAMES,
+  ...REDUCE_NAMES,
+  ...LOSS_NAMES,
+  ...OPTIM_NAMES,
 ];

@@ -7,7 +7,11 @@ const GUARD_BITS = 0x7fc0dead; // a NaN no kernel produces
 /** A float buffer in wasm memory followed by guard words that a kernel must not touch. */
 export class GuardedBuffer {
   readonly region: Region;
-  constructor(private readonly b: Backend, readonly length: number) {
+  readonly length: number;
+  private readonly b: Backend;
+  constructor(b: Backend, length: number) {
+    this.b = b;
+    this.length = length;
     this.region = b.arena.alloc((length + GUARD) * 4);
     const i32 = b.arena.i32;
     const base = this.region.ptr >> 2;

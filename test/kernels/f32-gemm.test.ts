@@ -24,7 +24,10 @@ class GemmTester {
   private _min = -Infinity;
   private _max = Infinity;
   private _seed = 7;
-  constructor(private readonly variant: Variant) {}
+  private readonly variant: Variant;
+  constructor(variant: Variant) {
+    this.variant = variant;
+  }
   m(v: number): this { this._m = v; return this; }
   n(v: number): this { this._n = v; return this; }
   k(v: number): this { this._k = v; return this; }
