@@ -1,0 +1,24 @@
+// kerasm: Keras-style neural networks on AssemblyScript WebAssembly SIMD kernels.
+export { ready, backendInfo } from './backend/loader.js';
+export type { BackendInfo, BuildName, ReadyOptions, WasmSource } from './backend/loader.js';
+export { KerasmError, ValueError, StateError } from './errors.js';
+export { Tensor, tensor, oneHot } from './tensor.js';
+export { setSeed } from './random.js';
+export { Sequential } from './model/sequential.js';
+export type { SequentialArgs, CompileArgs } from './model/sequential.js';
+export type { FitArgs, EvaluateArgs, PredictArgs } from './model/training.js';
+
+import { Sequential } from './model/sequential.js';
+import type { SequentialArgs } from './model/sequential.js';
+/** `km.sequential({ layers: [...] })`. */
+export function sequential(args?: SequentialArgs): Sequential {
+  return new Sequential(args);
+}
+
+export * as layers from './layers/index.js';
+export * as regularizers from './regularizers/index.js';
+export * as initializers from './initializers/index.js';
+export * as optimizers from './optimizers/index.js';
+export * as losses from './losses/index.js';
+export * as activations from './activations/index.js';
+export * as callbacks from './callbacks/index.js';

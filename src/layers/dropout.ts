@@ -1,0 +1,135 @@
+import type { Arena, Region } from '../backend/memory.js';
+import { ValueError, checkRate, invalidArgument } from '../errors.js';
+import { globalRandom, mix32 } from '../random.js';
+import { shapeSize } from '../tensor.js';
+import { Layer } from './layer.js';
+import type { LayerArgs, Shape, StepContext } from './layer.js';
+
+/** Arguments for {@link Dropout}. Keras: `keras.layers.Dropout`. */
+export interface DropoutArgs extends LayerArgs {
+  /** Fraction of the input units to drop, in [0, 1). */
+  rate: number;
+  /**
+   * Shape of the binary mask, with the batch: `[batch, features]` by default; a 1 (or null
+   * for "same as the input") broadcasts, e.g. `[null, 1]` drops whole samples' features together.
+   */
+  noiseShape?: (number | null)[] | null;
+  /** Seed of this layer's mask stream; default: drawn from the global seed. */
+  seed?: number | null;
+}
+
+/**
+ * Inverted dropout: in training, each unit is zeroed with probability `rate` and the kept ones
+ * are scaled by `1/(1 − rate)`; a new mask is drawn every step from a counter-based stream in
+ * wasm. Outside training it is the identity. Input and output shapes are equal.
+ */
+export class Dropout extends Layer {
+  static override readonly className = 'Dropout';
+  readonly rate: number;
+  readonly noiseShape: (number | null)[] | null;
+  readonly seed: number | null;
+  private key0 = 0;
+  private key1 = 0;
+  /** Steps drawn so far: the position in this layer's mask stream. */
+  counter = 0;
+  private mask: Region | null = null;
+  /** How the mask broadcasts: over everything ('full'), one mask row for all samples ('cols') or one value per sample ('rows'). */
+  private mode: 'full' | 'cols' | 'rows' = 'full';
+
+  constructor(args: DropoutArgs) {
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { rate }', args);
+    super(args);
+    this.rate = checkRate('rate', args.rate);
+    this.noiseShape = args.noiseShape ?? null;
+    if (this.noiseShape !== null && (!Array.isArray(this.noiseShape) || this.noiseShape.some((d) => d !== null && !(Number.isInteger(d) && d > 0)))) {
+      throw invalidArgument('noiseShape', 'an array of positive integers or nulls', args.noiseShape);
+    }
+    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) throw invalidArgument('seed', 'an integer or null', args.seed);
+    this.seed = args.seed ?? null;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape.slice();
+  }
+
+  override build(inputShape: Shape): void {
+    super.build(inputShape);
+    const seed = this.seed ?? globalRandom().seed();
+    this.key0 = mix32(seed) | 0;
+    this.key1 = mix32(seed ^ 0x5bd1e995) | 0;
+    this.counter = 0;
+    this.mode = 'full';
+    if (this.noiseShape !== null) {
+      const full = [null, ...inputShape];
+      if (this.noiseShape.length !== full.length) {
+        throw new ValueError(`Invalid value received for argument \`noiseShape\`: expected ${full.length} dimensions (with the batch) to match the input. Received: noiseShape=[${this.noiseShape.join(', ')}]`);
+      }
+      const batchOne = this.noiseShape[0] === 1;
+      const featOnes = this.noiseShape.slice(1).every((d) => d === 1);
+      const featFull = this.noiseShape.slice(1).every((d, i) => d === null || d === inputShape[i]);
+      if (batchOne && featFull) this.mode = 'cols';
+      else if (!batchOne && featOnes) this.mode = 'rows';
+      else if (!batchOne && featFull) this.mode = 'full';
+      else throw new ValueError(`Invalid value received for argument \`noiseShape\`: expected [null|batch, ...input dims] with 1 for whole broadcast axes ([1, ...dims] or [null, 1, ...]). Received: noiseShape=[${this.noiseShape.join(', ')}]`);
+    }
+  }
+
+  private get features(): number {
+    return shapeSize(this.inputShape!);
+  }
+
+  override plan(arena: Arena, rows: number): void {
+    const n = this.mode === 'cols' ? this.features : this.mode === 'rows' ? rows : rows * this.features;
+    this.mask = arena.alloc(Math.max(1, n) * 4);
+  }
+
+  override unplan(arena: Arena): void {
+    if (this.mask !== null) arena.release(this.mask);
+    this.mask = null;
+  }
+
+  forward(ctx: StepContext): void {
+    const { k } = ctx;
+    const f = this.features;
+    const n = ctx.rows * f;
+    if (!ctx.training || this.rate === 0) {
+      if (ctx.x !== ctx.y) k.f32_vcopy(n, ctx.x, ctx.y);
+      return;
+    }
+    const counter = this.counter;
+    this.counter = (this.counter + 1) | 0;
+    const mask = this.mask!.ptr;
+    if (this.mode === 'full') {
+      k.f32_dropout(n, ctx.x, ctx.y, mask, this.rate, this.key0, this.key1, counter);
+    } else if (this.mode === 'cols') {
+      k.f32_dropout_mask(f, mask, this.rate, this.key0, this.key1, counter);
+      k.f32_vmul_cols(ctx.rows, f, ctx.x, mask, ctx.y);
+    } else {
+      k.f32_dropout_mask(ctx.rows, mask, this.rate, this.key0, this.key1, counter);
+      const m = ctx.arena.f32;
+      for (let r = 0; r < ctx.rows; r++) k.f32_vscale(f, ctx.x + r * f * 4, ctx.y + r * f * 4, m[(mask >> 2) + r]!);
+    }
+  }
+
+  backward(ctx: StepContext): void {
+    if (ctx.dx === 0) return;
+    const { k } = ctx;
+    const f = this.features;
+    const n = ctx.rows * f;
+    if (this.rate === 0) {
+      k.f32_vcopy(n, ctx.dy, ctx.dx);
+      return;
+    }
+    const mask = this.mask!.ptr;
+    if (this.mode === 'full') k.f32_vmul(n, ctx.dy, mask, ctx.dx);
+    else if (this.mode === 'cols') k.f32_vmul_cols(ctx.rows, f, ctx.dy, mask, ctx.dx);
+    else {
+      const m = ctx.arena.f32;
+      for (let r = 0; r < ctx.rows; r++) k.f32_vscale(f, ctx.dy + r * f * 4, ctx.dx + r * f * 4, m[(mask >> 2) + r]!);
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShape, seed: this.seed };
+  }
+}

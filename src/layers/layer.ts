@@ -1,0 +1,189 @@
+// The layer base: shapes, weights, configs, and the two passes the model calls.
+import type { Ptr, KernelExports } from '../backend/kernels.js';
+import type { Arena, Region } from '../backend/memory.js';
+import { ValueError, invalidArgument } from '../errors.js';
+import type { Initializer } from '../initializers/index.js';
+import type { Regularizer } from '../regularizers/index.js';
+import { shapeSize } from '../tensor.js';
+
+/** A shape without the batch dimension. */
+export type Shape = number[];
+
+export interface LayerArgs {
+  /** Unique name; default: snake_case class name plus a counter (`dense`, `dense_1`, …). */
+  name?: string;
+  /** False freezes the layer's weights (they still take part in the forward pass). */
+  trainable?: boolean;
+  /** Input shape without the batch dimension, for the first layer of a model. */
+  inputShape?: number[];
+  /** Input shape with the batch dimension (null for any). */
+  batchInputShape?: (number | null)[];
+  /** Only `'float32'` is supported. */
+  dtype?: string;
+}
+
+/** One weight tensor: its values live in wasm memory for the life of the model. */
+export interface LayerWeight {
+  readonly name: string;
+  readonly shape: number[];
+  readonly size: number;
+  readonly initializer: Initializer;
+  readonly regularizer: Regularizer | null;
+  /** Values (allocated when the model is built). */
+  region: Region | null;
+  /** Gradient (allocated when the model is planned for training). */
+  grad: Region | null;
+  /** False for non-trainable state (moving statistics). */
+  readonly trainable: boolean;
+}
+
+/** What a pass needs: pointers for this layer's input/output and their gradients. */
+export interface StepContext {
+  k: KernelExports;
+  arena: Arena;
+  /** Rows in this batch (≤ the planned batch size). */
+  rows: number;
+  training: boolean;
+  x: Ptr;
+  y: Ptr;
+  /** Gradient with respect to the output (may be overwritten in place). */
+  dy: Ptr;
+  /** Where to write the gradient with respect to the input, 0 if no one needs it. */
+  dx: Ptr;
+  /** GEMM workspace. */
+  ws: Ptr;
+  /** True when the loss kernel already turned dy into the gradient before the activation. */
+  lossFused: boolean;
+  /** Whether forward passes add activity penalties to `penalty` (fit and evaluate, not predict). */
+  trackPenalty: boolean;
+  /** Activity penalties added by forward passes of this step. */
+  penalty: number;
+}
+
+const counters = new Map<string, number>();
+
+/** Keras-style unique default names: `dense`, `dense_1`, … */
+export function uniqueName(base: string): string {
+  const n = counters.get(base) ?? 0;
+  counters.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+function snake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+}
+
+export abstract class Layer {
+  static readonly className: string = 'Layer';
+  readonly name: string;
+  trainable: boolean;
+  /** Declared input shape (first layer only). */
+  readonly batchInputShape: (number | null)[] | null;
+  inputShape: Shape | null = null;
+  outputShape: Shape | null = null;
+  readonly weights: LayerWeight[] = [];
+
+  constructor(args: LayerArgs = {}) {
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    const cls = this.constructor as typeof Layer;
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
+      throw invalidArgument('name', 'a non-empty string', args.name);
+    }
+    this.name = args.name ?? uniqueName(snake(cls.className));
+    this.trainable = args.trainable ?? true;
+    if (typeof this.trainable !== 'boolean') throw invalidArgument('trainable', 'a boolean', args.trainable);
+    if (args.dtype !== undefined && args.dtype !== 'float32') throw invalidArgument('dtype', "'float32'", args.dtype);
+    if (args.inputShape !== undefined) {
+      checkShape('inputShape', args.inputShape);
+      this.batchInputShape = [null, ...args.inputShape];
+    } else if (args.batchInputShape !== undefined) {
+      if (!Array.isArray(args.batchInputShape) || args.batchInputShape.length < 2) {
+        throw invalidArgument('batchInputShape', 'an array [batch, ...dims]', args.batchInputShape);
+      }
+      checkShape('batchInputShape', args.batchInputShape.slice(1) as number[]);
+      this.batchInputShape = args.batchInputShape.slice();
+    } else {
+      this.batchInputShape = null;
+    }
+  }
+
+  get className(): string {
+    return (this.constructor as typeof Layer).className;
+  }
+
+  /** Output shape (without batch) for an input shape; throws a ValueError on a mismatch. */
+  abstract computeOutputShape(inputShape: Shape): Shape;
+
+  /** Declare weights for this input shape. Values are allocated by the model afterwards. */
+  build(inputShape: Shape): void {
+    this.inputShape = inputShape.slice();
+    this.outputShape = this.computeOutputShape(inputShape);
+  }
+
+  protected addWeight(name: string, shape: number[], initializer: Initializer, regularizer: Regularizer | null, trainable = true): LayerWeight {
+    const w: LayerWeight = { name, shape, size: shapeSize(shape), initializer, regularizer, region: null, grad: null, trainable };
+    this.weights.push(w);
+    return w;
+  }
+
+  /** True when the output is the input's memory, reinterpreted (Flatten, Reshape). */
+  get aliasesInput(): boolean {
+    return false;
+  }
+
+  /** Allocate per-batch scratch for up to `rows` rows. */
+  plan(_arena: Arena, _rows: number): void {}
+  /** Free per-batch scratch. */
+  unplan(_arena: Arena): void {}
+
+  abstract forward(ctx: StepContext): void;
+  abstract backward(ctx: StepContext): void;
+
+  /** Penalty of this layer's weights (Σ over regularized weights), from wasm. */
+  weightPenalty(k: KernelExports): number {
+    let p = 0;
+    for (const w of this.weights) {
+      if (w.regularizer !== null && w.region !== null) p += k.f32_l1l2_penalty(w.size, w.region.ptr, w.regularizer.l1, w.regularizer.l2);
+    }
+    return p;
+  }
+
+  /** Add the regularizers' gradients into the weight gradients. */
+  protected addPenaltyGradients(k: KernelExports): void {
+    for (const w of this.weights) {
+      if (w.regularizer !== null && w.region !== null && w.grad !== null) {
+        k.f32_l1l2_grad(w.size, w.region.ptr, w.grad.ptr, w.regularizer.l1, w.regularizer.l2);
+      }
+    }
+  }
+
+  countParams(): number {
+    let n = 0;
+    for (const w of this.weights) n += w.size;
+    return n;
+  }
+
+  /** Keras config keys; subclasses spread this (Keras `{**base_config, **config}`). */
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    if (this.batchInputShape !== null) config.batch_input_shape = this.batchInputShape.slice();
+    return config;
+  }
+}
+
+export function checkShape(name: string, shape: unknown): void {
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d <= 0)) {
+    throw invalidArgument(name, 'an array of positive integers', shape);
+  }
+}
+
+export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Layers that work on the last axis: [batch, ..., features] treated as rows × features. */
+export function featuresOf(layer: Layer, inputShape: Shape): number {
+  const f = inputShape[inputShape.length - 1];
+  if (f === undefined) throw new ValueError(`Layer ${layer.name} needs an input of rank ≥ 2 (with the batch). Received input shape: [null]`);
+  return f;
+}

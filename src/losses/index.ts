@@ -1,0 +1,121 @@
+// Losses (Keras 3: keras/src/losses/losses.py), computed by fused wasm kernels. Reduction:
+// "sum_over_batch_size", the mean over the batch of (sample weight × per-sample loss).
+import type { KernelExports, Ptr } from '../backend/kernels.js';
+import { checkRate, invalidArgument } from '../errors.js';
+
+export type LossKind = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy'
+  | 'meanSquaredError' | 'meanAbsoluteError' | 'huber';
+
+export interface LossArgs {
+  /** Whether predictions are logits (no softmax/sigmoid applied). Default false. */
+  fromLogits?: boolean;
+  /** Smooths targets toward uniform: y·(1 − s) + s/classes (0.5 for binary). Default 0. */
+  labelSmoothing?: number;
+  /** Huber only: where the loss turns from quadratic to linear. Default 1. */
+  delta?: number;
+}
+
+export class Loss {
+  readonly kind: LossKind;
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  readonly delta: number;
+  constructor(kind: LossKind, args: LossArgs = {}) {
+    this.kind = kind;
+    this.fromLogits = args.fromLogits ?? false;
+    if (typeof this.fromLogits !== 'boolean') throw invalidArgument('fromLogits', 'a boolean', args.fromLogits);
+    this.labelSmoothing = args.labelSmoothing === undefined ? 0 : checkRate('labelSmoothing', args.labelSmoothing);
+    this.delta = args.delta ?? 1;
+    if (!(this.delta > 0 && Number.isFinite(this.delta))) throw invalidArgument('delta', 'a positive finite number', args.delta);
+  }
+  get sparse(): boolean {
+    return this.kind === 'sparseCategoricalCrossentropy';
+  }
+  /** Keras function name, as written in training configs. */
+  get name(): string {
+    return KERAS_NAMES[this.kind];
+  }
+  /**
+   * The output activation this loss can fuse with (softmax or sigmoid), so the kernel works
+   * from logits: the numerically stable form, as Keras's TensorFlow backend does.
+   */
+  fusesWith(activation: string): 'softmax' | 'sigmoid' | null {
+    if (this.fromLogits) return null;
+    if (activation === 'softmax' && (this.kind === 'categoricalCrossentropy' || this.kind === 'sparseCategoricalCrossentropy')) return 'softmax';
+    if (activation === 'sigmoid' && this.kind === 'binaryCrossentropy') return 'sigmoid';
+    return null;
+  }
+
+  /**
+   * Σ over rows of sample weight × per-row loss; writes the gradient of gradScale × that sum
+   * with respect to `pred` (the logits when fused or fromLogits) into `grad` (0: none).
+   * With fusion, `probs` receives the activated output (0: not written).
+   */
+  compute(k: KernelExports, rows: number, cols: number, pred: Ptr, y: Ptr, sw: Ptr, grad: Ptr, gradScale: number,
+    fused: 'softmax' | 'sigmoid' | null, probs: Ptr): number {
+    const ls = this.labelSmoothing;
+    switch (this.kind) {
+      case 'categoricalCrossentropy':
+        if (fused === 'softmax' || this.fromLogits) return k.f32_softmax_xent(rows, cols, pred, y, sw, probs, grad, gradScale, ls);
+        return k.f32_xent(rows, cols, pred, y, sw, grad, gradScale, ls);
+      case 'sparseCategoricalCrossentropy':
+        if (fused === 'softmax' || this.fromLogits) return k.f32_sparse_softmax_xent(rows, cols, pred, y, sw, probs, grad, gradScale);
+        return k.f32_sparse_xent(rows, cols, pred, y, sw, grad, gradScale);
+      case 'binaryCrossentropy':
+        if (fused === 'sigmoid' || this.fromLogits) return k.f32_sigmoid_bce(rows, cols, pred, y, sw, probs, grad, gradScale, ls);
+        return k.f32_bce(rows, cols, pred, y, sw, grad, gradScale, ls);
+      case 'meanSquaredError':
+        return k.f32_mse(rows, cols, pred, y, sw, grad, gradScale);
+      case 'meanAbsoluteError':
+        return k.f32_mae(rows, cols, pred, y, sw, grad, gradScale);
+      case 'huber':
+        return k.f32_huber(rows, cols, pred, y, sw, grad, gradScale, this.delta);
+    }
+  }
+
+  getConfig(): Record<string, unknown> {
+    const c: Record<string, unknown> = { name: this.name, reduction: 'sum_over_batch_size' };
+    if (this.kind === 'categoricalCrossentropy' || this.kind === 'binaryCrossentropy') {
+      c.from_logits = this.fromLogits;
+      c.label_smoothing = this.labelSmoothing;
+    }
+    if (this.kind === 'sparseCategoricalCrossentropy') c.from_logits = this.fromLogits;
+    if (this.kind === 'huber') c.delta = this.delta;
+    return c;
+  }
+}
+
+const KERAS_NAMES: Record<LossKind, string> = {
+  categoricalCrossentropy: 'categorical_crossentropy',
+  sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+  binaryCrossentropy: 'binary_crossentropy',
+  meanSquaredError: 'mean_squared_error',
+  meanAbsoluteError: 'mean_absolute_error',
+  huber: 'huber',
+};
+
+const ALIASES: Record<string, LossKind> = {
+  categoricalCrossentropy: 'categoricalCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
+  CategoricalCrossentropy: 'categoricalCrossentropy',
+  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy', sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
+  SparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
+  binaryCrossentropy: 'binaryCrossentropy', binary_crossentropy: 'binaryCrossentropy', BinaryCrossentropy: 'binaryCrossentropy',
+  meanSquaredError: 'meanSquaredError', mean_squared_error: 'meanSquaredError', mse: 'meanSquaredError', MeanSquaredError: 'meanSquaredError',
+  meanAbsoluteError: 'meanAbsoluteError', mean_absolute_error: 'meanAbsoluteError', mae: 'meanAbsoluteError', MeanAbsoluteError: 'meanAbsoluteError',
+  huber: 'huber', huber_loss: 'huber', Huber: 'huber', huberLoss: 'huber',
+};
+
+export type LossIdentifier = string | Loss;
+
+export function get(id: LossIdentifier, argName = 'loss'): Loss {
+  if (id instanceof Loss) return id;
+  if (typeof id === 'string' && Object.hasOwn(ALIASES, id)) return new Loss(ALIASES[id]!);
+  throw invalidArgument(argName, `one of ${Object.keys(ALIASES).filter((n) => /^[a-z]/.test(n)).join(', ')}`, id);
+}
+
+export const categoricalCrossentropy = (args?: LossArgs) => new Loss('categoricalCrossentropy', args);
+export const sparseCategoricalCrossentropy = (args?: LossArgs) => new Loss('sparseCategoricalCrossentropy', args);
+export const binaryCrossentropy = (args?: LossArgs) => new Loss('binaryCrossentropy', args);
+export const meanSquaredError = () => new Loss('meanSquaredError');
+export const meanAbsoluteError = () => new Loss('meanAbsoluteError');
+export const huber = (args?: { delta?: number }) => new Loss('huber', args);

@@ -1,0 +1,480 @@
+// The loops: fit, evaluate, predict, trainOnBatch. Buffers are planned once per batch size;
+// a step stages one batch into wasm and makes a fixed list of kernel calls.
+import type { Backend } from '../backend/loader.js';
+import type { Ptr } from '../backend/kernels.js';
+import type { Region } from '../backend/memory.js';
+import { CallbackList, History } from '../callbacks/index.js';
+import type { CallbackHooks, Logs } from '../callbacks/index.js';
+import { toDataset, toSampleWeights, toSparseLabels, toTargets } from '../data/coerce.js';
+import type { Dataset } from '../data/coerce.js';
+import { KerasmError, ValueError, checkPositiveInt, invalidArgument } from '../errors.js';
+import type { StepContext } from '../layers/layer.js';
+import * as metricsLib from '../metrics/index.js';
+import type { Metric } from '../metrics/index.js';
+import { globalRandom } from '../random.js';
+import { Tensor, shapeSize } from '../tensor.js';
+import { ProgressBar } from './progress.js';
+import type { Sequential } from './sequential.js';
+
+export interface FitArgs {
+  /** Default 1. */
+  epochs?: number;
+  /** Default 32. */
+  batchSize?: number;
+  /** Shuffle the training samples before each epoch (default true). */
+  shuffle?: boolean;
+  /** Fraction of the data, taken from the end before shuffling, held out for validation. */
+  validationSplit?: number;
+  /** `[xVal, yVal]` (or `[xVal, yVal, sampleWeightVal]`), overrides validationSplit. */
+  validationData?: [unknown, unknown] | [unknown, unknown, unknown];
+  /** Epoch to start at (for resuming). Default 0. */
+  initialEpoch?: number;
+  /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: CallbackHooks[] | CallbackHooks;
+  /** One weight per training sample, scaling its loss. */
+  sampleWeight?: ArrayLike<number>;
+}
+
+export interface EvaluateArgs {
+  batchSize?: number;
+  sampleWeight?: ArrayLike<number>;
+  verbose?: 0 | 1;
+}
+
+export interface PredictArgs {
+  batchSize?: number;
+  /** Run dropout as in training (MC dropout). Default false. */
+  training?: boolean;
+}
+
+/** Every buffer a batch needs, laid out once for up to `rows` rows. */
+interface Plan {
+  rows: number;
+  training: boolean;
+  /** acts[i]: input of layer i (acts[0] is the staged batch); acts[L] the output. */
+  acts: Ptr[];
+  /** grads[i]: gradient with respect to acts[i] (0 where no one needs it). */
+  grads: Ptr[];
+  y: Region;
+  sw: Region;
+  ws: Region;
+  regions: Region[];
+}
+
+/** Labels or targets in the layout the loss kernel reads. */
+function toLabels(model: Sequential, y: unknown, name: string): Dataset {
+  const out = model.outputShape;
+  const units = out[out.length - 1]!;
+  const loss = model.compiled!.loss;
+  if (loss.sparse) {
+    const d = toSparseLabels(y, units, name);
+    if (out.length !== 1) throw new ValueError('Sparse labels need an output of shape [batch, classes].');
+    return d;
+  }
+  return toTargets(y, shapeSize(out), name);
+}
+
+export class Engine {
+  private readonly model: Sequential;
+  private plan_: Plan | null = null;
+  private ctx: StepContext | null = null;
+
+  constructor(model: Sequential) {
+    this.model = model;
+  }
+
+  /** Drop the plan (after compile or a layer change); it is laid out again on next use. */
+  invalidate(): void {
+    this.dispose();
+  }
+
+  dispose(): void {
+    if (this.plan_ === null) return;
+    const { arena } = this.model.ensureAllocated();
+    for (const l of this.model.layers) l.unplan(arena);
+    for (const r of this.plan_.regions) arena.release(r);
+    for (const w of this.model.weights) {
+      if (w.grad !== null) arena.release(w.grad);
+      w.grad = null;
+    }
+    this.plan_ = null;
+  }
+
+  /** A plan for at least `rows` rows, with gradient buffers if `training`. Reused when it fits. */
+  private plan(b: Backend, rows: number, training: boolean): Plan {
+    const p = this.plan_;
+    if (p !== null && p.rows >= rows && (p.training || !training)) return p;
+    const want = Math.max(rows, p?.rows ?? 0);
+    const withGrads = training || (p?.training ?? false);
+    this.dispose();
+    const { arena, k } = b;
+    const layers = this.model.layers;
+    const regions: Region[] = [];
+    const alloc = (bytes: number): Region => {
+      const r = arena.alloc(bytes);
+      regions.push(r);
+      return r;
+    };
+    try {
+      const acts: Ptr[] = [alloc(want * this.model.inputFeatures * 4).ptr];
+      const grads: Ptr[] = [0];
+      let wsBytes = 16;
+      layers.forEach((layer, i) => {
+        const outSize = shapeSize(layer.outputShape!);
+        acts.push(layer.aliasesInput ? acts[i]! : alloc(want * outSize * 4).ptr);
+        layer.plan(arena, want);
+        const ws = (layer as { workspaceBytes?: (kk: typeof k, r: number) => number }).workspaceBytes;
+        if (ws !== undefined) wsBytes = Math.max(wsBytes, ws.call(layer, k, want));
+      });
+      // Gradient buffers: grads[i] exists where some layer before i has weights.
+      if (withGrads) {
+        let anyBefore = false;
+        for (let i = 1; i <= layers.length; i++) {
+          if (layers[i - 1]!.weights.length > 0) anyBefore = true;
+          if (i === layers.length || anyBefore) {
+            grads[i] = layers[i - 1]!.aliasesInput && grads[i - 1]! !== 0 ? grads[i - 1]! : alloc(want * shapeSize(layers[i - 1]!.outputShape!) * 4).ptr;
+          } else {
+            grads[i] = 0;
+          }
+        }
+        for (const w of this.model.weights) w.grad = arena.alloc(w.size * 4);
+      } else {
+        for (let i = 1; i <= layers.length; i++) grads[i] = 0;
+      }
+      const outCols = shapeSize(this.model.outputShape);
+      const y = alloc(want * Math.max(outCols, 1) * 4);
+      const sw = alloc(want * 4);
+      const ws = alloc(wsBytes);
+      this.plan_ = { rows: want, training: withGrads, acts, grads, y, sw, ws, regions };
+    } catch (e) {
+      for (const l of layers) l.unplan(arena);
+      for (const r of regions) arena.release(r);
+      for (const w of this.model.weights) {
+        if (w.grad !== null) arena.release(w.grad);
+        w.grad = null;
+      }
+      throw e;
+    }
+    this.ctx = {
+      k, arena, rows: 0, training: false, x: 0, y: 0, dy: 0, dx: 0, ws: this.plan_.ws.ptr, lossFused: false,
+      trackPenalty: false, penalty: 0,
+    };
+    return this.plan_;
+  }
+
+  /** Which output activation the loss fuses with, if any. */
+  private fusedKind(): 'softmax' | 'sigmoid' | null {
+    const dense = this.model.outputDense;
+    const loss = this.model.compiled?.loss;
+    if (dense === null || loss === undefined || dense.activityRegularizer !== null) return null;
+    return loss.fusesWith(dense.activation.name);
+  }
+
+  /** Copy rows `order[start..start+rows)` of a dataset into a wasm buffer (the only element loop). */
+  private stage(b: Backend, d: Dataset, order: Int32Array | null, start: number, rows: number, dst: Ptr): void {
+    const f32 = b.arena.f32;
+    const cols = d.cols;
+    const src = d.data;
+    let o = dst >> 2;
+    for (let r = 0; r < rows; r++) {
+      const s = (order === null ? start + r : order[start + r]!) * cols;
+      for (let j = 0; j < cols; j++) f32[o + j] = src[s + j]!;
+      o += cols;
+    }
+  }
+
+  private checkFinite(b: Backend, d: Dataset, order: Int32Array | null, start: number, rows: number, ptr: Ptr, name: string): void {
+    const bad = b.k.f32_find_nonfinite(rows * d.cols, ptr);
+    if (bad >= 0) {
+      const r = Math.floor(bad / d.cols);
+      const sample = order === null ? start + r : order[start + r]!;
+      const value = d.data[sample * d.cols + (bad % d.cols)];
+      throw invalidArgument(name, 'finite numbers', `${value} at sample ${sample}, feature ${bad % d.cols}`);
+    }
+  }
+
+  /** Forward over all layers; returns the activity penalty accumulated. */
+  private forward(p: Plan, rows: number, training: boolean, trackPenalty: boolean, fused: boolean): number {
+    const ctx = this.ctx!;
+    const layers = this.model.layers;
+    ctx.rows = rows;
+    ctx.training = training;
+    ctx.trackPenalty = trackPenalty;
+    ctx.penalty = 0;
+    for (let i = 0; i < layers.length; i++) {
+      ctx.x = p.acts[i]!;
+      ctx.y = p.acts[i + 1]!;
+      ctx.lossFused = fused && i === layers.length - 1;
+      layers[i]!.forward(ctx);
+    }
+    return ctx.penalty;
+  }
+
+  private backward(p: Plan, rows: number, fused: boolean): void {
+    const ctx = this.ctx!;
+    const layers = this.model.layers;
+    ctx.rows = rows;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      ctx.x = p.acts[i]!;
+      ctx.y = p.acts[i + 1]!;
+      ctx.dy = p.grads[i + 1]!;
+      ctx.dx = p.grads[i]!;
+      ctx.lossFused = fused && i === layers.length - 1;
+      layers[i]!.backward(ctx);
+    }
+  }
+
+  private weightPenalty(b: Backend): number {
+    let s = 0;
+    for (const l of this.model.layers) s += l.weightPenalty(b.k);
+    return s;
+  }
+
+  /**
+   * Loss of the staged batch (data loss mean + penalties); with `grad`, its gradient goes
+   * into the output gradient buffer. Metric sums are added into `sums`.
+   */
+  private lossAndMetrics(b: Backend, p: Plan, rows: number, grad: boolean, fusedKind: 'softmax' | 'sigmoid' | null,
+    hasSw: boolean, metrics: Metric[], sums: Float64Array): number {
+    const L = this.model.layers.length;
+    const loss = this.model.compiled!.loss;
+    const out = this.model.outputShape;
+    const cols = out[out.length - 1]!;
+    const lossRows = (rows * shapeSize(out)) / cols;
+    const dense = this.model.outputDense;
+    const pred = fusedKind !== null ? dense!.logits : p.acts[L]!;
+    const probs = fusedKind !== null ? p.acts[L]! : 0;
+    const sum = loss.compute(b.k, lossRows, cols, pred, p.y.ptr, hasSw ? p.sw.ptr : 0, grad ? p.grads[L]! : 0, 1 / lossRows, fusedKind, probs);
+    for (let m = 0; m < metrics.length; m++) sums[m]! += metricsLib.batchSum(b.k, metrics[m]!, lossRows, cols, p.acts[L]!, p.y.ptr);
+    return sum / lossRows;
+  }
+
+  async fit(xIn: unknown, yIn: unknown, args: FitArgs): Promise<History> {
+    const model = this.model;
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    const compiled = model.compiledOrThrow('fit');
+    const epochs = args.epochs === undefined ? 1 : checkPositiveInt('epochs', args.epochs);
+    const batchSize = args.batchSize === undefined ? 32 : checkPositiveInt('batchSize', args.batchSize);
+    const initialEpoch = args.initialEpoch ?? 0;
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw invalidArgument('initialEpoch', 'a non-negative integer', args.initialEpoch);
+    const verbose = args.verbose ?? 1;
+    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw invalidArgument('verbose', '0, 1 or 2', args.verbose);
+    const shuffle = args.shuffle ?? true;
+    if (typeof shuffle !== 'boolean') throw invalidArgument('shuffle', 'a boolean', args.shuffle);
+    const split = args.validationSplit ?? 0;
+    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw invalidArgument('validationSplit', 'a number in [0, 1)', args.validationSplit);
+
+    let x = toDataset(xIn, 'x');
+    this.checkInputShape(x, 'x');
+    let y = toLabels(model, yIn, 'y');
+    if (x.rows !== y.rows) throw new ValueError(`Invalid value received for argument \`y\`: expected ${x.rows} samples to match x. Received: ${y.rows} samples`);
+    let sw = args.sampleWeight === undefined ? null : toSampleWeights(args.sampleWeight, x.rows);
+    let val: { x: Dataset; y: Dataset; sw: Float32Array | null } | null = null;
+    if (args.validationData !== undefined) {
+      if (!Array.isArray(args.validationData) || args.validationData.length < 2) throw invalidArgument('validationData', '[xVal, yVal]', args.validationData);
+      const vx = toDataset(args.validationData[0], 'validationData[0]');
+      this.checkInputShape(vx, 'validationData[0]');
+      const vy = toLabels(model, args.validationData[1], 'validationData[1]');
+      if (vx.rows !== vy.rows) throw new ValueError(`Invalid value received for argument \`validationData\`: x has ${vx.rows} samples but y has ${vy.rows}`);
+      const vsw = args.validationData[2] === undefined ? null : toSampleWeights(args.validationData[2], vx.rows, 'validationData[2]');
+      val = { x: vx, y: vy, sw: vsw };
+    } else if (split > 0) {
+      const at = Math.floor(x.rows * (1 - split));
+      if (at === 0 || at === x.rows) throw new ValueError(`Invalid value received for argument \`validationSplit\`: ${split} of ${x.rows} samples leaves an empty training or validation set`);
+      val = { x: sliceRows(x, at, x.rows), y: sliceRows(y, at, y.rows), sw: sw === null ? null : sw.subarray(at) };
+      x = sliceRows(x, 0, at);
+      y = sliceRows(y, 0, at);
+      sw = sw === null ? null : sw.subarray(0, at);
+    }
+    if (x.rows === 0) throw new ValueError('Invalid value received for argument `x`: expected at least one sample. Received: 0 samples');
+
+    const b = model.ensureAllocated();
+    const p = this.plan(b, batchSize, true);
+    const trainable = model.trainableWeights;
+    compiled.optimizer.build(b.arena, b.k, trainable);
+    const metrics = model.resolvedMetrics();
+    const fusedKind = this.fusedKind();
+    const history = new History();
+    const user = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+    const callbacks = new CallbackList([history, ...user]);
+    callbacks.setModel(model);
+    const steps = Math.ceil(x.rows / batchSize);
+    callbacks.setParams({ epochs, steps, verbose, batchSize, samples: x.rows });
+    model.stopTraining = false;
+    const order = new Int32Array(x.rows);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    const sums = new Float64Array(metrics.length);
+    const rng = globalRandom();
+    const cols = shapeSize(model.outputShape);
+    const batchLogs: Logs = { batch: 0, size: 0 };
+
+    await callbacks.onTrainBegin();
+    for (let epoch = initialEpoch; epoch < epochs; epoch++) {
+      await callbacks.onEpochBegin(epoch);
+      if (shuffle) rng.shuffle(order);
+      let lossSum = 0;
+      let seen = 0;
+      sums.fill(0);
+      const bar = verbose === 1 ? new ProgressBar(steps) : null;
+      if (verbose === 1) ProgressBar.epochHeader(epoch + 1, epochs);
+      bar?.begin();
+      for (let step = 0; step < steps; step++) {
+        const start = step * batchSize;
+        const rows = Math.min(batchSize, x.rows - start);
+        if (callbacks.wantsBatchHooks) {
+          batchLogs.batch = step;
+          batchLogs.size = rows;
+          await callbacks.onBatchBegin(step, batchLogs);
+        }
+        this.stage(b, x, order, start, rows, p.acts[0]!);
+        this.checkFinite(b, x, order, start, rows, p.acts[0]!, 'x');
+        this.stage(b, y, order, start, rows, p.y.ptr);
+        this.checkFinite(b, y, order, start, rows, p.y.ptr, 'y');
+        if (sw !== null) this.stage(b, { data: sw, rows: sw.length, shape: [1], cols: 1 }, order, start, rows, p.sw.ptr);
+        const batchLoss = this.trainStep(b, p, rows, fusedKind, sw !== null, metrics, sums);
+        if (!Number.isFinite(batchLoss)) {
+          throw new KerasmError(`Training stopped: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${step + 1}. ` +
+            'The weights are those of the last completed step. Lower the learning rate, check the data, or clip gradients (clipnorm).');
+        }
+        lossSum += batchLoss * rows;
+        seen += rows;
+        if (callbacks.wantsBatchHooks) {
+          batchLogs.loss = batchLoss;
+          await callbacks.onBatchEnd(step, batchLogs);
+        }
+        bar?.update(step + 1, () => this.runningValues(metrics, sums, lossSum, seen, cols));
+        if (model.stopTraining) break;
+      }
+      const logs: Logs = {};
+      logs.loss = lossSum / Math.max(seen, 1);
+      metrics.forEach((m, i) => (logs[m.name] = sums[i]! / (metricsLib.batchCount(m, seen, cols) || 1)));
+      if (val !== null) {
+        const v = this.evaluateDatasets(b, val.x, val.y, val.sw, batchSize);
+        for (const [key, value] of Object.entries(v)) logs[`val_${key}`] = value;
+      }
+      bar?.end(Object.entries(logs));
+      if (verbose === 2) console.log(`Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}`);
+      await callbacks.onEpochEnd(epoch, logs);
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      if (model.stopTraining) break;
+    }
+    await callbacks.onTrainEnd();
+    return history;
+  }
+
+  private runningValues(metrics: Metric[], sums: Float64Array, lossSum: number, seen: number, cols: number): [string, number][] {
+    const out: [string, number][] = [['loss', lossSum / Math.max(seen, 1)]];
+    metrics.forEach((m, i) => out.push([m.name, sums[i]! / (metricsLib.batchCount(m, seen, cols) || 1)]));
+    return out;
+  }
+
+  /** One step on the staged batch: forward, loss, backward, update. Returns the batch loss. */
+  private trainStep(b: Backend, p: Plan, rows: number, fusedKind: 'softmax' | 'sigmoid' | null, hasSw: boolean,
+    metrics: Metric[], sums: Float64Array): number {
+    const activity = this.forward(p, rows, true, true, fusedKind !== null);
+    const penalty = activity + this.weightPenalty(b);
+    const loss = this.lossAndMetrics(b, p, rows, true, fusedKind, hasSw, metrics, sums) + penalty;
+    if (!Number.isFinite(loss)) return loss;
+    this.backward(p, rows, fusedKind !== null);
+    this.model.compiled!.optimizer.apply(b.k, this.model.trainableWeights);
+    return loss;
+  }
+
+  private checkInputShape(x: Dataset, name: string): void {
+    const want = this.model.inputShape;
+    if (shapeSize(x.shape) !== shapeSize(want) || (x.shape.length > 1 && x.shape.join() !== want.join())) {
+      throw new ValueError(`Invalid value received for argument \`${name}\`: expected samples of shape [${want.join(', ')}] (the model's input shape). Received: samples of shape [${x.shape.join(', ')}]`);
+    }
+  }
+
+  private evaluateDatasets(b: Backend, x: Dataset, y: Dataset, sw: Float32Array | null, batchSize: number): Record<string, number> {
+    const p = this.plan(b, batchSize, false);
+    const metrics = this.model.resolvedMetrics();
+    const sums = new Float64Array(metrics.length);
+    const fusedKind = this.fusedKind();
+    const cols = shapeSize(this.model.outputShape);
+    let lossSum = 0;
+    for (let start = 0; start < x.rows; start += batchSize) {
+      const rows = Math.min(batchSize, x.rows - start);
+      this.stage(b, x, null, start, rows, p.acts[0]!);
+      this.checkFinite(b, x, null, start, rows, p.acts[0]!, 'x');
+      this.stage(b, y, null, start, rows, p.y.ptr);
+      this.checkFinite(b, y, null, start, rows, p.y.ptr, 'y');
+      if (sw !== null) this.stage(b, { data: sw, rows: sw.length, shape: [1], cols: 1 }, null, start, rows, p.sw.ptr);
+      const activity = this.forward(p, rows, false, true, fusedKind !== null);
+      lossSum += (this.lossAndMetrics(b, p, rows, false, fusedKind, sw !== null, metrics, sums) + activity) * rows;
+    }
+    const out: Record<string, number> = { loss: lossSum / x.rows + this.weightPenalty(b) };
+    metrics.forEach((m, i) => (out[m.name] = sums[i]! / (metricsLib.batchCount(m, x.rows, cols) || 1)));
+    return out;
+  }
+
+  evaluate(xIn: unknown, yIn: unknown, args: EvaluateArgs): Record<string, number> {
+    this.model.compiledOrThrow('evaluate');
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    const batchSize = args.batchSize === undefined ? 32 : checkPositiveInt('batchSize', args.batchSize);
+    const x = toDataset(xIn, 'x');
+    this.checkInputShape(x, 'x');
+    const y = toLabels(this.model, yIn, 'y');
+    if (x.rows !== y.rows) throw new ValueError(`Invalid value received for argument \`y\`: expected ${x.rows} samples to match x. Received: ${y.rows} samples`);
+    if (x.rows === 0) throw new ValueError('Invalid value received for argument `x`: expected at least one sample. Received: 0 samples');
+    const sw = args.sampleWeight === undefined ? null : toSampleWeights(args.sampleWeight, x.rows);
+    const b = this.model.ensureAllocated();
+    return this.evaluateDatasets(b, x, y, sw, batchSize);
+  }
+
+  predict(xIn: unknown, args: PredictArgs): Tensor {
+    this.model.checkAlive();
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    const batchSize = args.batchSize === undefined ? 32 : checkPositiveInt('batchSize', args.batchSize);
+    const training = args.training ?? false;
+    if (typeof training !== 'boolean') throw invalidArgument('training', 'a boolean', args.training);
+    const x = toDataset(xIn, 'x');
+    this.checkInputShape(x, 'x');
+    const b = this.model.ensureAllocated();
+    const outShape = this.model.outputShape;
+    const outSize = shapeSize(outShape);
+    const out = new Float32Array(x.rows * outSize);
+    const p = this.plan(b, Math.min(batchSize, Math.max(x.rows, 1)), false);
+    const step = Math.min(batchSize, p.rows);
+    const L = this.model.layers.length;
+    for (let start = 0; start < x.rows; start += step) {
+      const rows = Math.min(step, x.rows - start);
+      this.stage(b, x, null, start, rows, p.acts[0]!);
+      this.checkFinite(b, x, null, start, rows, p.acts[0]!, 'x');
+      this.forward(p, rows, training, false, false);
+      const src = p.acts[L]! >> 2;
+      out.set(b.arena.f32.subarray(src, src + rows * outSize), start * outSize);
+    }
+    return new Tensor(out, [x.rows, ...outShape]);
+  }
+
+  trainOnBatch(xIn: unknown, yIn: unknown): number | number[] {
+    const model = this.model;
+    const compiled = model.compiledOrThrow('trainOnBatch');
+    const x = toDataset(xIn, 'x');
+    this.checkInputShape(x, 'x');
+    const y = toLabels(model, yIn, 'y');
+    if (x.rows !== y.rows) throw new ValueError(`Invalid value received for argument \`y\`: expected ${x.rows} samples to match x. Received: ${y.rows} samples`);
+    if (x.rows === 0) throw new ValueError('Invalid value received for argument `x`: expected at least one sample. Received: 0 samples');
+    const b = model.ensureAllocated();
+    const p = this.plan(b, x.rows, true);
+    compiled.optimizer.build(b.arena, b.k, model.trainableWeights);
+    const metrics = model.resolvedMetrics();
+    const sums = new Float64Array(metrics.length);
+    this.stage(b, x, null, 0, x.rows, p.acts[0]!);
+    this.checkFinite(b, x, null, 0, x.rows, p.acts[0]!, 'x');
+    this.stage(b, y, null, 0, x.rows, p.y.ptr);
+    this.checkFinite(b, y, null, 0, x.rows, p.y.ptr, 'y');
+    const loss = this.trainStep(b, p, x.rows, this.fusedKind(), false, metrics, sums);
+    if (!Number.isFinite(loss)) throw new KerasmError(`trainOnBatch: the loss became ${loss}; the weights were not updated.`);
+    if (metrics.length === 0) return loss;
+    const cols = shapeSize(model.outputShape);
+    return [loss, ...metrics.map((m, i) => sums[i]! / (metricsLib.batchCount(m, x.rows, cols) || 1))];
+  }
+}
+
+function sliceRows(d: Dataset, from: number, to: number): Dataset {
+  return { data: d.data.subarray(from * d.cols, to * d.cols), rows: to - from, shape: d.shape, cols: d.cols };
+}

@@ -1,0 +1,287 @@
+// Optimizers (Keras 3: keras/src/optimizers/): one in-place wasm update per parameter buffer.
+// Order of one step, as Keras 3 `BaseOptimizer.apply`: clip the gradients (clipvalue,
+// clipnorm, globalClipnorm), decay the weights (w -= w·weightDecay·lr), then the update.
+import type { KernelExports } from '../backend/kernels.js';
+import type { Arena, Region } from '../backend/memory.js';
+import { KerasmError, invalidArgument } from '../errors.js';
+import type { LayerWeight } from '../layers/layer.js';
+
+export interface OptimizerArgs {
+  learningRate?: number;
+  /** Decoupled weight decay (Keras 3 `weight_decay`): w -= w·weightDecay·lr before each update. */
+  weightDecay?: number | null;
+  /** Clip each gradient tensor to this L2 norm. */
+  clipnorm?: number | null;
+  /** Clip each gradient element to [-clipvalue, clipvalue]. */
+  clipvalue?: number | null;
+  /** Clip all gradients together to this global L2 norm. */
+  globalClipnorm?: number | null;
+}
+
+function positive(name: string, v: unknown, def: number): number {
+  if (v === undefined) return def;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalidArgument(name, 'a positive finite number', v);
+  return v;
+}
+function nonNegative(name: string, v: unknown, def: number): number {
+  if (v === undefined) return def;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalidArgument(name, 'a non-negative finite number', v);
+  return v;
+}
+function optionalPositive(name: string, v: unknown): number | null {
+  if (v === undefined || v === null) return null;
+  return positive(name, v, 0);
+}
+function inUnit(name: string, v: unknown, def: number): number {
+  if (v === undefined) return def;
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw invalidArgument(name, 'a number in [0, 1)', v);
+  return v;
+}
+
+export abstract class Optimizer {
+  static readonly className: string = 'Optimizer';
+  learningRate: number;
+  readonly weightDecay: number | null;
+  readonly clipnorm: number | null;
+  readonly clipvalue: number | null;
+  readonly globalClipnorm: number | null;
+  /** Steps applied so far (Keras `iterations`). */
+  iterations = 0;
+  protected slots = new Map<LayerWeight, Region[]>();
+  private arena: Arena | null = null;
+
+  constructor(args: OptimizerArgs, defaultLr: number) {
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    this.learningRate = positive('learningRate', args.learningRate, defaultLr);
+    this.weightDecay = args.weightDecay === undefined || args.weightDecay === null ? null : nonNegative('weightDecay', args.weightDecay, 0);
+    this.clipnorm = optionalPositive('clipnorm', args.clipnorm);
+    this.clipvalue = optionalPositive('clipvalue', args.clipvalue);
+    this.globalClipnorm = optionalPositive('globalClipnorm', args.globalClipnorm);
+    if ([this.clipnorm, this.clipvalue, this.globalClipnorm].filter((v) => v !== null).length > 1) {
+      throw new KerasmError('Only one of `clipnorm`, `clipvalue` and `globalClipnorm` can be set (as in Keras).');
+    }
+  }
+
+  get className(): string {
+    return (this.constructor as typeof Optimizer).className;
+  }
+
+  /** Number of state buffers per weight, each the weight's size. */
+  protected abstract get slotCount(): number;
+  /** Initial value of the state buffers. */
+  protected slotInit(_slot: number): number {
+    return 0;
+  }
+
+  /** Allocate state for these weights (idempotent per weight). */
+  build(arena: Arena, k: KernelExports, weights: readonly LayerWeight[]): void {
+    this.arena = arena;
+    for (const w of weights) {
+      if (this.slots.has(w)) continue;
+      const regions: Region[] = [];
+      for (let s = 0; s < this.slotCount; s++) {
+        const r = arena.alloc(w.size * 4);
+        const v = this.slotInit(s);
+        if (v !== 0) k.f32_vfill(w.size, r.ptr, v);
+        regions.push(r);
+      }
+      this.slots.set(w, regions);
+    }
+  }
+
+  /** One step over all trainable weights (their gradients are filled). */
+  apply(k: KernelExports, weights: readonly LayerWeight[]): void {
+    const lr = this.learningRate;
+    let globalScale = 1;
+    if (this.globalClipnorm !== null) {
+      let sq = 0;
+      for (const w of weights) sq += k.f32_sumsq(w.size, w.grad!.ptr);
+      const norm = Math.sqrt(sq);
+      if (norm > this.globalClipnorm) globalScale = this.globalClipnorm / norm;
+    }
+    const wd = this.weightDecay === null ? 0 : this.weightDecay * lr;
+    for (const w of weights) {
+      const g = w.grad!.ptr;
+      if (this.clipvalue !== null) k.f32_clip_by_value(w.size, g, g, this.clipvalue);
+      else if (this.clipnorm !== null) {
+        const norm = Math.sqrt(k.f32_sumsq(w.size, g));
+        if (norm > this.clipnorm) k.f32_vscale(w.size, g, g, this.clipnorm / norm);
+      } else if (globalScale !== 1) k.f32_vscale(w.size, g, g, globalScale);
+      this.update(k, w, this.slots.get(w)!, lr, wd);
+    }
+    this.iterations++;
+  }
+
+  protected abstract update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void;
+
+  /** Free the state buffers. */
+  dispose(): void {
+    if (this.arena !== null) for (const regions of this.slots.values()) for (const r of regions) this.arena.release(r);
+    this.slots.clear();
+    this.iterations = 0;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.className.toLowerCase(), learning_rate: this.learningRate, weight_decay: this.weightDecay,
+      clipnorm: this.clipnorm, clipvalue: this.clipvalue, global_clipnorm: this.globalClipnorm,
+    };
+  }
+}
+
+export interface SGDArgs extends OptimizerArgs {
+  momentum?: number;
+  nesterov?: boolean;
+}
+
+/** Keras 3 SGD: m = momentum·m − lr·g; w += m (Nesterov: w += momentum·m − lr·g). lr 0.01. */
+export class SGD extends Optimizer {
+  static override readonly className = 'SGD';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  constructor(args: SGDArgs = {}) {
+    super(args, 0.01);
+    this.momentum = inUnit('momentum', args.momentum, 0);
+    this.nesterov = args.nesterov ?? false;
+  }
+  protected get slotCount(): number {
+    return this.momentum > 0 ? 1 : 0;
+  }
+  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
+    if (this.momentum > 0) k.f32_sgd_momentum(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, lr, this.momentum, this.nesterov ? 1 : 0, wd);
+    else k.f32_sgd(w.size, w.region!.ptr, w.grad!.ptr, lr, wd);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  }
+}
+
+export interface AdamArgs extends OptimizerArgs {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  amsgrad?: boolean;
+}
+
+/**
+ * Keras 3 Adam: m += (g − m)(1 − β1); v += (g² − v)(1 − β2);
+ * w −= lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε). (TF.js adds ε to the bias-corrected √v̂ instead.)
+ */
+export class Adam extends Optimizer {
+  static override readonly className: string = 'Adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+  constructor(args: AdamArgs = {}, defaultWeightDecay: number | null = null) {
+    super({ ...args, weightDecay: args.weightDecay === undefined ? defaultWeightDecay : args.weightDecay }, 0.001);
+    this.beta1 = inUnit('beta1', args.beta1, 0.9);
+    this.beta2 = inUnit('beta2', args.beta2, 0.999);
+    this.epsilon = positive('epsilon', args.epsilon, 1e-7);
+    this.amsgrad = args.amsgrad ?? false;
+  }
+  protected get slotCount(): number {
+    return this.amsgrad ? 3 : 2;
+  }
+  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
+    const t = this.iterations + 1;
+    const lrT = (lr * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
+    const vhat = this.amsgrad ? slots[2]!.ptr : 0;
+    k.f32_adam(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, slots[1]!.ptr, vhat, lrT, this.beta1, this.beta2, this.epsilon, wd);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+}
+
+/** Keras 3 AdamW: Adam with decoupled weight decay, default weightDecay 0.004. */
+export class AdamW extends Adam {
+  static override readonly className = 'AdamW';
+  constructor(args: AdamArgs = {}) {
+    super(args, 0.004);
+  }
+}
+
+export interface RMSpropArgs extends OptimizerArgs {
+  rho?: number;
+  momentum?: number;
+  epsilon?: number;
+  centered?: boolean;
+}
+
+/** Keras 3 RMSprop: v = ρv + (1−ρ)g²; w −= lr·g/√(v + ε) (centered: √(v − ḡ² + ε)), optional momentum. */
+export class RMSprop extends Optimizer {
+  static override readonly className = 'RMSprop';
+  readonly rho: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
+  constructor(args: RMSpropArgs = {}) {
+    super(args, 0.001);
+    this.rho = inUnit('rho', args.rho, 0.9);
+    this.momentum = inUnit('momentum', args.momentum, 0);
+    this.epsilon = positive('epsilon', args.epsilon, 1e-7);
+    this.centered = args.centered ?? false;
+  }
+  protected get slotCount(): number {
+    return 3;
+  }
+  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
+    const mg = this.centered ? slots[1]!.ptr : 0;
+    const mom = this.momentum > 0 ? slots[2]!.ptr : 0;
+    k.f32_rmsprop(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, mg, mom, lr, this.rho, this.momentum, this.epsilon, wd);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+}
+
+export interface AdagradArgs extends OptimizerArgs {
+  initialAccumulatorValue?: number;
+  epsilon?: number;
+}
+
+/** Keras 3 Adagrad: acc += g²; w −= lr·g/√(acc + ε). Accumulators start at 0.1. */
+export class Adagrad extends Optimizer {
+  static override readonly className = 'Adagrad';
+  readonly initialAccumulatorValue: number;
+  readonly epsilon: number;
+  constructor(args: AdagradArgs = {}) {
+    super(args, 0.001);
+    this.initialAccumulatorValue = nonNegative('initialAccumulatorValue', args.initialAccumulatorValue, 0.1);
+    this.epsilon = positive('epsilon', args.epsilon, 1e-7);
+  }
+  protected get slotCount(): number {
+    return 1;
+  }
+  protected override slotInit(): number {
+    return this.initialAccumulatorValue;
+  }
+  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
+    k.f32_adagrad(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, lr, this.epsilon, wd);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), initial_accumulator_value: this.initialAccumulatorValue, epsilon: this.epsilon };
+  }
+}
+
+export type OptimizerIdentifier = string | Optimizer;
+
+const BY_NAME: Record<string, () => Optimizer> = {
+  sgd: () => new SGD(), adam: () => new Adam(), adamw: () => new AdamW(), rmsprop: () => new RMSprop(), adagrad: () => new Adagrad(),
+};
+
+export function get(id: OptimizerIdentifier): Optimizer {
+  if (id instanceof Optimizer) return id;
+  if (typeof id === 'string') {
+    const f = BY_NAME[id.toLowerCase()];
+    if (f !== undefined && Object.hasOwn(BY_NAME, id.toLowerCase())) return f();
+  }
+  throw invalidArgument('optimizer', `an optimizer instance or one of ${Object.keys(BY_NAME).join(', ')}`, id);
+}
+
+export const sgd = (args?: SGDArgs) => new SGD(args);
+export const adam = (args?: AdamArgs) => new Adam(args);
+export const adamw = (args?: AdamArgs) => new AdamW(args);
+export const rmsprop = (args?: RMSpropArgs) => new RMSprop(args);
+export const adagrad = (args?: AdagradArgs) => new Adagrad(args);

@@ -1,0 +1,105 @@
+// Weight and activity penalties. Keras 3: keras/src/regularizers/regularizers.py.
+// penalty = l1·Σ|w| + l2·Σw²; gradient l1·sign(w) + 2·l2·w, with sign(0) = 0.
+import { invalidArgument } from '../errors.js';
+
+function checkPenalty(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalidArgument(name, 'a non-negative finite number', v);
+  return v;
+}
+
+export abstract class Regularizer {
+  static readonly className: string = 'Regularizer';
+  abstract readonly l1: number;
+  abstract readonly l2: number;
+  abstract getConfig(): Record<string, number>;
+  get className(): string {
+    return (this.constructor as typeof Regularizer).className;
+  }
+  /** The penalty of a float64 copy of the weights (host-side, for tests and reports). */
+  penalty(w: ArrayLike<number>): number {
+    let a = 0;
+    let s = 0;
+    for (let i = 0; i < w.length; i++) {
+      a += Math.abs(w[i]!);
+      s += w[i]! * w[i]!;
+    }
+    return this.l1 * a + this.l2 * s;
+  }
+}
+
+/** `penalty = l1·Σ|w|`. Keras: `keras.regularizers.L1`. */
+export class L1 extends Regularizer {
+  static override readonly className = 'L1';
+  readonly l1: number;
+  readonly l2 = 0;
+  constructor(args: { l1?: number } | number = {}) {
+    super();
+    this.l1 = checkPenalty('l1', typeof args === 'number' ? args : (args.l1 ?? 0.01));
+  }
+  getConfig(): Record<string, number> {
+    return { l1: this.l1 };
+  }
+}
+
+/** `penalty = l2·Σw²`. Keras: `keras.regularizers.L2`. */
+export class L2 extends Regularizer {
+  static override readonly className = 'L2';
+  readonly l1 = 0;
+  readonly l2: number;
+  constructor(args: { l2?: number } | number = {}) {
+    super();
+    this.l2 = checkPenalty('l2', typeof args === 'number' ? args : (args.l2 ?? 0.01));
+  }
+  getConfig(): Record<string, number> {
+    return { l2: this.l2 };
+  }
+}
+
+/**
+ * `penalty = l1·Σ|w| + l2·Σw²`. Keras: `keras.regularizers.L1L2`. Defaults l1 = l2 = 0.01 as
+ * TF.js (Keras 3 defaults to 0); an explicit value wins.
+ */
+export class L1L2 extends Regularizer {
+  static override readonly className = 'L1L2';
+  readonly l1: number;
+  readonly l2: number;
+  constructor(args: { l1?: number; l2?: number } = {}) {
+    super();
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an object { l1, l2 }', args);
+    this.l1 = checkPenalty('l1', args.l1 ?? 0.01);
+    this.l2 = checkPenalty('l2', args.l2 ?? 0.01);
+  }
+  getConfig(): Record<string, number> {
+    return { l1: this.l1, l2: this.l2 };
+  }
+}
+
+export type RegularizerIdentifier = string | Regularizer | { class_name: string; config?: Record<string, unknown> };
+
+const ALL: Record<string, new (args?: never) => Regularizer> = { L1, L2, L1L2 };
+const ALIASES: Record<string, string> = { l1: 'L1', l2: 'L2', l1l2: 'L1L2', l1_l2: 'L1L2' };
+
+/** Keras `regularizers.get`: a name, a `{class_name, config}` or an instance; null stays null. */
+export function get(id: RegularizerIdentifier | null | undefined, argName = 'regularizer'): Regularizer | null {
+  if (id === null || id === undefined) return null;
+  if (id instanceof Regularizer) return id;
+  const name = typeof id === 'string' ? id : typeof id === 'object' && typeof id.class_name === 'string' ? id.class_name : undefined;
+  if (name === undefined) throw invalidArgument(argName, 'a regularizer name, config or instance', id);
+  const key = Object.hasOwn(ALL, name) ? name : Object.hasOwn(ALIASES, name) ? ALIASES[name]! : undefined;
+  if (key === undefined) throw invalidArgument(argName, `one of ${[...Object.keys(ALL), ...Object.keys(ALIASES)].join(', ')}`, name);
+  const config = typeof id === 'object' ? (id.config ?? {}) : {};
+  const clean: Record<string, unknown> = {};
+  for (const k of ['l1', 'l2']) if (Object.hasOwn(config, k)) clean[k] = config[k];
+  return new (ALL[key] as unknown as new (args: Record<string, unknown>) => Regularizer)(clean);
+}
+
+export function serialize(r: Regularizer | null): { class_name: string; config: Record<string, number> } | null {
+  return r === null ? null : { class_name: r.className, config: r.getConfig() };
+}
+
+/** `km.regularizers.l1(0.01)` or `l1({ l1: 0.01 })`. */
+export const l1 = (args?: { l1?: number } | number) => new L1(args);
+/** `km.regularizers.l2(0.01)` or `l2({ l2: 0.01 })`. */
+export const l2 = (args?: { l2?: number } | number) => new L2(args);
+/** `km.regularizers.l1l2({ l1, l2 })`, both defaulting to 0.01 as TF.js. */
+export const l1l2 = (args?: { l1?: number; l2?: number }) => new L1L2(args);

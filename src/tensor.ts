@@ -1,0 +1,123 @@
+import { ValueError, invalidArgument } from './errors.js';
+
+/** A dense float32 tensor in JS memory, row-major. Owned by the caller. */
+export class Tensor {
+  readonly data: Float32Array;
+  readonly shape: number[];
+
+  constructor(data: Float32Array, shape: number[]) {
+    const size = shapeSize(shape);
+    if (data.length !== size) {
+      throw new ValueError(`Tensor data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);
+    }
+    this.data = data;
+    this.shape = shape.slice();
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Nested arrays, as TF.js `arraySync()`. */
+  toArray(): unknown {
+    if (this.shape.length === 0) return this.data[0];
+    const build = (dim: number, offset: number): unknown => {
+      const n = this.shape[dim]!;
+      if (dim === this.shape.length - 1) return Array.from(this.data.subarray(offset, offset + n));
+      const stride = shapeSize(this.shape.slice(dim + 1));
+      const out: unknown[] = [];
+      for (let i = 0; i < n; i++) out.push(build(dim + 1, offset + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** Index of the largest value along the last axis, per row. */
+  argMax(): Int32Array {
+    const cols = this.shape[this.shape.length - 1] ?? 1;
+    const rows = cols === 0 ? 0 : this.data.length / cols;
+    const out = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let best = 0;
+      let bv = this.data[r * cols]!;
+      for (let c = 1; c < cols; c++) {
+        const v = this.data[r * cols + c]!;
+        if (v > bv) {
+          bv = v;
+          best = c;
+        }
+      }
+      out[r] = best;
+    }
+    return out;
+  }
+
+  /** TF.js compatibility: `dataSync()` returns the data. */
+  dataSync(): Float32Array {
+    return this.data;
+  }
+
+  /** Nothing to free: a Tensor lives in JS memory. Kept for TF.js-style code. */
+  dispose(): void {}
+}
+
+export function shapeSize(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Make a tensor from nested arrays or flat data plus a shape. */
+export function tensor(values: ArrayLike<number> | unknown[], shape?: number[]): Tensor {
+  if (shape !== undefined) {
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0) throw invalidArgument('shape', 'non-negative integers', shape);
+    }
+    const flat = values instanceof Float32Array ? values : Float32Array.from(flatten(values));
+    return new Tensor(flat, shape);
+  }
+  if (values instanceof Float32Array) return new Tensor(values, [values.length]);
+  const inferred: number[] = [];
+  let probe: unknown = values;
+  while (Array.isArray(probe)) {
+    inferred.push(probe.length);
+    probe = probe[0];
+  }
+  if (inferred.length === 0) inferred.push((values as ArrayLike<number>).length);
+  const flat = Float32Array.from(flatten(values));
+  if (flat.length !== shapeSize(inferred)) throw new ValueError('tensor(): ragged nested arrays are not supported');
+  return new Tensor(flat, inferred);
+}
+
+function flatten(values: unknown): number[] {
+  const out: number[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (ArrayBuffer.isView(v)) {
+      const a = v as unknown as Float32Array;
+      for (let i = 0; i < a.length; i++) out.push(a[i]!);
+    }
+    else out.push(v as number);
+  };
+  walk(values);
+  return out;
+}
+
+/** One-hot encode integer labels: [n] → [n, numClasses]. */
+export function oneHot(labels: ArrayLike<number>, numClasses: number): Tensor {
+  if (!Number.isInteger(numClasses) || numClasses <= 0) throw invalidArgument('numClasses', 'a positive integer', numClasses);
+  const n = labels.length;
+  const out = new Float32Array(n * numClasses);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    if (!Number.isInteger(c) || c < 0 || c >= numClasses) {
+      throw invalidArgument('labels', `integers in [0, ${numClasses})`, `${c} at index ${i}`);
+    }
+    out[i * numClasses + c] = 1;
+  }
+  return new Tensor(out, [n, numClasses]);
+}
