@@ -450,6 +450,29 @@ export class Engine {
     return new Tensor(out, [x.rows, ...outShape]);
   }
 
+  /**
+   * Loss (penalties included) and the gradient of every weight for one batch, in inference
+   * mode (dropout off), without updating anything. For gradient checks and tooling.
+   */
+  lossAndGradients(xIn: unknown, yIn: unknown): { loss: number; grads: Tensor[] } {
+    const model = this.model;
+    model.compiledOrThrow('lossAndGradients');
+    const x = toDataset(xIn, 'x');
+    this.checkInputShape(x, 'x');
+    const y = toLabels(model, yIn, 'y');
+    if (x.rows !== y.rows || x.rows === 0) throw new ValueError(`Invalid value received for argument \`y\`: expected ${x.rows} samples to match x. Received: ${y.rows} samples`);
+    const b = model.ensureAllocated();
+    const p = this.plan(b, x.rows, true);
+    this.stage(b, x, null, 0, x.rows, p.acts[0]!);
+    this.stage(b, y, null, 0, x.rows, p.y.ptr);
+    const fusedKind = this.fusedKind();
+    const activity = this.forward(p, x.rows, false, true, fusedKind !== null);
+    const loss = this.lossAndMetrics(b, p, x.rows, true, fusedKind, false, [], new Float64Array(0)) + activity + this.weightPenalty(b);
+    this.backward(p, x.rows, fusedKind !== null);
+    const grads = model.weights.map((w) => new Tensor(b.arena.view(w.grad!, w.size).slice(), w.shape.slice()));
+    return { loss, grads };
+  }
+
   trainOnBatch(xIn: unknown, yIn: unknown): number | number[] {
     const model = this.model;
     const compiled = model.compiledOrThrow('trainOnBatch');
