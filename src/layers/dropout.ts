@@ -33,6 +33,8 @@ export class Dropout extends Layer {
   /** Steps drawn so far: the position in this layer's mask stream. */
   counter = 0;
   private mask: Region | null = null;
+  /** Whether the last forward pass applied a mask (training with rate > 0). */
+  private maskActive = false;
   /** How the mask broadcasts: over everything ('full'), one mask row for all samples ('cols') or one value per sample ('rows'). */
   private mode: 'full' | 'cols' | 'rows' = 'full';
 
@@ -92,7 +94,8 @@ export class Dropout extends Layer {
     const { k } = ctx;
     const f = this.features;
     const n = ctx.rows * f;
-    if (!ctx.training || this.rate === 0) {
+    this.maskActive = ctx.training && this.rate > 0;
+    if (!this.maskActive) {
       if (ctx.x !== ctx.y) k.f32_vcopy(n, ctx.x, ctx.y);
       return;
     }
@@ -116,7 +119,7 @@ export class Dropout extends Layer {
     const { k } = ctx;
     const f = this.features;
     const n = ctx.rows * f;
-    if (this.rate === 0) {
+    if (!this.maskActive) {
       k.f32_vcopy(n, ctx.dy, ctx.dx);
       return;
     }
