@@ -95,6 +95,8 @@ describe('Keras 3 formulas that TF.js lacks or computes differently', () => {
       optimizer: () => km.optimizers.sgd({ learningRate: 0.1 }), loss: () => km.losses.binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }) },
     { name: 'sparse categorical cross-entropy fromLogits, relu hidden', hidden: 'relu', out: 'linear', fit: { loss: 'sparseCategoricalCrossentropy', fromLogits: true, optimizer: { kind: 'rmsprop', learningRate: 0.01 } },
       optimizer: () => km.optimizers.rmsprop({ learningRate: 0.01 }), loss: () => km.losses.sparseCategoricalCrossentropy({ fromLogits: true }) },
+    { name: 'centered RMSprop with momentum, mse', out: 'linear', fit: { loss: 'meanSquaredError', optimizer: { kind: 'rmsprop', learningRate: 0.005, momentum: 0.5, centered: true } },
+      optimizer: () => km.optimizers.rmsprop({ learningRate: 0.005, momentum: 0.5, centered: true }), loss: () => 'mse' },
   ];
   test.each(cases)('$name', async (c) => {
     await check(c);

@@ -72,7 +72,7 @@ async function runCase(c: Case) {
   const tfLoss = th.history.loss as number[];
   const kmLoss = kh.history.loss!;
   expect(kmLoss.length).toBe(epochs);
-  for (let e = 0; e < epochs; e++) expect(Math.abs(kmLoss[e]! - tfLoss[e]!) / Math.abs(tfLoss[e]!)).toBeLessThan(1e-4);
+  for (let e = 0; e < epochs; e++) expect(Math.abs(kmLoss[e]! - tfLoss[e]!) / Math.abs(tfLoss[e]!), `epoch ${e}: kerasm ${kmLoss[e]}, TF.js ${tfLoss[e]}`).toBeLessThan(1e-4);
   const tw = tfWeights(tm);
   model.getWeights().forEach((w, i) => expect(relDiff(w.data, tw[i]!.data), `weight ${i}`).toBeLessThan(1e-4));
   model.dispose();
@@ -93,12 +93,15 @@ describe('parity with TF.js (cpu), identical weights and data', () => {
       opt: () => km.optimizers.sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true }), tfOpt: () => tf.train.momentum(0.05, 0.9, true) },
     { name: 'rmsprop, mse, l2', hidden: 'elu', out: 'linear', loss: 'meanSquaredError', tfLoss: 'meanSquaredError', reg: { l2: 0.02 },
       opt: () => km.optimizers.rmsprop({ learningRate: 0.01 }), tfOpt: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7) },
-    { name: 'centered rmsprop with momentum, mae', hidden: 'softplus', out: 'linear', loss: 'mae', tfLoss: 'meanAbsoluteError',
-      opt: () => km.optimizers.rmsprop({ learningRate: 0.005, momentum: 0.5, centered: true }), tfOpt: () => tf.train.rmsprop(0.005, 0.9, 0.5, 1e-7, true) },
+    // Centered RMSprop gives NaN in TF.js 4.22 on these two-layer models (a single layer trains):
+    // it is checked against the float64 Keras reference instead (parity-keras-reference.test.ts).
+    { name: 'rmsprop with momentum, mse', hidden: 'tanh', out: 'linear', loss: 'mse', tfLoss: 'meanSquaredError',
+      opt: () => km.optimizers.rmsprop({ learningRate: 0.005, momentum: 0.5 }), tfOpt: () => tf.train.rmsprop(0.005, 0.9, 0.5, 1e-7, false) },
     { name: 'adagrad, sigmoid + binary cross-entropy, l1l2', hidden: 'selu', out: 'sigmoid', loss: 'binaryCrossentropy', tfLoss: 'binaryCrossentropy', reg: { l1: 0.001, l2: 0.01 },
       opt: () => km.optimizers.adagrad({ learningRate: 0.1 }), tfOpt: () => tf.train.adagrad(0.1, 0.1) },
     { name: 'rmsprop with l1 (a few steps only: normalized steps flip signs near 0)', hidden: 'relu', out: 'softmax', loss: 'categoricalCrossentropy', tfLoss: 'categoricalCrossentropy', reg: { l1: 0.01 },
       opt: () => km.optimizers.rmsprop({ learningRate: 0.001 }), tfOpt: () => tf.train.rmsprop(0.001, 0.9, 0, 1e-7), epochs: 1, samples: 48 },
+    { name: 'sgd, mean absolute error', hidden: 'tanh', out: 'linear', loss: 'mae', tfLoss: 'meanAbsoluteError', ...sgd() },
     ...['softsign', 'relu6', 'linear', 'swish'].map((hidden): Case => ({ name: `activation ${hidden}`, hidden, out: 'softmax', loss: 'categoricalCrossentropy', tfLoss: 'categoricalCrossentropy', ...sgd() })),
   ];
   test.each(cases)('$name', async (c) => {
