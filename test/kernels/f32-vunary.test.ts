@@ -175,7 +175,7 @@ class VUnaryTester {
         want = Number.isNaN(xi) ? NaN : ref.f(xi, a);
       } else {
         const g = dy[i]!;
-        want = Number.isNaN(xi) ? NaN : g * ref.df(xi, a);
+        want = Number.isNaN(xi) && ref.gradIgnoresX !== true ? NaN : g * ref.df(xi, a);
         if (ref.gradMag !== undefined && Number.isFinite(xi)) slack = (ref.magEps ?? 0) * ref.gradMag(xi, a) * Math.abs(g);
       }
       const why = mismatch(out[i]!, want, slack);
@@ -195,7 +195,7 @@ test('the reference table covers exactly the exported activations', () => {
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, -1e-40, 1.1754943508222875e-38,
   FLT_MAX, -FLT_MAX, 1e30, -1e30, 88.72283172607422, 88.72284, -87.3, -103.2, -104, 6, -3, 3, 20, -20, 45, -45];
 
-describe.each(ACTIVATIONS.map((r) => [r.name, r] as const))('%s', (_name, ref) => {
+describe.each(ACTIVATIONS.map((r) => [r.name, r] as const))('f32_v%s', (_name, ref) => {
   for (const backward of [false, true]) {
     const kind = backward ? 'backward' : 'forward';
     const t = () => new VUnaryTester(ref, backward);

@@ -69,6 +69,8 @@ export interface ActivationRef {
    */
   readonly gradMag?: (x: number, alpha: number) => number;
   readonly magEps?: number;
+  /** f' does not read x (linear): a NaN x does not reach dx. */
+  readonly gradIgnoresX?: boolean;
 }
 
 const EPS32 = 2 ** -24;
@@ -182,6 +184,7 @@ export const ACTIVATIONS: readonly ActivationRef[] = [
     kinks: [0],
     f: (x) => x,
     df: () => 1,
+    gradIgnoresX: true,
   },
   {
     name: 'exponential',
@@ -220,9 +223,17 @@ export function logSoftmaxRef(rows: number, cols: number, x: ArrayLike<number>):
     const o = r * cols;
     let m = -Infinity;
     for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]!);
+    // log Σ = log1p(t), t = Σ_{x_j < m} e^(x_j − m) + (ties at m − 1): log(s) would lose the
+    // digits of a tiny t (a dominant entry's log-probability, e.g. −1.8e-13) to the rounding of s
     let s = 0;
-    for (let j = 0; j < cols; j++) s += Math.exp(x[o + j]! - m);
-    const l = Math.log(s);
+    let t = 0;
+    let ties = 0;
+    for (let j = 0; j < cols; j++) {
+      s += Math.exp(x[o + j]! - m);
+      if (x[o + j] === m) ties++;
+      else t += Math.exp(x[o + j]! - m);
+    }
+    const l = Math.log1p(t + (ties - 1));
     let spread = 0;
     for (let j = 0; j < cols; j++) {
       const w = Math.exp(x[o + j]! - m) / s;
