@@ -41,6 +41,11 @@ export function invalidArgument(name: string, expected: string, value: unknown):
   return new ValueError(`Invalid value received for argument \`${name}\`: expected ${expected}. Received: ${name}=${show(value)}`);
 }
 
+/** The same wording, where the received part is a description (`NaN at sample 3`) rather than a value. */
+export function invalidArgumentAt(name: string, expected: string, description: string): ValueError {
+  return new ValueError(`Invalid value received for argument \`${name}\`: expected ${expected}. Received: ${name}=${description}`);
+}
+
 export function checkPositiveInt(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw invalidArgument(name, 'a positive integer', value);

@@ -1,4 +1,4 @@
-import { ValueError, invalidArgument } from './errors.js';
+import { ValueError, invalidArgument, invalidArgumentAt } from './errors.js';
 
 /** A dense float32 tensor in JS memory, row-major. Owned by the caller. */
 export class Tensor {
@@ -115,7 +115,7 @@ export function oneHot(labels: ArrayLike<number>, numClasses: number): Tensor {
   for (let i = 0; i < n; i++) {
     const c = labels[i]!;
     if (!Number.isInteger(c) || c < 0 || c >= numClasses) {
-      throw invalidArgument('labels', `integers in [0, ${numClasses})`, `${c} at index ${i}`);
+      throw invalidArgumentAt('labels', `integers in [0, ${numClasses})`, `${c} at index ${i}`);
     }
     out[i * numClasses + c] = 1;
   }

@@ -1,7 +1,7 @@
 // Input coercion: number[][], km.Tensor and { data, shape } become one Float32Array per
 // dataset (used in place when it already is one). Shapes and label ranges are checked here,
 // before any wasm call; non-finite values are found per staged batch in wasm.
-import { ValueError, invalidArgument, show } from '../errors.js';
+import { ValueError, invalidArgument, show, invalidArgumentAt } from '../errors.js';
 import { Tensor, shapeSize } from '../tensor.js';
 
 /** A dataset in JS memory: `rows` samples of `shape` (without the batch), row-major. */
@@ -41,7 +41,7 @@ function flattenInto(v: unknown, shape: number[], name: string): Float32Array {
       const a = x as ArrayLike<unknown>;
       for (let i = 0; i < len; i++) {
         const e = a[i];
-        if (typeof e !== 'number') throw invalidArgument(name, 'numbers', `${show(e)} at ${name}${path}[${i}]`);
+        if (typeof e !== 'number') throw invalidArgumentAt(name, 'numbers', `${show(e)} at ${name}${path}[${i}]`);
         out[o++] = e;
       }
     } else {
@@ -94,7 +94,7 @@ export function toSparseLabels(y: unknown, numClasses: number, name = 'y'): Data
   for (let i = 0; i < data.length; i++) {
     const c = data[i]!;
     if (!Number.isInteger(c) || c < 0 || c >= numClasses) {
-      throw invalidArgument(name, `integer class labels in [0, ${numClasses})`, `${c} at sample ${i}`);
+      throw invalidArgumentAt(name, `integer class labels in [0, ${numClasses})`, `${c} at sample ${i}`);
     }
   }
   return { data, rows: data.length, shape: [1], cols: 1 };
@@ -119,9 +119,9 @@ export function toTargets(y: unknown, units: number, name = 'y'): Dataset {
 export function toSampleWeights(w: unknown, rows: number, name = 'sampleWeight'): Float32Array {
   const data = w instanceof Float32Array ? w : ArrayBuffer.isView(w) || Array.isArray(w) ? Float32Array.from(w as ArrayLike<number>) : null;
   if (data === null) throw invalidArgument(name, 'an array of numbers, one per sample', w);
-  if (data.length !== rows) throw invalidArgument(name, `${rows} weights (one per sample)`, `${data.length} weights`);
+  if (data.length !== rows) throw invalidArgumentAt(name, `${rows} weights (one per sample)`, `${data.length} weights`);
   for (let i = 0; i < data.length; i++) {
-    if (!(data[i]! >= 0) || !Number.isFinite(data[i]!)) throw invalidArgument(name, 'non-negative finite numbers', `${data[i]} at sample ${i}`);
+    if (!(data[i]! >= 0) || !Number.isFinite(data[i]!)) throw invalidArgumentAt(name, 'non-negative finite numbers', `${data[i]} at sample ${i}`);
   }
   return data;
 }

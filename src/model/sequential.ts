@@ -2,7 +2,7 @@
 // The loops themselves live in training.ts.
 import { backend, ready } from '../backend/loader.js';
 import type { Backend } from '../backend/loader.js';
-import { KerasmError, StateError, ValueError, invalidArgument } from '../errors.js';
+import { KerasmError, StateError, ValueError, invalidArgument, invalidArgumentAt } from '../errors.js';
 import { Dense } from '../layers/dense.js';
 import { InputLayer } from '../layers/core.js';
 import { Layer, shapesEqual } from '../layers/layer.js';
@@ -232,7 +232,7 @@ export class Sequential {
     const b = this.ensureAllocated();
     const all = this.weights;
     if (!Array.isArray(weights) || weights.length !== all.length) {
-      throw invalidArgument('weights', `an array of ${all.length} tensors (${all.map((w) => `[${w.shape.join(', ')}]`).join(', ')})`, Array.isArray(weights) ? `${weights.length} tensors` : weights);
+      throw Array.isArray(weights) ? invalidArgumentAt('weights', `an array of ${all.length} tensors (${all.map((w) => `[${w.shape.join(', ')}]`).join(', ')})`, `${weights.length} tensors`) : invalidArgument('weights', `an array of ${all.length} tensors`, weights);
     }
     all.forEach((w, i) => {
       const t = weights[i]!;
@@ -240,7 +240,7 @@ export class Sequential {
         throw new ValueError(`Invalid value received for argument \`weights[${i}]\`: expected shape [${w.shape.join(', ')}] for ${this.layerOf(w).name}/${w.name}. Received: shape ${Array.isArray(t?.shape) ? `[${t.shape.join(', ')}]` : String(t?.shape)}`);
       }
       for (let j = 0; j < t.data.length; j++) {
-        if (!Number.isFinite(t.data[j]!)) throw invalidArgument(`weights[${i}]`, 'finite numbers', `${t.data[j]} at index ${j}`);
+        if (!Number.isFinite(t.data[j]!)) throw invalidArgumentAt(`weights[${i}]`, 'finite numbers', `${t.data[j]} at index ${j}`);
       }
     });
     all.forEach((w, i) => b.arena.view(w.region!, w.size).set(weights[i]!.data));

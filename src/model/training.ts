@@ -7,7 +7,7 @@ import { CallbackList, History } from '../callbacks/index.js';
 import type { CallbackHooks, Logs } from '../callbacks/index.js';
 import { toDataset, toSampleWeights, toSparseLabels, toTargets } from '../data/coerce.js';
 import type { Dataset } from '../data/coerce.js';
-import { KerasmError, ValueError, checkPositiveInt, invalidArgument } from '../errors.js';
+import { KerasmError, ValueError, checkPositiveInt, invalidArgument, invalidArgumentAt } from '../errors.js';
 import type { StepContext } from '../layers/layer.js';
 import * as metricsLib from '../metrics/index.js';
 import type { Metric } from '../metrics/index.js';
@@ -190,7 +190,16 @@ export class Engine {
       const r = Math.floor(bad / d.cols);
       const sample = order === null ? start + r : order[start + r]!;
       const value = d.data[sample * d.cols + (bad % d.cols)];
-      throw invalidArgument(name, 'finite numbers', `${value} at sample ${sample}, feature ${bad % d.cols}`);
+      throw invalidArgumentAt(name, 'finite numbers', `${value} at sample ${sample}, feature ${bad % d.cols}`);
+    }
+  }
+
+  /** Stage a whole dataset batch by batch and reject its first non-finite value. */
+  private scanFinite(b: Backend, d: Dataset, rows: number, ptr: Ptr, name: string): void {
+    for (let start = 0; start < d.rows; start += rows) {
+      const n = Math.min(rows, d.rows - start);
+      this.stage(b, d, null, start, n, ptr);
+      this.checkFinite(b, d, null, start, n, ptr, name);
     }
   }
 
@@ -291,6 +300,11 @@ export class Engine {
 
     const b = model.ensureAllocated();
     const p = this.plan(b, batchSize, true);
+    if (val !== null) {
+      // Validation data is checked before training starts, so a bad value costs no epoch.
+      this.scanFinite(b, val.x, p.rows, p.acts[0]!, 'x');
+      this.scanFinite(b, val.y, p.rows, p.y.ptr, 'y');
+    }
     const trainable = model.trainableWeights;
     compiled.optimizer.build(b.arena, b.k, trainable);
     const metrics = model.resolvedMetrics();

@@ -1,0 +1,169 @@
+// Every bad input gets a clear KerasmError (mostly ValueError, Keras wording) before any wasm
+// call, and the model is left as it was: same weights, same optimizer state, still trains.
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as km from '../../src/index.js';
+import { testBackend } from '../helpers/backend.js';
+import { Rng } from '../helpers/rng.js';
+
+beforeAll(async () => {
+  await testBackend();
+});
+
+const rng = new Rng(1);
+const X = km.tensor(Float32Array.from({ length: 40 * 4 }, () => rng.uniform(-1, 1)), [40, 4]);
+const LABELS = Array.from({ length: 40 }, (_, i) => i % 3);
+const Y = km.oneHot(LABELS, 3);
+
+function model(loss = 'categoricalCrossentropy'): km.Sequential {
+  km.setSeed(1);
+  const m = km.sequential({ layers: [km.layers.dense({ units: 5, activation: 'relu', inputShape: [4] }), km.layers.dropout({ rate: 0.2 }), km.layers.dense({ units: 3, activation: 'softmax' })] });
+  m.compile({ optimizer: 'adam', loss, metrics: ['accuracy'] });
+  return m;
+}
+
+/** Runs `bad` on a trained model, expects the error, then checks the model is intact and still trains. */
+async function expectRejected(bad: (m: km.Sequential) => unknown, message: RegExp, type: typeof km.KerasmError = km.ValueError, loss?: string) {
+  const m = model(loss);
+  const y = loss?.startsWith('sparse') ? LABELS : Y;
+  await m.fit(X, y, { epochs: 1, verbose: 0 });
+  const before = m.getWeights().map((w) => Array.from(w.data));
+  const evalBefore = m.evaluate(X, y);
+  let caught: unknown = null;
+  try {
+    await bad(m);
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, 'expected an error').toBeInstanceOf(type);
+  expect((caught as Error).message).toMatch(message);
+  expect(m.getWeights().map((w) => Array.from(w.data))).toEqual(before);
+  expect(m.evaluate(X, y)).toEqual(evalBefore);
+  const h = await m.fit(X, y, { epochs: 1, verbose: 0 });
+  expect(Number.isFinite(h.history.loss![0])).toBe(true);
+  m.dispose();
+}
+
+const nanX = () => {
+  const d = X.data.slice();
+  d[4 * 17 + 2] = NaN;
+  return km.tensor(d, [40, 4]);
+};
+
+describe('bad data', () => {
+  const cases: [string, (m: km.Sequential) => unknown, RegExp][] = [
+    ['x with the wrong feature count', (m) => m.fit(km.tensor(new Float32Array(40 * 5), [40, 5]), Y, { verbose: 0 }), /argument `x`: expected samples of shape \[4\].*Received: samples of shape \[5\]/],
+    ['y with the wrong width', (m) => m.fit(X, km.tensor(new Float32Array(40 * 4), [40, 4]), { verbose: 0 }), /argument `y`: expected targets of shape \[n, 3\]/],
+    ['x and y with different sample counts', (m) => m.fit(X, km.oneHot(LABELS.slice(0, 30), 3), { verbose: 0 }), /expected 40 samples to match x. Received: 30 samples/],
+    ['NaN in x (fit)', (m) => m.fit(nanX(), Y, { verbose: 0, shuffle: false }), /argument `x`: expected finite numbers. Received: x=NaN at sample 17, feature 2/],
+    ['Infinity in y (fit)', (m) => { const d = Y.data.slice(); d[5] = Infinity; return m.fit(X, km.tensor(d, [40, 3]), { verbose: 0 }); }, /argument `y`: expected finite numbers. Received: y=Infinity at sample 1/],
+    ['NaN in x (evaluate)', (m) => m.evaluate(nanX(), Y), /Received: x=NaN at sample 17/],
+    ['NaN in x (predict)', (m) => m.predict(nanX()), /Received: x=NaN at sample 17/],
+    ['-Infinity in validation data', (m) => { const d = X.data.slice(); d[0] = -Infinity; return m.fit(X, Y, { verbose: 0, validationData: [km.tensor(d, [40, 4]), Y] }); }, /argument `x`: expected finite numbers. Received: x=-Infinity at sample 0/],
+    ['ragged nested arrays', (m) => m.predict([[1, 2, 3, 4], [1, 2]]), /argument `x`: expected nested arrays of shape \[2, 4\]/],
+    ['strings in x', (m) => m.predict([[1, 2, 'a', 4]]), /argument `x`: expected numbers. Received: x='a' at x\[0\]\[2\]/],
+    ['x that is not data', (m) => m.predict('hello'), /argument `x`: expected a km.Tensor, \{ data, shape \} or nested number arrays/],
+    ['{ data, shape } whose sizes disagree', (m) => m.predict({ data: new Float32Array(7), shape: [2, 4] }), /expected data of length 8 for shape \[2, 4\]. Received: data of length 7/],
+    ['an empty dataset', (m) => m.fit(km.tensor(new Float32Array(0), [0, 4]), km.tensor(new Float32Array(0), [0, 3]), { verbose: 0 }), /expected at least one sample/],
+    ['sampleWeight of the wrong length', (m) => m.fit(X, Y, { verbose: 0, sampleWeight: [1, 2] }), /argument `sampleWeight`: expected 40 weights/],
+    ['negative sampleWeight', (m) => m.fit(X, Y, { verbose: 0, sampleWeight: new Array(40).fill(-1) }), /non-negative finite numbers/],
+    ['a model input of the wrong rank in evaluate', (m) => m.evaluate(km.tensor(new Float32Array(40 * 8), [40, 2, 4]), Y), /expected samples of shape \[4\]/],
+  ];
+  test.each(cases)('%s', async (_n, bad, msg) => expectRejected(bad, msg));
+});
+
+describe('bad sparse labels', () => {
+  const cases: [string, (m: km.Sequential) => unknown, RegExp][] = [
+    ['a label out of range', (m) => m.fit(X, LABELS.map((l, i) => (i === 7 ? 3 : l)), { verbose: 0 }), /argument `y`: expected integer class labels in \[0, 3\). Received: y=3 at sample 7/],
+    ['a negative label', (m) => m.fit(X, LABELS.map((l, i) => (i === 2 ? -1 : l)), { verbose: 0 }), /Received: y=-1 at sample 2/],
+    ['a non-integer label', (m) => m.fit(X, LABELS.map((l, i) => (i === 0 ? 0.5 : l)), { verbose: 0 }), /Received: y=0.5 at sample 0/],
+    ['a NaN label', (m) => m.evaluate(X, LABELS.map((l, i) => (i === 9 ? NaN : l))), /Received: y=NaN at sample 9/],
+    ['labels of shape [n, 2]', (m) => m.fit(X, km.tensor(new Float32Array(80), [40, 2]), { verbose: 0 }), /expected sparse labels of shape \[n\] or \[n, 1\]/],
+  ];
+  test.each(cases)('%s', async (_n, bad, msg) => expectRejected(bad, msg, km.ValueError, 'sparseCategoricalCrossentropy'));
+});
+
+describe('bad options', () => {
+  const cases: [string, (m: km.Sequential) => unknown, RegExp][] = [
+    ['batchSize 0', (m) => m.fit(X, Y, { batchSize: 0, verbose: 0 }), /argument `batchSize`: expected a positive integer. Received: batchSize=0/],
+    ['batchSize 2.5', (m) => m.fit(X, Y, { batchSize: 2.5, verbose: 0 }), /Received: batchSize=2.5/],
+    ['epochs -1', (m) => m.fit(X, Y, { epochs: -1, verbose: 0 }), /argument `epochs`: expected a positive integer. Received: epochs=-1/],
+    ['epochs NaN', (m) => m.fit(X, Y, { epochs: NaN, verbose: 0 }), /Received: epochs=NaN/],
+    ['validationSplit 1', (m) => m.fit(X, Y, { validationSplit: 1, verbose: 0 }), /argument `validationSplit`: expected a number in \[0, 1\). Received: validationSplit=1/],
+    ['validationSplit leaving no training sample', (m) => m.fit(X, Y, { validationSplit: 0.99, verbose: 0 }), /leaves an empty training or validation set/],
+    ['verbose 3', (m) => m.fit(X, Y, { verbose: 3 as 0 }), /argument `verbose`: expected 0, 1 or 2/],
+    ['shuffle "yes"', (m) => m.fit(X, Y, { shuffle: 'yes' as unknown as boolean, verbose: 0 }), /argument `shuffle`: expected a boolean/],
+    ['predict batchSize -4', (m) => m.predict(X, { batchSize: -4 }), /argument `batchSize`: expected a positive integer/],
+    ['predict training "on"', (m) => m.predict(X, { training: 'on' as unknown as boolean }), /argument `training`: expected a boolean/],
+    ['initialEpoch -2', (m) => m.fit(X, Y, { initialEpoch: -2, verbose: 0 }), /argument `initialEpoch`/],
+  ];
+  test.each(cases)('%s', async (_n, bad, msg) => expectRejected(bad, msg));
+});
+
+describe('bad weights', () => {
+  const cases: [string, (m: km.Sequential) => unknown, RegExp][] = [
+    ['setWeights with too few tensors', (m) => m.setWeights(m.getWeights().slice(1)), /argument `weights`: expected an array of 4 tensors/],
+    ['setWeights with a wrong shape', (m) => { const w = m.getWeights(); w[0] = km.tensor(new Float32Array(20), [5, 4]); m.setWeights(w); }, /argument `weights\[0\]`: expected shape \[4, 5\] for dense_?\d*\/kernel. Received: shape \[5, 4\]/],
+    ['setWeights with NaN (nothing is written, not even the earlier tensors)', (m) => { const w = m.getWeights(); w[0]!.data.fill(0); w[3] = km.tensor(new Float32Array(3).fill(NaN), [3]); m.setWeights(w); }, /argument `weights\[3\]`: expected finite numbers/],
+  ];
+  test.each(cases)('%s', async (_n, bad, msg) => expectRejected(bad, msg));
+});
+
+describe('bad construction', () => {
+  const cases: [string, () => unknown, RegExp][] = [
+    ['units 0', () => km.layers.dense({ units: 0 }), /argument `units`: expected a positive integer. Received: units=0/],
+    ['units "64"', () => km.layers.dense({ units: '64' as unknown as number }), /Received: units='64'/],
+    ['dropout rate 1.5', () => km.layers.dropout({ rate: 1.5 }), /Invalid value received for argument `rate`: expected a number in \[0, 1\). Received: rate=1.5/],
+    ['dropout rate 1', () => km.layers.dropout({ rate: 1 }), /Received: rate=1/],
+    ['an unknown activation', () => km.layers.dense({ units: 2, activation: 'relu7' }), /argument `activation`: expected one of linear, relu, relu6.*Received: activation='relu7'/],
+    ['an unknown kernel initializer', () => km.layers.dense({ units: 2, kernelInitializer: 'glorot' }), /argument `kernelInitializer`: expected a known initializer/],
+    ['an unknown regularizer', () => km.layers.dense({ units: 2, kernelRegularizer: 'l3' }), /argument `kernelRegularizer`: expected one of L1, L2, L1L2/],
+    ['a negative l2', () => km.regularizers.l2(-0.1), /argument `l2`: expected a non-negative finite number. Received: l2=-0.1/],
+    ['a NaN l1', () => km.regularizers.l1({ l1: NaN }), /Received: l1=NaN/],
+    ['a negative learning rate', () => km.optimizers.adam({ learningRate: -1 }), /argument `learningRate`: expected a positive finite number. Received: learningRate=-1/],
+    ['momentum 1.2', () => km.optimizers.sgd({ momentum: 1.2 }), /argument `momentum`: expected a number in \[0, 1\)/],
+    ['an unknown optimizer', () => { const m = km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [1] })] }); m.compile({ optimizer: 'adamax', loss: 'mse' }); }, /argument `optimizer`: expected an optimizer instance or one of sgd, adam, adamw, rmsprop, adagrad. Received: optimizer='adamax'/],
+    ['an unknown loss', () => { const m = km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [1] })] }); m.compile({ optimizer: 'sgd', loss: 'hinge' }); }, /argument `loss`: expected one of categoricalCrossentropy.*Received: loss='hinge'/],
+    ['an unknown metric', () => { const m = km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [1] })] }); m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['f1'] }); }, /argument `metrics`: expected names among accuracy.*Received: metrics='f1'/],
+    ['a first layer without an input shape', () => km.sequential({ layers: [km.layers.dense({ units: 1 })] }), /The first layer of a Sequential model needs an input shape/],
+    ['a negative inputShape', () => km.layers.dense({ units: 1, inputShape: [-3] }), /argument `inputShape`: expected an array of positive integers/],
+    ['two layers with one name', () => km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [1], name: 'a' }), km.layers.dense({ units: 1, name: 'a' })] }), /unique names/],
+    ['labelSmoothing 2', () => km.losses.categoricalCrossentropy({ labelSmoothing: 2 }), /argument `labelSmoothing`: expected a number in \[0, 1\)/],
+    ['dtype int32', () => km.layers.dense({ units: 1, dtype: 'int32' }), /argument `dtype`: expected 'float32'. Received: dtype='int32'/],
+  ];
+  test.each(cases)('%s', (_n, bad, msg) => {
+    expect(bad).toThrow(km.ValueError);
+    expect(bad).toThrow(msg);
+  });
+});
+
+describe('call order and state', () => {
+  test('fit before compile', async () => {
+    const m = km.sequential({ layers: [km.layers.dense({ units: 3, inputShape: [4] })] });
+    await expect(m.fit(X, Y, { verbose: 0 })).rejects.toThrow(/You must call compile\(\) before fit\(\)/);
+    expect(() => m.evaluate(X, Y)).toThrow(km.StateError);
+    m.dispose();
+  });
+  test('use after dispose', async () => {
+    const m = model();
+    m.dispose();
+    await expect(m.fit(X, Y, { verbose: 0 })).rejects.toThrow(/has been disposed/);
+    expect(() => m.getWeights()).toThrow(km.StateError);
+    expect(() => m.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(/has been disposed/);
+  });
+  test('a model too large for wasm32 memory names the size asked', () => {
+    const m = km.sequential({ layers: [km.layers.dense({ units: 40000, inputShape: [30000] })] });
+    expect(() => m.getWeights()).toThrow(/Out of wasm memory: a region needs \d+ more bytes \(\d+ in all\)/);
+    m.dispose();
+  });
+  test('a diverging loss stops fit with the epoch and batch, keeping the last good weights', async () => {
+    km.setSeed(3);
+    const m = km.sequential({ layers: [km.layers.dense({ units: 3, inputShape: [4] })] });
+    m.compile({ optimizer: km.optimizers.sgd({ learningRate: 1e12 }), loss: 'mse' });
+    const big = km.tensor(X.data.map((v) => v * 1e10), [40, 4]);
+    const err = await m.fit(big, km.tensor(new Float32Array(120).fill(1e10), [40, 3]), { verbose: 0, batchSize: 8, shuffle: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(km.KerasmError);
+    expect((err as Error).message).toMatch(/Training stopped: the loss became (NaN|Infinity) at epoch 1, batch \d+/);
+    for (const w of m.getWeights()) expect(w.data.every((v) => Number.isFinite(v))).toBe(true);
+    m.dispose();
+  });
+});
