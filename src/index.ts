@@ -6,7 +6,7 @@ export { Tensor, tensor, oneHot } from './tensor.js';
 export { setSeed } from './random.js';
 export { Sequential } from './model/sequential.js';
 export type { SequentialArgs, CompileArgs } from './model/sequential.js';
-export type { FitArgs, EvaluateArgs, PredictArgs } from './model/training.js';
+export type { FitArgs, EvaluateArgs, PredictArgs, FitDatasetArgs, DatasetSource, DatasetBatch } from './model/training.js';
 
 import { Sequential } from './model/sequential.js';
 import type { SequentialArgs } from './model/sequential.js';

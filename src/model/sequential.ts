@@ -16,7 +16,7 @@ import type { Optimizer, OptimizerIdentifier } from '../optimizers/index.js';
 import { Tensor, shapeSize } from '../tensor.js';
 import type { History } from '../callbacks/index.js';
 import { Engine } from './training.js';
-import type { EvaluateArgs, FitArgs, PredictArgs } from './training.js';
+import type { DatasetSource, EvaluateArgs, FitArgs, FitDatasetArgs, PredictArgs } from './training.js';
 import { summaryLines } from './summary.js';
 
 export interface SequentialArgs {
@@ -214,6 +214,13 @@ export class Sequential {
   /** Outputs for `x`, batched; `{ training: true }` keeps dropout on (MC dropout). */
   predict(x: unknown, args: PredictArgs = {}): Tensor {
     return this.engine.predict(x, args);
+  }
+
+  /** Train from an iterable or async iterable of `{ xs, ys }` batches (TF.js `fitDataset`). */
+  async fitDataset(source: DatasetSource, args: FitDatasetArgs = {}): Promise<History> {
+    this.checkAlive();
+    await ready();
+    return this.engine.fitDataset(source, args);
   }
 
   /** One gradient step on one batch. Returns the loss, or [loss, ...metrics] when metrics are compiled. */

@@ -36,6 +36,25 @@ export interface FitArgs {
   sampleWeight?: ArrayLike<number>;
 }
 
+/** A batch from a dataset source: inputs and targets for up to the planned number of rows. */
+export interface DatasetBatch {
+  xs: unknown;
+  ys: unknown;
+}
+
+/** Anything `fitDataset` can read one epoch from: a (re-iterable) sync or async iterable, or a function returning one. */
+export type DatasetSource = Iterable<DatasetBatch> | AsyncIterable<DatasetBatch> | (() => Iterable<DatasetBatch> | AsyncIterable<DatasetBatch>);
+
+export interface FitDatasetArgs {
+  epochs?: number;
+  verbose?: 0 | 1 | 2;
+  callbacks?: CallbackHooks[] | CallbackHooks;
+  /** Validation arrays `[xVal, yVal]`, evaluated at the end of each epoch. */
+  validationData?: [unknown, unknown];
+  /** Stop an epoch after this many batches (for endless sources). */
+  batchesPerEpoch?: number;
+}
+
 export interface EvaluateArgs {
   batchSize?: number;
   sampleWeight?: ArrayLike<number>;
@@ -485,6 +504,85 @@ export class Engine {
     this.backward(p, x.rows, fusedKind !== null);
     const grads = model.weights.map((w) => new Tensor(b.arena.view(w.grad!, w.size).slice(), w.shape.slice()));
     return { loss, grads };
+  }
+
+  /**
+   * Train from batches that arrive one at a time (data that does not fit in memory): one
+   * source pass per epoch. Buffers are planned for the largest batch seen.
+   */
+  async fitDataset(source: DatasetSource, args: FitDatasetArgs): Promise<History> {
+    const model = this.model;
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    model.compiledOrThrow('fitDataset');
+    const epochs = args.epochs === undefined ? 1 : checkPositiveInt('epochs', args.epochs);
+    const verbose = args.verbose ?? 1;
+    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw invalidArgument('verbose', '0, 1 or 2', args.verbose);
+    const limit = args.batchesPerEpoch === undefined ? Infinity : checkPositiveInt('batchesPerEpoch', args.batchesPerEpoch);
+    const open = (): Iterable<DatasetBatch> | AsyncIterable<DatasetBatch> => {
+      const src = typeof source === 'function' ? source() : source;
+      if (src === null || typeof src !== 'object' || (!(Symbol.asyncIterator in src) && !(Symbol.iterator in src))) {
+        throw invalidArgument('source', 'an iterable or async iterable of { xs, ys } batches, or a function returning one', src);
+      }
+      return src;
+    };
+    let val: { x: Dataset; y: Dataset } | null = null;
+    if (args.validationData !== undefined) {
+      const vx = toDataset(args.validationData[0], 'validationData[0]');
+      this.checkInputShape(vx, 'validationData[0]');
+      val = { x: vx, y: toLabels(model, args.validationData[1], 'validationData[1]') };
+    }
+    const b = model.ensureAllocated();
+    const metrics = model.resolvedMetrics();
+    const sums = new Float64Array(metrics.length);
+    const fusedKind = this.fusedKind();
+    const cols = shapeSize(model.outputShape);
+    const history = new History();
+    const user = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+    const callbacks = new CallbackList([history, ...user]);
+    callbacks.setModel(model);
+    callbacks.setParams({ epochs, verbose });
+    model.stopTraining = false;
+    await callbacks.onTrainBegin();
+    for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
+      await callbacks.onEpochBegin(epoch);
+      if (verbose === 1) ProgressBar.epochHeader(epoch + 1, epochs);
+      let lossSum = 0;
+      let seen = 0;
+      let step = 0;
+      sums.fill(0);
+      for await (const batch of open()) {
+        if (batch === null || typeof batch !== 'object') throw invalidArgument(`batch ${step}`, 'an object { xs, ys }', batch);
+        const x = toDataset(batch.xs, 'xs');
+        this.checkInputShape(x, 'xs');
+        const y = toLabels(model, batch.ys, 'ys');
+        if (x.rows !== y.rows || x.rows === 0) throw new ValueError(`Invalid value received for argument \`ys\`: expected ${x.rows} samples to match xs in batch ${step}. Received: ${y.rows} samples`);
+        const p = this.plan(b, x.rows, true);
+        model.compiled!.optimizer.build(b.arena, b.k, model.trainableWeights);
+        this.stage(b, x, null, 0, x.rows, p.acts[0]!);
+        this.checkFinite(b, x, null, 0, x.rows, p.acts[0]!, 'xs');
+        this.stage(b, y, null, 0, x.rows, p.y.ptr);
+        this.checkFinite(b, y, null, 0, x.rows, p.y.ptr, 'ys');
+        const loss = this.trainStep(b, p, x.rows, fusedKind, false, metrics, sums);
+        if (!Number.isFinite(loss)) {
+          throw new KerasmError(`Training stopped: the loss became ${loss} at epoch ${epoch + 1}, batch ${step + 1}. The weights are those of the last completed step.`);
+        }
+        lossSum += loss * x.rows;
+        seen += x.rows;
+        step++;
+        if (step >= limit || model.stopTraining) break;
+      }
+      if (seen === 0) throw new ValueError(`Invalid value received for argument \`source\`: expected at least one batch in epoch ${epoch + 1}. Received: an empty source`);
+      const logs: Logs = { loss: lossSum / seen };
+      metrics.forEach((m, i) => (logs[m.name] = sums[i]! / (metricsLib.batchCount(m, seen, cols) || 1)));
+      if (val !== null) {
+        const v = this.evaluateDatasets(b, val.x, val.y, null, this.plan_?.rows ?? 32);
+        for (const [key, value] of Object.entries(v)) logs[`val_${key}`] = value;
+      }
+      if (verbose > 0) console.log(`Epoch ${epoch + 1}/${epochs} - ${step} batches - ${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}`);
+      await callbacks.onEpochEnd(epoch, logs);
+    }
+    await callbacks.onTrainEnd();
+    return history;
   }
 
   trainOnBatch(xIn: unknown, yIn: unknown): number | number[] {
