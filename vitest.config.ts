@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Two projects: the whole suite on the baseline `simd` build, and the kernel suite again
-// on the `relaxed` build (Node 20 needs a flag for relaxed SIMD; Node 22+ has it).
+// and the determinism tests on the `relaxed` build (Node 20 needs a flag for relaxed SIMD; Node 22+ has it).
 export default defineConfig({
   test: {
     testTimeout: 120_000,
@@ -19,7 +19,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'relaxed',
-          include: ['test/kernels/**/*.test.ts'],
+          include: ['test/kernels/**/*.test.ts', 'test/determinism/**/*.test.ts'],
           env: { KERASM_BUILD: 'relaxed' },
           execArgv: ['--experimental-wasm-relaxed-simd'],
         },

@@ -177,7 +177,7 @@ export class Engine {
     }
     this.ctx = {
       k, arena, rows: 0, training: false, x: 0, y: 0, dy: 0, dx: 0, ws: this.plan_.ws.ptr, lossFused: false,
-      trackPenalty: false, penalty: 0,
+      trackPenalty: false, penalty: 0, updateStatistics: false,
     };
     return this.plan_;
   }
@@ -223,11 +223,12 @@ export class Engine {
   }
 
   /** Forward over all layers; returns the activity penalty accumulated. */
-  private forward(p: Plan, rows: number, training: boolean, trackPenalty: boolean, fused: boolean): number {
+  private forward(p: Plan, rows: number, training: boolean, trackPenalty: boolean, fused: boolean, updateStatistics = false): number {
     const ctx = this.ctx!;
     const layers = this.model.layers;
     ctx.rows = rows;
     ctx.training = training;
+    ctx.updateStatistics = training && updateStatistics;
     ctx.trackPenalty = trackPenalty;
     ctx.penalty = 0;
     for (let i = 0; i < layers.length; i++) {
@@ -319,8 +320,11 @@ export class Engine {
 
     const b = model.ensureAllocated();
     const p = this.plan(b, batchSize, true);
+    // All data is scanned (in wasm, batch by batch) before the first step, so a bad value
+    // rejects the call before anything changes; each step still scans its staged batch.
+    this.scanFinite(b, x, p.rows, p.acts[0]!, 'x');
+    this.scanFinite(b, y, p.rows, p.y.ptr, 'y');
     if (val !== null) {
-      // Validation data is checked before training starts, so a bad value costs no epoch.
       this.scanFinite(b, val.x, p.rows, p.acts[0]!, 'x');
       this.scanFinite(b, val.y, p.rows, p.y.ptr, 'y');
     }
@@ -405,7 +409,7 @@ export class Engine {
   /** One step on the staged batch: forward, loss, backward, update. Returns the batch loss. */
   private trainStep(b: Backend, p: Plan, rows: number, fusedKind: 'softmax' | 'sigmoid' | null, hasSw: boolean,
     metrics: Metric[], sums: Float64Array): number {
-    const activity = this.forward(p, rows, true, true, fusedKind !== null);
+    const activity = this.forward(p, rows, true, true, fusedKind !== null, true);
     const penalty = activity + this.weightPenalty(b);
     const loss = this.lossAndMetrics(b, p, rows, true, fusedKind, hasSw, metrics, sums) + penalty;
     if (!Number.isFinite(loss)) return loss;

@@ -172,7 +172,7 @@ describe('training API', () => {
 });
 
 describe('memory', () => {
-  test('repeated fit, predict and build/dispose cycles keep wasm memory and the arena flat', async () => {
+  test('300 fit and predict calls and 300 build/dispose cycles keep wasm memory and the arena flat', async () => {
     const { x, y } = randomData(100, 20, 4);
     const m = km.sequential({ layers: [km.layers.dense({ units: 32, activation: 'relu', inputShape: [20] }), km.layers.dropout({ rate: 0.2 }), km.layers.dense({ units: 4, activation: 'softmax' })] });
     m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -180,7 +180,7 @@ describe('memory', () => {
     const bytes = b.arena.memoryBytes;
     const high = b.arena.highWater;
     const used = b.arena.usedBytes;
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 300; i++) {
       await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
       m.predict(x, { batchSize: 16 });
     }
@@ -189,7 +189,7 @@ describe('memory', () => {
     expect(b.arena.usedBytes).toBe(used);
     m.dispose();
     const afterDispose = b.arena.usedBytes;
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 300; i++) {
       const t = km.sequential({ layers: [km.layers.dense({ units: 32, inputShape: [20] }), km.layers.dense({ units: 4, activation: 'softmax' })] });
       t.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
       t.trainOnBatch(x, y);
