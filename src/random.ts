@@ -1,3 +1,5 @@
+import { invalidArgument } from './errors.js';
+
 // One seed for everything random in kerasm: initializers, shuffling, dropout masks.
 
 /** splitmix32-style mixing of a 32-bit value. */
@@ -60,6 +62,19 @@ export class RandomStream {
     }
   }
 
+  /** The generator's state, four 32-bit words (io saves it so training resumes identically). */
+  getState(): [number, number, number, number] {
+    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
+  }
+
+  /** Continue from a state returned by `getState()`. */
+  setState(s: readonly [number, number, number, number]): void {
+    this.a = s[0] | 0;
+    this.b = s[1] | 0;
+    this.c = s[2] | 0;
+    this.d = s[3] | 0;
+  }
+
   /** A fresh 32-bit seed drawn from this stream (for child generators). */
   seed(): number {
     return this.nextU32();
@@ -70,6 +85,7 @@ let globalStream = new RandomStream((Math.random() * 2 ** 32) >>> 0);
 
 /** Fix the seed of initializers, shuffling and dropout masks (Keras `keras.utils.set_random_seed`). */
 export function setSeed(seed: number): void {
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw invalidArgument('seed', 'an integer', seed);
   globalStream = new RandomStream(seed >>> 0);
 }
 

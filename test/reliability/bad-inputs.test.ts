@@ -129,6 +129,9 @@ describe('bad construction', () => {
     ['two layers with one name', () => km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [1], name: 'a' }), km.layers.dense({ units: 1, name: 'a' })] }), /unique names/],
     ['labelSmoothing 2', () => km.losses.categoricalCrossentropy({ labelSmoothing: 2 }), /argument `labelSmoothing`: expected a number in \[0, 1\)/],
     ['dtype int32', () => km.layers.dense({ units: 1, dtype: 'int32' }), /argument `dtype`: expected 'float32'. Received: dtype='int32'/],
+    ['a non-integer seed', () => km.setSeed(1.5), /argument `seed`: expected an integer. Received: seed=1.5/],
+    ['oneHot with a label out of range', () => km.oneHot([0, 4], 3), /argument `labels`: expected integers in \[0, 3\). Received: labels=4 at index 1/],
+    ['a tensor whose data does not fit its shape', () => km.tensor([1, 2, 3], [2, 2]), /Tensor data has 3 elements but shape \[2, 2\] needs 4/],
   ];
   test.each(cases)('%s', (_n, bad, msg) => {
     expect(bad).toThrow(km.ValueError);
