@@ -12,6 +12,7 @@ export default defineConfig({
         test: {
           name: 'simd',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/threads/**'],
           env: { KERASM_BUILD: 'simd' },
         },
       },
@@ -22,6 +23,14 @@ export default defineConfig({
           include: ['test/kernels/**/*.test.ts', 'test/determinism/**/*.test.ts'],
           env: { KERASM_BUILD: 'relaxed' },
           execArgv: ['--experimental-wasm-relaxed-simd'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'threads',
+          include: ['test/threads/**/*.test.ts', 'test/determinism/**/*.test.ts'],
+          env: { KERASM_BUILD: 'threads' },
         },
       },
     ],

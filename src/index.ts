@@ -1,5 +1,5 @@
 // kerasm: Keras-style neural networks on AssemblyScript WebAssembly SIMD kernels.
-export { ready, backendInfo } from './backend/loader.js';
+export { ready, backendInfo, setThreads, shutdown } from './backend/loader.js';
 export type { BackendInfo, BuildName, ReadyOptions, WasmSource } from './backend/loader.js';
 export { KerasmError, ValueError, StateError } from './errors.js';
 export { Tensor, tensor, oneHot } from './tensor.js';

@@ -1,11 +1,12 @@
 // The one file that loads wasm: feature detection, build choice, instantiation.
 import { instantiate } from '@assemblyscript/loader';
-import { KerasmError, invalidArgument } from '../errors.js';
+import { KerasmError, checkPositiveInt, invalidArgument } from '../errors.js';
+import { ThreadPool } from './threads.js';
 import { Arena } from './memory.js';
 import type { KernelExports } from './kernels.js';
 import { KERNEL_NAMES } from './kernels.js';
 
-export type BuildName = 'simd' | 'relaxed';
+export type BuildName = 'simd' | 'relaxed' | 'threads';
 
 /** Anything a wasm build can be handed in as. */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string;
@@ -15,14 +16,21 @@ export interface ReadyOptions {
   module?: WasmSource;
   /** The `relaxed` build (fused multiply-add), used where the runtime has relaxed SIMD. */
   relaxedModule?: WasmSource;
+  /** The `threads` build (shared memory), mul+add flavour; `threadsRelaxedModule` is its FMA flavour. */
+  threadsModule?: WasmSource;
+  threadsRelaxedModule?: WasmSource;
   /** Force a build instead of the best one the runtime supports. */
   build?: BuildName;
+  /** Threads for the `threads` build, the calling one included (default: all cores). */
+  threads?: number;
 }
 
 export interface BackendInfo {
   build: BuildName;
   relaxedSimd: boolean;
   threads: boolean;
+  /** Threads sharing the GEMMs, the calling one included. */
+  threadCount: number;
   memoryBytes: number;
 }
 
@@ -30,7 +38,10 @@ export interface Backend {
   readonly k: KernelExports;
   readonly arena: Arena;
   readonly build: BuildName;
+  /** Whether the build's arithmetic is fused (relaxed SIMD). */
   readonly relaxedSimd: boolean;
+  /** The worker pool of the `threads` build, else null. */
+  readonly pool: ThreadPool | null;
 }
 
 /** The smallest module using f32x4.relaxed_madd: validates only where relaxed SIMD exists. */
@@ -55,8 +66,26 @@ export function hasRelaxedSimd(): boolean {
   }
 }
 
-function defaultUrl(build: BuildName): URL {
-  return new URL(`../../build/kerasm.${build}.wasm`, import.meta.url);
+function defaultUrl(file: string): URL {
+  return new URL(`../../build/kerasm.${file}.wasm`, import.meta.url);
+}
+
+/** Cores of this machine, where the runtime says (Node: os.availableParallelism). */
+async function cores(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (typeof nav?.hardwareConcurrency === 'number') return nav.hardwareConcurrency;
+  try {
+    const os = await import('node:os');
+    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  } catch {
+    return 1;
+  }
+}
+
+/** Threads need shared memory and blocking waits: Node's worker_threads (browsers: later). */
+function threadsSupported(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string; bun?: string; deno?: string } } }).process;
+  return typeof SharedArrayBuffer === 'function' && proc?.versions?.node !== undefined && proc.versions.bun === undefined && proc.versions.deno === undefined;
 }
 
 async function readUrl(url: URL): Promise<ArrayBuffer | Uint8Array> {
@@ -70,7 +99,7 @@ async function readUrl(url: URL): Promise<ArrayBuffer | Uint8Array> {
   return res.arrayBuffer();
 }
 
-async function toModuleSource(src: WasmSource | undefined, build: BuildName): Promise<WebAssembly.Module | ArrayBuffer | Uint8Array> {
+async function toModuleSource(src: WasmSource | undefined, build: string): Promise<WebAssembly.Module | ArrayBuffer | Uint8Array> {
   if (src === undefined) return readUrl(defaultUrl(build));
   if (src instanceof WebAssembly.Module) return src;
   if (src instanceof ArrayBuffer) return src;
@@ -103,24 +132,56 @@ export function ready(options: ReadyOptions = {}): Promise<Backend> {
 
 async function load(options: ReadyOptions): Promise<Backend> {
   const relaxedSimd = hasRelaxedSimd();
-  if (options.build !== undefined && options.build !== 'simd' && options.build !== 'relaxed') {
-    throw invalidArgument('build', "one of 'simd', 'relaxed'", options.build);
+  if (options.build !== undefined && options.build !== 'simd' && options.build !== 'relaxed' && options.build !== 'threads') {
+    throw invalidArgument('build', "one of 'simd', 'relaxed', 'threads'", options.build);
   }
   if (options.build === 'relaxed' && !relaxedSimd) {
     throw new KerasmError("The 'relaxed' build was asked for, but this runtime has no relaxed SIMD " +
       '(Node 20 needs --experimental-wasm-relaxed-simd)');
   }
-  const build: BuildName = options.build ?? (relaxedSimd ? 'relaxed' : 'simd');
-  const source = await toModuleSource(build === 'relaxed' ? options.relaxedModule : options.module, build);
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
-  const { exports } = await instantiate<Record<string, unknown>>(source, { env: { memory } });
+  if (options.build === 'threads' && !threadsSupported()) {
+    throw new KerasmError("The 'threads' build was asked for, but this runtime has no SharedArrayBuffer and worker_threads");
+  }
+  const threads = options.threads === undefined ? await cores() : checkPositiveInt('threads', options.threads);
+  const build: BuildName = options.build ?? (threadsSupported() && threads > 1 ? 'threads' : relaxedSimd ? 'relaxed' : 'simd');
+  const shared = build === 'threads';
+  // The threads build comes in both arithmetic flavours, so threads on or off never change a result.
+  const file = shared ? (relaxedSimd ? 'threads-relaxed' : 'threads') : build;
+  const given = shared ? (relaxedSimd ? options.threadsRelaxedModule : options.threadsModule) : build === 'relaxed' ? options.relaxedModule : options.module;
+  const source = await toModuleSource(given, file);
+  const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source as BufferSource);
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared } as WebAssembly.MemoryDescriptor);
+  const { exports } = await instantiate<Record<string, unknown>>(module, { env: { memory } });
   for (const name of KERNEL_NAMES) {
     if (typeof exports[name] !== 'function') {
-      throw new KerasmError(`The '${build}' wasm build lacks the export ${name}: rebuild it (npm run build)`);
+      throw new KerasmError(`The '${file}' wasm build lacks the export ${name}: rebuild it (npm run build)`);
     }
   }
-  const k = exports as unknown as KernelExports;
-  return { k, arena: new Arena(memory, k.heap_base()), build, relaxedSimd };
+  const raw = exports as unknown as KernelExports;
+  const arena = new Arena(memory, raw.heap_base());
+  if (!shared) return { k: raw, arena, build, relaxedSimd: build === 'relaxed', pool: null };
+  const pool = new ThreadPool(module, memory, raw, arena);
+  await pool.setThreads(threads);
+  return { k: pool.k, arena, build, relaxedSimd, pool };
+}
+
+/**
+ * Use `n` threads (the calling one included) for the GEMMs of the `threads` build; 1 turns the
+ * workers off. Results do not depend on it. Without the threads build it accepts only 1.
+ */
+export async function setThreads(n: number): Promise<void> {
+  checkPositiveInt('n', n);
+  const b = await ready();
+  if (b.pool === null) {
+    if (n !== 1) throw new KerasmError(`setThreads(${n}): this runtime runs the '${b.build}' build, which has one thread`);
+    return;
+  }
+  await b.pool.setThreads(n);
+}
+
+/** Stop the worker threads (they never keep a process alive; this frees them at once). */
+export async function shutdown(): Promise<void> {
+  if (current?.pool) await current.pool.shutdown();
 }
 
 /** The loaded backend; throws if `ready()` has not resolved yet. */
@@ -131,5 +192,5 @@ export function backend(): Backend {
 
 export function backendInfo(): BackendInfo {
   const b = backend();
-  return { build: b.build, relaxedSimd: b.relaxedSimd, threads: false, memoryBytes: b.arena.memoryBytes };
+  return { build: b.build, relaxedSimd: b.relaxedSimd, threads: b.pool !== null, threadCount: b.pool?.threads ?? 1, memoryBytes: b.arena.memoryBytes };
 }

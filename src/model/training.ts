@@ -165,6 +165,7 @@ export class Engine {
       const y = alloc(want * Math.max(outCols, 1) * 4);
       const sw = alloc(want * 4);
       const ws = alloc(wsBytes);
+      b.pool?.reserve(wsBytes);
       this.plan_ = { rows: want, training: withGrads, acts, grads, y, sw, ws, regions };
     } catch (e) {
       for (const l of layers) l.unplan(arena);

@@ -1,0 +1,78 @@
+// The `threads` build: GEMMs split by rows across a worker pool. Results must be bit-identical
+// whatever the thread count (fixed partition in multiples of the tile, fixed summation order).
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import * as km from '../../src/index.js';
+import type { Backend } from '../../src/backend/loader.js';
+import { testBackend } from '../helpers/backend.js';
+import { Rng } from '../helpers/rng.js';
+import { GuardedBuffer } from '../helpers/wasm-buffers.js';
+
+let b: Backend;
+beforeAll(async () => {
+  b = await testBackend();
+  expect(b.pool).not.toBeNull();
+});
+afterAll(async () => {
+  await km.shutdown();
+});
+
+test('threaded GEMMs equal single-thread GEMMs bit for bit (nn, tn, nt, odd shapes)', async () => {
+  const rng = new Rng(5);
+  for (const [m, n, k] of [[133, 70, 300], [64, 512, 784], [9, 17, 600], [257, 33, 129]] as const) {
+    for (const variant of ['nn', 'tn', 'nt'] as const) {
+      const A = new GuardedBuffer(b, m * k);
+      const B = new GuardedBuffer(b, k * n);
+      const bias = new GuardedBuffer(b, n);
+      const C1 = new GuardedBuffer(b, m * n);
+      const C2 = new GuardedBuffer(b, m * n);
+      rng.fill(A.data);
+      rng.fill(B.data);
+      rng.fill(bias.data);
+      rng.fill(C1.data);
+      C2.set(C1.data);
+      const ws = b.arena.alloc(b.k.f32_gemm_workspace_bytes(m, n, k));
+      b.pool!.reserve(b.k.f32_gemm_workspace_bytes(m, n, k));
+      const lda = variant === 'tn' ? m : k;
+      const ldb = variant === 'nt' ? k : n;
+      const call = () => {
+        const fn = variant === 'nn' ? b.k.f32_gemm_nn_minmax : variant === 'tn' ? b.k.f32_gemm_tn_minmax : b.k.f32_gemm_nt_minmax;
+        return fn;
+      };
+      await km.setThreads(1);
+      call()(m, n, k, A.ptr, lda, B.ptr, ldb, bias.ptr, 1, C1.ptr, n, 0, Infinity, ws.ptr);
+      await km.setThreads(2);
+      expect(km.backendInfo().threadCount).toBe(2);
+      call()(m, n, k, A.ptr, lda, B.ptr, ldb, bias.ptr, 1, C2.ptr, n, 0, Infinity, ws.ptr);
+      expect(Array.from(C2.data), `${variant} ${m}x${n}x${k}`).toEqual(Array.from(C1.data));
+      for (const buf of [A, B, bias, C1, C2]) {
+        buf.checkGuards();
+        buf.free();
+      }
+      b.arena.release(ws);
+    }
+  }
+});
+
+test('training gives bit-identical weights with 1 and 2 threads', async () => {
+  const rng = new Rng(2);
+  const n = 256;
+  const x = km.tensor(Float32Array.from({ length: n * 96 }, () => rng.uniform(-1, 1)), [n, 96]);
+  const y = Array.from({ length: n }, () => rng.int(5));
+  const run = async (threads: number) => {
+    await km.setThreads(threads);
+    km.setSeed(9);
+    const m = km.sequential({ layers: [km.layers.dense({ units: 128, activation: 'relu', inputShape: [96] }), km.layers.dropout({ rate: 0.3 }), km.layers.dense({ units: 64, activation: 'tanh' }), km.layers.dense({ units: 5, activation: 'softmax' })] });
+    m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    await m.fit(x, y, { epochs: 2, batchSize: 64, verbose: 0 });
+    const w = m.getWeights().map((t) => Array.from(t.data));
+    m.dispose();
+    return w;
+  };
+  const one = await run(1);
+  const two = await run(2);
+  expect(two).toEqual(one);
+});
+
+test('setThreads validates its argument', async () => {
+  await expect(km.setThreads(0)).rejects.toThrow(/argument `n`: expected a positive integer/);
+});
