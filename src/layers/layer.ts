@@ -43,7 +43,14 @@ export interface StepContext {
   arena: Arena;
   /** Rows in this batch (≤ the planned batch size). */
   rows: number;
+  /** Training mode: the dropout family and noise layers are active (fit, and predict with `training: true`). */
   training: boolean;
+  /**
+   * A training step (fit, trainOnBatch): BatchNormalization uses batch statistics and updates
+   * its moving ones. False in MC inference (`predict(x, { training: true })`), where it keeps
+   * its moving statistics while dropout and noise stay on.
+   */
+  updateStatistics: boolean;
   x: Ptr;
   y: Ptr;
   /** Gradient with respect to the output (may be overwritten in place). */
