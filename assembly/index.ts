@@ -17,3 +17,5 @@ export * from './f32-vunary/index';
 export * from './f32-reduce/index';
 export * from './f32-loss/index';
 export * from './f32-optim/index';
+export * from './f32-prox/index';
+export * from './f32-norm/index';

@@ -5,15 +5,19 @@ import type { VunaryExports } from './kernels-vunary.js';
 import type { ReduceExports } from './kernels-reduce.js';
 import type { LossExports } from './kernels-loss.js';
 import type { OptimExports } from './kernels-optim.js';
+import type { ProxExports } from './kernels-prox.js';
+import type { NormExports } from './kernels-norm.js';
 import { VUNARY_NAMES } from './kernels-vunary.js';
 import { REDUCE_NAMES } from './kernels-reduce.js';
 import { LOSS_NAMES } from './kernels-loss.js';
 import { OPTIM_NAMES } from './kernels-optim.js';
+import { PROX_NAMES } from './kernels-prox.js';
+import { NORM_NAMES } from './kernels-norm.js';
 
 /** A byte address in wasm memory. */
 export type Ptr = number;
 
-export interface KernelExports extends VunaryExports, ReduceExports, LossExports, OptimExports {
+export interface KernelExports extends VunaryExports, ReduceExports, LossExports, OptimExports, ProxExports, NormExports {
   heap_base(): Ptr;
   f32_peak_fma(iters: number, x: number, y: number): number;
 
@@ -41,4 +45,6 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   ...REDUCE_NAMES,
   ...LOSS_NAMES,
   ...OPTIM_NAMES,
+  ...PROX_NAMES,
+  ...NORM_NAMES,
 ];

@@ -3,6 +3,7 @@ import { instantiate } from '@assemblyscript/loader';
 import { KerasmError, checkPositiveInt, invalidArgument } from '../errors.js';
 import { ThreadPool } from './threads.js';
 import { Arena } from './memory.js';
+import { nodeCores, readFileUrl } from './platform.js';
 import type { KernelExports } from './kernels.js';
 import { KERNEL_NAMES } from './kernels.js';
 
@@ -66,20 +67,29 @@ export function hasRelaxedSimd(): boolean {
   }
 }
 
+/**
+ * Where kerasm's own builds sit, next to its JavaScript: one literal `new URL('…', import.meta.url)`
+ * per file, so that bundlers (Vite, webpack, Parcel) find the .wasm files and emit them.
+ */
 function defaultUrl(file: string): URL {
-  return new URL(`../../build/kerasm.${file}.wasm`, import.meta.url);
+  try {
+    switch (file) {
+      case 'relaxed': return new URL('../../build/kerasm.relaxed.wasm', import.meta.url);
+      case 'threads': return new URL('../../build/kerasm.threads.wasm', import.meta.url);
+      case 'threads-relaxed': return new URL('../../build/kerasm.threads-relaxed.wasm', import.meta.url);
+      default: return new URL('../../build/kerasm.simd.wasm', import.meta.url);
+    }
+  } catch {
+    throw new KerasmError(`kerasm could not locate its '${file}' wasm build (import.meta.url is no URL here): ` +
+      "hand it in with km.ready({ module }) (the file is exported as 'kerasm/wasm/kerasm.simd.wasm')");
+  }
 }
 
 /** Cores of this machine, where the runtime says (Node: os.availableParallelism). */
 async function cores(): Promise<number> {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   if (typeof nav?.hardwareConcurrency === 'number') return nav.hardwareConcurrency;
-  try {
-    const os = await import('node:os');
-    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  } catch {
-    return 1;
-  }
+  return (await nodeCores()) ?? 1;
 }
 
 /** Threads need shared memory and blocking waits: Node's worker_threads (browsers: later). */
@@ -88,15 +98,28 @@ function threadsSupported(): boolean {
   return typeof SharedArrayBuffer === 'function' && proc?.versions?.node !== undefined && proc.versions.bun === undefined && proc.versions.deno === undefined;
 }
 
-async function readUrl(url: URL): Promise<ArrayBuffer | Uint8Array> {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (url.protocol === 'file:' && proc?.versions?.node !== undefined) {
-    const fs = await import('node:fs/promises');
-    return fs.readFile(url);
+/** Node, Deno and Bun read file: URLs from disk; the rest is fetched, compiled while streaming if served as wasm. */
+async function readUrl(url: URL): Promise<WebAssembly.Module | ArrayBuffer | Uint8Array> {
+  if (url.protocol === 'file:') {
+    const bytes = await readFileUrl(url);
+    if (bytes !== null) return bytes;
   }
-  const res = await fetch(url);
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new KerasmError(`Could not fetch the wasm build at ${url.href}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (!res.ok) throw new KerasmError(`Could not fetch the wasm build at ${url.href}: HTTP ${res.status}`);
+  const type = res.headers.get('content-type')?.split(';')[0]?.trim();
+  if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') return WebAssembly.compileStreaming(res);
   return res.arrayBuffer();
+}
+
+/** Strings are URLs: relative ones resolve against the page where there is one, else against this file. */
+function baseUrl(): string {
+  const href = (globalThis as { location?: { href?: unknown } }).location?.href;
+  return typeof href === 'string' ? href : import.meta.url;
 }
 
 async function toModuleSource(src: WasmSource | undefined, build: string): Promise<WebAssembly.Module | ArrayBuffer | Uint8Array> {
@@ -105,7 +128,7 @@ async function toModuleSource(src: WasmSource | undefined, build: string): Promi
   if (src instanceof ArrayBuffer) return src;
   if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   if (src instanceof URL) return readUrl(src);
-  if (typeof src === 'string') return readUrl(new URL(src, import.meta.url));
+  if (typeof src === 'string') return readUrl(new URL(src, baseUrl()));
   throw invalidArgument(build === 'simd' ? 'module' : 'relaxedModule', 'a WebAssembly.Module, bytes or a URL', src);
 }
 
@@ -143,7 +166,14 @@ async function load(options: ReadyOptions): Promise<Backend> {
     throw new KerasmError("The 'threads' build was asked for, but this runtime has no SharedArrayBuffer and worker_threads");
   }
   const threads = options.threads === undefined ? await cores() : checkPositiveInt('threads', options.threads);
-  const build: BuildName = options.build ?? (threadsSupported() && threads > 1 ? 'threads' : relaxedSimd ? 'relaxed' : 'simd');
+  // Where modules are handed in (workerd, CSP-strict pages), choose among those: no search for
+  // files the runtime may be unable to load.
+  const handed = options.module !== undefined || options.relaxedModule !== undefined ||
+    options.threadsModule !== undefined || options.threadsRelaxedModule !== undefined;
+  const threadsOk = threadsSupported() && threads > 1 &&
+    (!handed || (relaxedSimd ? options.threadsRelaxedModule : options.threadsModule) !== undefined);
+  const relaxedOk = relaxedSimd && (!handed || options.relaxedModule !== undefined);
+  const build: BuildName = options.build ?? (threadsOk ? 'threads' : relaxedOk ? 'relaxed' : 'simd');
   const shared = build === 'threads';
   // The threads build comes in both arithmetic flavours, so threads on or off never change a result.
   const file = shared ? (relaxedSimd ? 'threads-relaxed' : 'threads') : build;

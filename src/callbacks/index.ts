@@ -1,35 +1,40 @@
 // Callbacks: the training loop calls them; they never reach into the loop's internals.
 // Hooks are camelCase (Keras `on_epoch_end` → `onEpochEnd`) and may return a promise.
 
-export type Logs = Record<string, number>;
+import { Callback } from './callback.js';
+import type { CallbackHooks, CallbackModel, Logs } from './callback.js';
+import { CSVLogger } from './csv-logger.js';
+import type { CSVLoggerArgs } from './csv-logger.js';
+import { EarlyStopping } from './early-stopping.js';
+import type { EarlyStoppingArgs } from './early-stopping.js';
+import { LearningRateScheduler } from './learning-rate-scheduler.js';
+import type { EpochSchedule } from './learning-rate-scheduler.js';
+import { ModelCheckpoint } from './model-checkpoint.js';
+import type { ModelCheckpointArgs } from './model-checkpoint.js';
+import { ReduceLROnPlateau } from './reduce-lr-on-plateau.js';
+import type { ReduceLROnPlateauArgs } from './reduce-lr-on-plateau.js';
+import { TerminateOnNaN } from './terminate-on-nan.js';
+import type { TerminateOnNaNArgs } from './terminate-on-nan.js';
 
-/** The part of a model a callback may touch. */
-export interface CallbackModel {
-  stopTraining: boolean;
-}
+export { Callback, CSVLogger, EarlyStopping, LearningRateScheduler, ModelCheckpoint, ReduceLROnPlateau, TerminateOnNaN };
+export { MonitorCallback } from './monitor-callback.js';
+export type { MonitorArgs, MonitorMode } from './monitor-callback.js';
+export type { CallbackHooks, CallbackModel, CallbackOptimizer, Logs, WeightSnapshot } from './callback.js';
+export type { CSVLoggerArgs, EarlyStoppingArgs, EpochSchedule, ModelCheckpointArgs, ReduceLROnPlateauArgs, TerminateOnNaNArgs };
+export { formatFilepath } from './model-checkpoint.js';
 
-export interface CallbackHooks {
-  setModel?(model: CallbackModel): void;
-  setParams?(params: Record<string, unknown>): void;
-  onTrainBegin?(logs?: Logs): void | Promise<void>;
-  onTrainEnd?(logs?: Logs): void | Promise<void>;
-  onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
-  onEpochEnd?(epoch: number, logs?: Logs): void | Promise<void>;
-  onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
-  onBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
-}
-
-/** Base class for callbacks (Keras `keras.callbacks.Callback`). */
-export class Callback implements CallbackHooks {
-  model: CallbackModel | null = null;
-  params: Record<string, unknown> = {};
-  setModel(model: CallbackModel): void {
-    this.model = model;
-  }
-  setParams(params: Record<string, unknown>): void {
-    this.params = params;
-  }
-}
+/** `km.callbacks.earlyStopping({ monitor, minDelta, patience, verbose, mode, baseline, restoreBestWeights, startFromEpoch })`. */
+export const earlyStopping = (args?: EarlyStoppingArgs) => new EarlyStopping(args);
+/** `km.callbacks.reduceLROnPlateau({ monitor, factor, patience, minDelta, cooldown, minLr })`. */
+export const reduceLROnPlateau = (args?: ReduceLROnPlateauArgs) => new ReduceLROnPlateau(args);
+/** `km.callbacks.learningRateScheduler((epoch, lr) => lr)`. */
+export const learningRateScheduler = (schedule: EpochSchedule, verbose: 0 | 1 = 0) => new LearningRateScheduler(schedule, verbose);
+/** `km.callbacks.terminateOnNaN()`. */
+export const terminateOnNaN = (args?: TerminateOnNaNArgs) => new TerminateOnNaN(args);
+/** `km.callbacks.csvLogger('log.csv', { separator, append })` (Node). */
+export const csvLogger = (filename: string, args?: CSVLoggerArgs) => new CSVLogger(filename, args);
+/** `km.callbacks.modelCheckpoint('ckpt/best', { monitor, saveBestOnly, saveWeightsOnly, mode })`. */
+export const modelCheckpoint = (filepath: string, args?: ModelCheckpointArgs) => new ModelCheckpoint(filepath, args);
 
 /** Records the epoch logs: `history.history.loss`, `val_loss`, one key per metric. */
 export class History extends Callback {

@@ -5,7 +5,7 @@ import type { Arena, Region } from '../backend/memory.js';
 import { invalidArgument } from '../errors.js';
 import { shapeSize } from '../tensor.js';
 import { applyActivation, applyActivationGrad } from './dense.js';
-import { Layer } from './layer.js';
+import { Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
 
 /** Arguments for {@link Activation}. Keras: `keras.layers.Activation`. */
@@ -44,6 +44,9 @@ export class Activation extends Layer {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), activation: activations.serialize(this.activation) };
   }
+  static fromConfig(c: Record<string, unknown>): Activation {
+    return new Activation({ ...layerArgsFromConfig(c), activation: c.activation as ActivationIdentifier });
+  }
 }
 
 /** Keras: `keras.layers.Flatten`. `[batch, d1, d2, …]` → `[batch, d1·d2·…]`; no copy. */
@@ -59,6 +62,12 @@ export class Flatten extends Layer {
   backward(_ctx: StepContext): void {}
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), data_format: 'channels_last' };
+  }
+  static fromConfig(c: Record<string, unknown>): Flatten {
+    if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last') {
+      throw invalidArgument('data_format', "'channels_last' (kerasm is channels-last only)", c.data_format);
+    }
+    return new Flatten(layerArgsFromConfig(c));
   }
 }
 
@@ -86,6 +95,10 @@ export class InputLayer extends Layer {
   override getConfig(): Record<string, unknown> {
     const { name, dtype, batch_input_shape } = super.getConfig();
     return { batch_input_shape, dtype, sparse: false, name };
+  }
+  static fromConfig(c: Record<string, unknown>): InputLayer {
+    if (c.sparse === true || c.ragged === true) throw invalidArgument(c.sparse === true ? 'sparse' : 'ragged', 'false (kerasm inputs are dense)', true);
+    return new InputLayer(layerArgsFromConfig(c));
   }
 }
 

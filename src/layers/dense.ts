@@ -5,10 +5,12 @@ import type { Arena, Region } from '../backend/memory.js';
 import { ValueError, checkPositiveInt, invalidArgument } from '../errors.js';
 import * as initializers from '../initializers/index.js';
 import type { InitializerIdentifier } from '../initializers/index.js';
+import * as constraints from '../constraints/index.js';
+import type { Constraint, ConstraintIdentifier } from '../constraints/index.js';
 import * as regularizers from '../regularizers/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import { shapeSize } from '../tensor.js';
-import { Layer } from './layer.js';
+import { Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, LayerWeight, Shape, StepContext } from './layer.js';
 
 /** Arguments for {@link Dense}. Keras: `keras.layers.Dense`. */
@@ -29,6 +31,10 @@ export interface DenseArgs extends LayerArgs {
   biasRegularizer?: RegularizerIdentifier | null;
   /** Penalty on the layer's output added to the loss (summed over the batch, as Keras 3). */
   activityRegularizer?: RegularizerIdentifier | null;
+  /** Applied to `W` after each optimizer update, e.g. `maxNorm({ maxValue: 3 })` (axis 0: one norm per unit). */
+  kernelConstraint?: ConstraintIdentifier | null;
+  /** Applied to `b` after each optimizer update. */
+  biasConstraint?: ConstraintIdentifier | null;
   /** Alias of `inputShape: [inputDim]` (TF.js). */
   inputDim?: number;
 }
@@ -44,6 +50,8 @@ export class Dense extends Layer {
   readonly kernelRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
   readonly activityRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   kernel: LayerWeight | null = null;
   bias: LayerWeight | null = null;
   /** Pre-activation scratch (rows × units), for activations that do not fuse as a clamp. */
@@ -62,6 +70,11 @@ export class Dense extends Layer {
     this.kernelRegularizer = regularizers.get(args.kernelRegularizer, 'kernelRegularizer');
     this.biasRegularizer = regularizers.get(args.biasRegularizer, 'biasRegularizer');
     this.activityRegularizer = regularizers.get(args.activityRegularizer, 'activityRegularizer');
+    if (this.activityRegularizer?.proximal) {
+      throw invalidArgument('activityRegularizer', 'a regularizer without `proximal` (the proximal step applies to weights only)', this.activityRegularizer.getConfig());
+    }
+    this.kernelConstraint = constraints.get(args.kernelConstraint, 'kernelConstraint');
+    this.biasConstraint = constraints.get(args.biasConstraint, 'biasConstraint');
   }
 
   computeOutputShape(inputShape: Shape): Shape {
@@ -72,8 +85,14 @@ export class Dense extends Layer {
   override build(inputShape: Shape): void {
     super.build(inputShape);
     const inDim = inputShape[inputShape.length - 1]!;
+    this.kernelConstraint?.validate([inDim, this.units]);
+    if (this.useBias) this.biasConstraint?.validate([this.units]);
     this.kernel = this.addWeight('kernel', [inDim, this.units], this.kernelInitializer, this.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer, this.biasRegularizer);
+    this.kernel.constraint = this.kernelConstraint;
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', [this.units], this.biasInitializer, this.biasRegularizer);
+      this.bias.constraint = this.biasConstraint;
+    }
   }
 
   private get inDim(): number {
@@ -164,9 +183,14 @@ export class Dense extends Layer {
       kernel_regularizer: regularizers.serialize(this.kernelRegularizer),
       bias_regularizer: regularizers.serialize(this.biasRegularizer),
       activity_regularizer: regularizers.serialize(this.activityRegularizer),
-      kernel_constraint: null,
-      bias_constraint: null,
+      kernel_constraint: constraints.serialize(this.kernelConstraint),
+      bias_constraint: constraints.serialize(this.biasConstraint),
     };
+  }
+
+  /** Keras `from_config`: the inverse of `getConfig()`. */
+  static fromConfig(config: Record<string, unknown>): Dense {
+    return denseFromConfig(config);
   }
 }
 
@@ -196,8 +220,7 @@ export function denseFromConfig(config: Record<string, unknown>): Dense {
 
 export function denseArgsFromConfig(c: Record<string, unknown>): DenseArgs {
   return {
-    name: c.name as string | undefined,
-    trainable: c.trainable as boolean | undefined,
+    ...layerArgsFromConfig(c),
     units: c.units as number,
     activation: (c.activation as string | null | undefined) ?? null,
     useBias: c.use_bias as boolean | undefined,
@@ -206,6 +229,7 @@ export function denseArgsFromConfig(c: Record<string, unknown>): DenseArgs {
     kernelRegularizer: (c.kernel_regularizer as RegularizerIdentifier | null | undefined) ?? null,
     biasRegularizer: (c.bias_regularizer as RegularizerIdentifier | null | undefined) ?? null,
     activityRegularizer: (c.activity_regularizer as RegularizerIdentifier | null | undefined) ?? null,
-    batchInputShape: (c.batch_input_shape as (number | null)[] | undefined) ?? undefined,
+    kernelConstraint: (c.kernel_constraint as ConstraintIdentifier | null | undefined) ?? null,
+    biasConstraint: (c.bias_constraint as ConstraintIdentifier | null | undefined) ?? null,
   };
 }

@@ -2,7 +2,7 @@ import type { Arena, Region } from '../backend/memory.js';
 import { ValueError, checkRate, invalidArgument } from '../errors.js';
 import { globalRandom, mix32 } from '../random.js';
 import { shapeSize } from '../tensor.js';
-import { Layer } from './layer.js';
+import { Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
 
 /** Arguments for {@link Dropout}. Keras: `keras.layers.Dropout`. */
@@ -52,6 +52,17 @@ export class Dropout extends Layer {
 
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
+  }
+
+  /** The mask stream's keys and position `[key0, key1, counter]` (io saves it so training resumes identically). */
+  get streamState(): [number, number, number] {
+    return [this.key0, this.key1, this.counter];
+  }
+
+  set streamState(s: [number, number, number]) {
+    this.key0 = s[0] | 0;
+    this.key1 = s[1] | 0;
+    this.counter = s[2] | 0;
   }
 
   override build(inputShape: Shape): void {
@@ -134,5 +145,10 @@ export class Dropout extends Layer {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShape, seed: this.seed };
+  }
+
+  /** Keras `from_config`: the inverse of `getConfig()`. */
+  static fromConfig(c: Record<string, unknown>): Dropout {
+    return new Dropout({ ...layerArgsFromConfig(c), rate: c.rate as number, noiseShape: c.noise_shape as (number | null)[] | null, seed: c.seed as number | null });
   }
 }

@@ -4,6 +4,7 @@ import type { Arena, Region } from '../backend/memory.js';
 import { ValueError, invalidArgument } from '../errors.js';
 import type { Initializer } from '../initializers/index.js';
 import type { Regularizer } from '../regularizers/index.js';
+import type { Constraint } from '../constraints/index.js';
 import { shapeSize } from '../tensor.js';
 
 /** A shape without the batch dimension. */
@@ -35,6 +36,8 @@ export interface LayerWeight {
   grad: Region | null;
   /** False for non-trainable state (moving statistics). */
   readonly trainable: boolean;
+  /** Applied in wasm right after each optimizer update of this weight (Keras `variable.constraint`). */
+  constraint?: Constraint | null;
 }
 
 /** What a pass needs: pointers for this layer's input/output and their gradients. */
@@ -159,7 +162,7 @@ export abstract class Layer {
   protected addPenaltyGradients(k: KernelExports): void {
     for (const w of this.weights) {
       if (w.regularizer !== null && w.region !== null && w.grad !== null) {
-        k.f32_l1l2_grad(w.size, w.region.ptr, w.grad.ptr, w.regularizer.l1, w.regularizer.l2);
+        k.f32_l1l2_grad(w.size, w.region.ptr, w.grad.ptr, w.regularizer.gradientL1, w.regularizer.l2);
       }
     }
   }
@@ -193,4 +196,19 @@ export function featuresOf(layer: Layer, inputShape: Shape): number {
   const f = inputShape[inputShape.length - 1];
   if (f === undefined) throw new ValueError(`Layer ${layer.name} needs an input of rank ≥ 2 (with the batch). Received input shape: [null]`);
   return f;
+}
+
+/** The base arguments in a Keras layer config (`name`, `trainable`, `batch_input_shape`), for `fromConfig`. */
+export function layerArgsFromConfig(c: Record<string, unknown>): LayerArgs {
+  const args: LayerArgs = {};
+  if (c.name !== undefined) args.name = c.name as string;
+  if (c.trainable !== undefined) args.trainable = c.trainable as boolean;
+  const shape = c.batch_input_shape;
+  if (shape !== undefined && shape !== null) {
+    if (!Array.isArray(shape) || (shape[0] !== null && !(Number.isInteger(shape[0]) && shape[0] > 0))) {
+      throw invalidArgument('batch_input_shape', 'an array [batch or null, ...dims]', shape);
+    }
+    args.batchInputShape = shape as (number | null)[];
+  }
+  return args;
 }

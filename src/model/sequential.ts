@@ -18,6 +18,10 @@ import type { History } from '../callbacks/index.js';
 import { Engine } from './training.js';
 import type { DatasetSource, EvaluateArgs, FitArgs, FitDatasetArgs, PredictArgs } from './training.js';
 import { summaryLines } from './summary.js';
+import { WeightSnapshotBuffer } from './snapshot.js';
+import { loadModelWeights } from '../io/restore.js';
+import { modelToJSON, saveModel, saveModelWeights } from '../io/save.js';
+import type { LoadSource, SaveOptions, SaveResult, SaveTarget } from '../io/types.js';
 
 export interface SequentialArgs {
   layers?: Layer[];
@@ -53,6 +57,7 @@ export class Sequential {
   private allocated = false;
   private disposed = false;
   private engine_: Engine | null = null;
+  private readonly snapshots = new Set<WeightSnapshotBuffer>();
 
   constructor(args: SequentialArgs = {}) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { layers }', args);
@@ -271,9 +276,50 @@ export class Sequential {
     for (const line of summaryLines(this)) printFn(line);
   }
 
+  /**
+   * Save to a `file://` folder (Node: `model.json` + `weights.bin`) or an IO handler `{ save }`,
+   * in the TF.js layers format. `{ includeOptimizer: true }` adds the optimizer and random
+   * state so that training resumes bit-identically after `km.loadModel`.
+   */
+  save(target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
+    return saveModel(this, target, options);
+  }
+
+  /** Save the weights alone (a manifest without topology, and `weights.bin`). */
+  saveWeights(target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
+    return saveModelWeights(this, target, options);
+  }
+
+  /** Load weights by name (or, when the names differ, by order) from a file, URL, handler or artifacts. */
+  loadWeights(source: LoadSource): Promise<void> {
+    return loadModelWeights(this, source);
+  }
+
+  /** The topology as a TF.js-style JSON string (`km.modelFromJSON` rebuilds it). */
+  toJSON(): string {
+    return modelToJSON(this);
+  }
+
   /** Free every wasm buffer of this model. The model cannot be used afterwards. */
+  /** The compiled optimizer (Keras `model.optimizer`), null before compile. */
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  /**
+   * A buffer in wasm memory the size of all weights: `capture()` copies them in, `restore()`
+   * back (earlyStopping's restoreBestWeights). Freed by its `dispose()` or with the model.
+   */
+  weightSnapshot(): WeightSnapshotBuffer {
+    const b = this.ensureAllocated();
+    const s = new WeightSnapshotBuffer(b.arena, b.k, this.weights, (x) => this.snapshots.delete(x));
+    this.snapshots.add(s);
+    return s;
+  }
+
   dispose(): void {
     if (this.disposed) return;
+    for (const s of [...this.snapshots]) s.dispose();
     this.engine_?.dispose();
     this.compiled?.optimizer.dispose();
     if (this.allocated) {

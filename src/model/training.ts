@@ -6,6 +6,8 @@ import type { Region } from '../backend/memory.js';
 import { CallbackList, History } from '../callbacks/index.js';
 import type { CallbackHooks, Logs } from '../callbacks/index.js';
 import { toDataset, toSampleWeights, toSparseLabels, toTargets } from '../data/coerce.js';
+import { classWeightsToSampleWeights } from '../data/class-weight.js';
+import type { ClassWeight } from '../data/class-weight.js';
 import type { Dataset } from '../data/coerce.js';
 import { KerasmError, ValueError, checkPositiveInt, invalidArgument, invalidArgumentAt } from '../errors.js';
 import type { StepContext } from '../layers/layer.js';
@@ -34,6 +36,11 @@ export interface FitArgs {
   callbacks?: CallbackHooks[] | CallbackHooks;
   /** One weight per training sample, scaling its loss. */
   sampleWeight?: ArrayLike<number>;
+  /**
+   * Weight per class index (`{ 0: 1, 1: 5 }`), applied to the training samples (not to
+   * validation data, as Keras); multiplied with `sampleWeight` when both are given.
+   */
+  classWeight?: ClassWeight;
 }
 
 /** A batch from a dataset source: inputs and targets for up to the planned number of rows. */
@@ -58,6 +65,8 @@ export interface FitDatasetArgs {
 export interface EvaluateArgs {
   batchSize?: number;
   sampleWeight?: ArrayLike<number>;
+  /** Weight per class index, multiplied with `sampleWeight` (a kerasm extension: Keras's evaluate has none). */
+  classWeight?: ClassWeight;
   verbose?: 0 | 1;
 }
 
@@ -318,6 +327,7 @@ export class Engine {
       sw = sw === null ? null : sw.subarray(0, at);
     }
     if (x.rows === 0) throw new ValueError('Invalid value received for argument `x`: expected at least one sample. Received: 0 samples');
+    if (args.classWeight !== undefined) sw = this.classWeights(args.classWeight, y, sw);
 
     const b = model.ensureAllocated();
     const p = this.plan(b, batchSize, true);
@@ -335,7 +345,8 @@ export class Engine {
     const fusedKind = this.fusedKind();
     const history = new History();
     const user = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
-    const callbacks = new CallbackList([history, ...user]);
+    // History last, as Keras 3, so it records what callbacks add to the logs (learning_rate).
+    const callbacks = new CallbackList([...user, history]);
     callbacks.setModel(model);
     const steps = Math.ceil(x.rows / batchSize);
     callbacks.setParams({ epochs, steps, verbose, batchSize, samples: x.rows });
@@ -372,8 +383,19 @@ export class Engine {
         if (sw !== null) this.stage(b, { data: sw, rows: sw.length, shape: [1], cols: 1 }, order, start, rows, p.sw.ptr);
         const batchLoss = this.trainStep(b, p, rows, fusedKind, sw !== null, metrics, sums);
         if (!Number.isFinite(batchLoss)) {
-          throw new KerasmError(`Training stopped: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${step + 1}. ` +
-            'The weights are those of the last completed step. Lower the learning rate, check the data, or clip gradients (clipnorm).');
+          // The batch hooks see the loss first: a callback that stops training (terminateOnNaN)
+          // ends fit normally (the epoch's loss is then non-finite); otherwise fit rejects.
+          if (callbacks.wantsBatchHooks) {
+            batchLogs.loss = batchLoss;
+            await callbacks.onBatchEnd(step, batchLogs);
+          }
+          if (!model.stopTraining) {
+            throw new KerasmError(`Training stopped: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${step + 1}. ` +
+              'The weights are those of the last completed step. Lower the learning rate, check the data, or clip gradients (clipnorm).');
+          }
+          lossSum += batchLoss * rows;
+          seen += rows;
+          break;
         }
         lossSum += batchLoss * rows;
         seen += rows;
@@ -419,6 +441,14 @@ export class Engine {
     return loss;
   }
 
+  /** Per-sample weights from `classWeight` (× `sampleWeight`); the output must be [batch, classes]. */
+  private classWeights(classWeight: unknown, y: Dataset, sw: Float32Array | null): Float32Array {
+    if (this.model.outputShape.length !== 1) {
+      throw invalidArgumentAt('classWeight', 'a model whose output is [batch, classes]', `output shape [${this.model.outputShape.join(', ')}]`);
+    }
+    return classWeightsToSampleWeights(classWeight, y, sw);
+  }
+
   private checkInputShape(x: Dataset, name: string): void {
     const want = this.model.inputShape;
     if (shapeSize(x.shape) !== shapeSize(want) || (x.shape.length > 1 && x.shape.join() !== want.join())) {
@@ -457,7 +487,8 @@ export class Engine {
     const y = toLabels(this.model, yIn, 'y');
     if (x.rows !== y.rows) throw new ValueError(`Invalid value received for argument \`y\`: expected ${x.rows} samples to match x. Received: ${y.rows} samples`);
     if (x.rows === 0) throw new ValueError('Invalid value received for argument `x`: expected at least one sample. Received: 0 samples');
-    const sw = args.sampleWeight === undefined ? null : toSampleWeights(args.sampleWeight, x.rows);
+    let sw = args.sampleWeight === undefined ? null : toSampleWeights(args.sampleWeight, x.rows);
+    if (args.classWeight !== undefined) sw = this.classWeights(args.classWeight, y, sw);
     const b = this.model.ensureAllocated();
     return this.evaluateDatasets(b, x, y, sw, batchSize);
   }
@@ -543,7 +574,7 @@ export class Engine {
     const cols = shapeSize(model.outputShape);
     const history = new History();
     const user = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
-    const callbacks = new CallbackList([history, ...user]);
+    const callbacks = new CallbackList([...user, history]);
     callbacks.setModel(model);
     callbacks.setParams({ epochs, verbose });
     model.stopTraining = false;

@@ -1,13 +1,20 @@
 // Optimizers (Keras 3: keras/src/optimizers/): one in-place wasm update per parameter buffer.
 // Order of one step, as Keras 3 `BaseOptimizer.apply`: clip the gradients (clipvalue,
-// clipnorm, globalClipnorm), decay the weights (w -= w·weightDecay·lr), then the update.
+// clipnorm, globalClipnorm), decay the weights (w -= w·weightDecay·lr), then the update; then,
+// per weight, the proximal L1 step of a `proximal: true` regularizer (kerasm; f32-prox kernels,
+// threshold λ × the step size this optimizer applied to each coordinate) and the weight's
+// constraint (Keras: "Apply variable constraints after applying gradients").
+// `learningRate` may be a schedule (km.schedules.*), evaluated once per step at `iterations`.
 import type { KernelExports } from '../backend/kernels.js';
 import type { Arena, Region } from '../backend/memory.js';
 import { KerasmError, invalidArgument } from '../errors.js';
 import type { LayerWeight } from '../layers/layer.js';
+import * as schedules from '../schedules/index.js';
+import { LearningRateSchedule } from '../schedules/index.js';
 
 export interface OptimizerArgs {
-  learningRate?: number;
+  /** A positive number, or a schedule (`km.schedules.exponentialDecay({...})`) evaluated at each step. */
+  learningRate?: number | LearningRateSchedule;
   /** Decoupled weight decay (Keras 3 `weight_decay`): w -= w·weightDecay·lr before each update. */
   weightDecay?: number | null;
   /** Clip each gradient tensor to this L2 norm. */
@@ -40,7 +47,7 @@ function inUnit(name: string, v: unknown, def: number): number {
 
 export abstract class Optimizer {
   static readonly className: string = 'Optimizer';
-  learningRate: number;
+  private lr_: number | LearningRateSchedule;
   readonly weightDecay: number | null;
   readonly clipnorm: number | null;
   readonly clipvalue: number | null;
@@ -52,7 +59,7 @@ export abstract class Optimizer {
 
   constructor(args: OptimizerArgs, defaultLr: number) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
-    this.learningRate = positive('learningRate', args.learningRate, defaultLr);
+    this.lr_ = args.learningRate instanceof LearningRateSchedule ? args.learningRate : positive('learningRate', args.learningRate, defaultLr);
     this.weightDecay = args.weightDecay === undefined || args.weightDecay === null ? null : nonNegative('weightDecay', args.weightDecay, 0);
     this.clipnorm = optionalPositive('clipnorm', args.clipnorm);
     this.clipvalue = optionalPositive('clipvalue', args.clipvalue);
@@ -64,6 +71,26 @@ export abstract class Optimizer {
 
   get className(): string {
     return (this.constructor as typeof Optimizer).className;
+  }
+
+  /** The learning rate of the next step (a schedule is evaluated at `iterations`), as Keras `optimizer.learning_rate`. */
+  get learningRate(): number {
+    return this.lr_ instanceof LearningRateSchedule ? schedules.evaluate(this.lr_, this.iterations) : this.lr_;
+  }
+
+  /** Set a new constant rate (callbacks: reduceLROnPlateau, learningRateScheduler). Not allowed over a schedule, as Keras. */
+  set learningRate(lr: number) {
+    if (this.lr_ instanceof LearningRateSchedule) {
+      throw new KerasmError('This optimizer was created with a `LearningRateSchedule` object as its `learningRate` constructor argument, ' +
+        'hence its learning rate is not settable. If you need the learning rate to be settable, create the optimizer with a number `learningRate`.');
+    }
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) throw invalidArgument('learningRate', 'a non-negative finite number', lr);
+    this.lr_ = lr;
+  }
+
+  /** The schedule given as `learningRate`, or null for a constant rate. */
+  get learningRateSchedule(): LearningRateSchedule | null {
+    return this.lr_ instanceof LearningRateSchedule ? this.lr_ : null;
   }
 
   /** Number of state buffers per weight, each the weight's size. */
@@ -107,12 +134,34 @@ export abstract class Optimizer {
         const norm = Math.sqrt(k.f32_sumsq(w.size, g));
         if (norm > this.clipnorm) k.f32_vscale(w.size, g, g, this.clipnorm / norm);
       } else if (globalScale !== 1) k.f32_vscale(w.size, g, g, globalScale);
-      this.update(k, w, this.slots.get(w)!, lr, wd);
+      const slots = this.slots.get(w)!;
+      this.update(k, w, slots, lr, wd);
+      const reg = w.regularizer;
+      if (reg !== null && reg.proximal && reg.l1 > 0) this.proxL1(k, w, slots, reg.l1, lr);
+      if (w.constraint) w.constraint.apply(k, w.region!.ptr, w.shape, w.size);
     }
     this.iterations++;
   }
 
   protected abstract update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void;
+
+  /**
+   * The proximal L1 step after this optimizer's update of `w`: soft-threshold with τ = λ × the
+   * step size the update applied to each coordinate. Plain and momentum SGD: τ = λ·lr.
+   */
+  protected proxL1(k: KernelExports, w: LayerWeight, _slots: Region[], lambda: number, lr: number): void {
+    k.f32_prox_l1(w.size, w.region!.ptr, lambda * lr);
+  }
+
+  /** State buffers per weight, each the weight's size (io saves and restores them). */
+  get stateSlotCount(): number {
+    return this.slotCount;
+  }
+
+  /** The state buffers of `w` once `build` has run (io reads and writes them), else undefined. */
+  stateOf(w: LayerWeight): readonly Region[] | undefined {
+    return this.slots.get(w);
+  }
 
   /** Free the state buffers. */
   dispose(): void {
@@ -123,7 +172,9 @@ export abstract class Optimizer {
 
   getConfig(): Record<string, unknown> {
     return {
-      name: this.className.toLowerCase(), learning_rate: this.learningRate, weight_decay: this.weightDecay,
+      name: this.className.toLowerCase(),
+      learning_rate: this.lr_ instanceof LearningRateSchedule ? schedules.serialize(this.lr_) : this.lr_,
+      weight_decay: this.weightDecay,
       clipnorm: this.clipnorm, clipvalue: this.clipvalue, global_clipnorm: this.globalClipnorm,
     };
   }
@@ -189,6 +240,12 @@ export class Adam extends Optimizer {
     const vhat = this.amsgrad ? slots[2]!.ptr : 0;
     k.f32_adam(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, slots[1]!.ptr, vhat, lrT, this.beta1, this.beta2, this.epsilon, wd);
   }
+  /** τ_i = λ·lrT/(√v_i + ε), v̂ for AMSGrad: Adam's step size on coordinate i. */
+  protected override proxL1(k: KernelExports, w: LayerWeight, slots: Region[], lambda: number, lr: number): void {
+    const t = this.iterations + 1;
+    const lrT = (lr * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
+    k.f32_prox_l1_adam(w.size, w.region!.ptr, (this.amsgrad ? slots[2]! : slots[1]!).ptr, lambda * lrT, this.epsilon);
+  }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
   }
@@ -231,6 +288,10 @@ export class RMSprop extends Optimizer {
     const mom = this.momentum > 0 ? slots[2]!.ptr : 0;
     k.f32_rmsprop(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, mg, mom, lr, this.rho, this.momentum, this.epsilon, wd);
   }
+  /** τ_i = λ·lr/√(v_i + ε) (centered: √(v_i − mg_i² + ε)): RMSprop's step size on coordinate i, momentum or not. */
+  protected override proxL1(k: KernelExports, w: LayerWeight, slots: Region[], lambda: number, lr: number): void {
+    k.f32_prox_l1_rms(w.size, w.region!.ptr, slots[0]!.ptr, this.centered ? slots[1]!.ptr : 0, lambda * lr, this.epsilon);
+  }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
@@ -260,15 +321,81 @@ export class Adagrad extends Optimizer {
   protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
     k.f32_adagrad(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, lr, this.epsilon, wd);
   }
+  /** τ_i = λ·lr/√(acc_i + ε): Adagrad's step size on coordinate i. */
+  protected override proxL1(k: KernelExports, w: LayerWeight, slots: Region[], lambda: number, lr: number): void {
+    k.f32_prox_l1_rms(w.size, w.region!.ptr, slots[0]!.ptr, 0, lambda * lr, this.epsilon);
+  }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), initial_accumulator_value: this.initialAccumulatorValue, epsilon: this.epsilon };
+  }
+}
+
+export interface FtrlArgs extends OptimizerArgs {
+  /** ≤ 0; how the step shrinks as gradients accumulate (−0.5: 1/√acc). Default −0.5. */
+  learningRatePower?: number;
+  /** ≥ 0; starting value of the accumulators. Default 0.1. */
+  initialAccumulatorValue?: number;
+  /** ≥ 0; L1 strength (weights with |linear| ≤ l1 are exactly 0). Default 0. */
+  l1RegularizationStrength?: number;
+  /** ≥ 0; L2 strength (stabilization). Default 0. */
+  l2RegularizationStrength?: number;
+  /** ≥ 0; L2 shrinkage: adds 2·strength·w to the gradient (magnitude penalty). Default 0. */
+  l2ShrinkageRegularizationStrength?: number;
+  /** ≥ 0; the β of the FTRL paper, folded into the L2 term as β/(2·lr). Default 0. */
+  beta?: number;
+}
+
+/**
+ * Keras 3 FTRL-Proximal (keras/src/optimizers/ftrl.py; McMahan et al. 2013): per coordinate,
+ * acc' = acc + g²; lin += g + 2·l2s·w − (acc'^−p − acc^−p)/lr·w;
+ * w = (clip(lin, −l1, l1) − lin)/(acc'^−p/lr + 2·(l2 + β/(2·lr))). lr 0.001.
+ */
+export class Ftrl extends Optimizer {
+  static override readonly className = 'Ftrl';
+  readonly learningRatePower: number;
+  readonly initialAccumulatorValue: number;
+  readonly l1RegularizationStrength: number;
+  readonly l2RegularizationStrength: number;
+  readonly l2ShrinkageRegularizationStrength: number;
+  readonly beta: number;
+  constructor(args: FtrlArgs = {}) {
+    super(args, 0.001);
+    const p = args.learningRatePower ?? -0.5;
+    if (typeof p !== 'number' || !Number.isFinite(p) || p > 0) throw invalidArgument('learningRatePower', 'a number ≤ 0', args.learningRatePower);
+    this.learningRatePower = p;
+    this.initialAccumulatorValue = nonNegative('initialAccumulatorValue', args.initialAccumulatorValue, 0.1);
+    this.l1RegularizationStrength = nonNegative('l1RegularizationStrength', args.l1RegularizationStrength, 0);
+    this.l2RegularizationStrength = nonNegative('l2RegularizationStrength', args.l2RegularizationStrength, 0);
+    this.l2ShrinkageRegularizationStrength = nonNegative('l2ShrinkageRegularizationStrength', args.l2ShrinkageRegularizationStrength, 0);
+    this.beta = nonNegative('beta', args.beta, 0);
+  }
+  protected get slotCount(): number {
+    return 2;
+  }
+  protected override slotInit(slot: number): number {
+    return slot === 0 ? this.initialAccumulatorValue : 0;
+  }
+  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
+    k.f32_ftrl(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, slots[1]!.ptr, lr, -this.learningRatePower,
+      this.l1RegularizationStrength, 2 * this.l2RegularizationStrength + this.beta / lr, 2 * this.l2ShrinkageRegularizationStrength, wd);
+  }
+  /** τ_i = λ/q_i with q_i = acc_i^−p/lr + 2·l2_reg: the reciprocal of FTRL's `quadratic`, its step size. */
+  protected override proxL1(k: KernelExports, w: LayerWeight, slots: Region[], lambda: number, lr: number): void {
+    k.f32_prox_l1_ftrl(w.size, w.region!.ptr, slots[0]!.ptr, lambda * lr, 2 * this.l2RegularizationStrength * lr + this.beta, -this.learningRatePower);
+  }
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), learning_rate_power: this.learningRatePower, initial_accumulator_value: this.initialAccumulatorValue,
+      l1_regularization_strength: this.l1RegularizationStrength, l2_regularization_strength: this.l2RegularizationStrength,
+      l2_shrinkage_regularization_strength: this.l2ShrinkageRegularizationStrength, beta: this.beta,
+    };
   }
 }
 
 export type OptimizerIdentifier = string | Optimizer;
 
 const BY_NAME: Record<string, () => Optimizer> = {
-  sgd: () => new SGD(), adam: () => new Adam(), adamw: () => new AdamW(), rmsprop: () => new RMSprop(), adagrad: () => new Adagrad(),
+  sgd: () => new SGD(), adam: () => new Adam(), adamw: () => new AdamW(), rmsprop: () => new RMSprop(), adagrad: () => new Adagrad(), ftrl: () => new Ftrl(),
 };
 
 export function get(id: OptimizerIdentifier): Optimizer {
@@ -285,3 +412,5 @@ export const adam = (args?: AdamArgs) => new Adam(args);
 export const adamw = (args?: AdamArgs) => new AdamW(args);
 export const rmsprop = (args?: RMSpropArgs) => new RMSprop(args);
 export const adagrad = (args?: AdagradArgs) => new Adagrad(args);
+/** Keras 3 FTRL: `km.optimizers.ftrl({ learningRate, learningRatePower, l1RegularizationStrength, … })`. */
+export const ftrl = (args?: FtrlArgs) => new Ftrl(args);

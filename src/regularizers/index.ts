@@ -1,5 +1,8 @@
 // Weight and activity penalties. Keras 3: keras/src/regularizers/regularizers.py.
 // penalty = l1·Σ|w| + l2·Σw²; gradient l1·sign(w) + 2·l2·w, with sign(0) = 0.
+// `proximal: true` (L1 and L1L2, a kerasm extension): the L1 term leaves the gradient and the
+// optimizer soft-thresholds the weight after each update instead (src/optimizers, the f32-prox
+// kernels), so weights reach exactly 0; the penalty in the reported loss is unchanged.
 import { invalidArgument } from '../errors.js';
 
 function checkPenalty(name: string, v: unknown): number {
@@ -11,9 +14,15 @@ export abstract class Regularizer {
   static readonly className: string = 'Regularizer';
   abstract readonly l1: number;
   abstract readonly l2: number;
-  abstract getConfig(): Record<string, number>;
+  /** L1 applied as a proximal step after each update instead of through the gradient. */
+  readonly proximal: boolean = false;
+  abstract getConfig(): Record<string, number | boolean>;
   get className(): string {
     return (this.constructor as typeof Regularizer).className;
+  }
+  /** The L1 coefficient the gradient carries: 0 when the L1 term is applied as a proximal step. */
+  get gradientL1(): number {
+    return this.proximal ? 0 : this.l1;
   }
   /** The penalty of a float64 copy of the weights (host-side, for tests and reports). */
   penalty(w: ArrayLike<number>): number {
@@ -27,17 +36,29 @@ export abstract class Regularizer {
   }
 }
 
-/** `penalty = l1·Σ|w|`. Keras: `keras.regularizers.L1`. */
+function checkProximal(v: unknown): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw invalidArgument('proximal', 'a boolean', v);
+  return v;
+}
+
+/**
+ * `penalty = l1·Σ|w|`. Keras: `keras.regularizers.L1`. With `proximal: true` the weights are
+ * soft-thresholded after each update (exact zeros) instead of receiving `l1·sign(w)` in the gradient.
+ */
 export class L1 extends Regularizer {
   static override readonly className = 'L1';
   readonly l1: number;
   readonly l2 = 0;
-  constructor(args: { l1?: number } | number = {}) {
+  override readonly proximal: boolean;
+  constructor(args: { l1?: number; proximal?: boolean } | number = {}) {
     super();
+    if (args === null || (typeof args !== 'object' && typeof args !== 'number')) throw invalidArgument('args', 'a number or an object { l1, proximal }', args);
     this.l1 = checkPenalty('l1', typeof args === 'number' ? args : (args.l1 ?? 0.01));
+    this.proximal = typeof args === 'number' ? false : checkProximal(args.proximal);
   }
-  getConfig(): Record<string, number> {
-    return { l1: this.l1 };
+  getConfig(): Record<string, number | boolean> {
+    return this.proximal ? { l1: this.l1, proximal: true } : { l1: this.l1 };
   }
 }
 
@@ -63,14 +84,16 @@ export class L1L2 extends Regularizer {
   static override readonly className = 'L1L2';
   readonly l1: number;
   readonly l2: number;
-  constructor(args: { l1?: number; l2?: number } = {}) {
+  override readonly proximal: boolean;
+  constructor(args: { l1?: number; l2?: number; proximal?: boolean } = {}) {
     super();
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an object { l1, l2 }', args);
     this.l1 = checkPenalty('l1', args.l1 ?? 0.01);
     this.l2 = checkPenalty('l2', args.l2 ?? 0.01);
+    this.proximal = checkProximal(args.proximal);
   }
-  getConfig(): Record<string, number> {
-    return { l1: this.l1, l2: this.l2 };
+  getConfig(): Record<string, number | boolean> {
+    return this.proximal ? { l1: this.l1, l2: this.l2, proximal: true } : { l1: this.l1, l2: this.l2 };
   }
 }
 
@@ -89,17 +112,17 @@ export function get(id: RegularizerIdentifier | null | undefined, argName = 'reg
   if (key === undefined) throw invalidArgument(argName, `one of ${[...Object.keys(ALL), ...Object.keys(ALIASES)].join(', ')}`, name);
   const config = typeof id === 'object' ? (id.config ?? {}) : {};
   const clean: Record<string, unknown> = {};
-  for (const k of ['l1', 'l2']) if (Object.hasOwn(config, k)) clean[k] = config[k];
+  for (const k of ['l1', 'l2', 'proximal']) if (Object.hasOwn(config, k)) clean[k] = config[k];
   return new (ALL[key] as unknown as new (args: Record<string, unknown>) => Regularizer)(clean);
 }
 
-export function serialize(r: Regularizer | null): { class_name: string; config: Record<string, number> } | null {
+export function serialize(r: Regularizer | null): { class_name: string; config: Record<string, number | boolean> } | null {
   return r === null ? null : { class_name: r.className, config: r.getConfig() };
 }
 
-/** `km.regularizers.l1(0.01)` or `l1({ l1: 0.01 })`. */
-export const l1 = (args?: { l1?: number } | number) => new L1(args);
+/** `km.regularizers.l1(0.01)`, `l1({ l1: 0.01 })`, or `l1({ l1: 0.01, proximal: true })` for exact zeros. */
+export const l1 = (args?: { l1?: number; proximal?: boolean } | number) => new L1(args);
 /** `km.regularizers.l2(0.01)` or `l2({ l2: 0.01 })`. */
 export const l2 = (args?: { l2?: number } | number) => new L2(args);
-/** `km.regularizers.l1l2({ l1, l2 })`, both defaulting to 0.01 as TF.js. */
-export const l1l2 = (args?: { l1?: number; l2?: number }) => new L1L2(args);
+/** `km.regularizers.l1l2({ l1, l2, proximal })`, both defaulting to 0.01 as TF.js. */
+export const l1l2 = (args?: { l1?: number; l2?: number; proximal?: boolean }) => new L1L2(args);

@@ -121,7 +121,7 @@ describe('bad construction', () => {
     ['a NaN l1', () => km.regularizers.l1({ l1: NaN }), /Received: l1=NaN/],
     ['a negative learning rate', () => km.optimizers.adam({ learningRate: -1 }), /argument `learningRate`: expected a positive finite number. Received: learningRate=-1/],
     ['momentum 1.2', () => km.optimizers.sgd({ momentum: 1.2 }), /argument `momentum`: expected a number in \[0, 1\)/],
-    ['an unknown optimizer', () => { const m = km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [1] })] }); m.compile({ optimizer: 'adamax', loss: 'mse' }); }, /argument `optimizer`: expected an optimizer instance or one of sgd, adam, adamw, rmsprop, adagrad. Received: optimizer='adamax'/],
+    ['an unknown optimizer', () => { const m = km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [1] })] }); m.compile({ optimizer: 'adamax', loss: 'mse' }); }, /argument `optimizer`: expected an optimizer instance or one of sgd, adam, adamw, rmsprop, adagrad, ftrl. Received: optimizer='adamax'/],
     ['an unknown loss', () => { const m = km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [1] })] }); m.compile({ optimizer: 'sgd', loss: 'hinge' }); }, /argument `loss`: expected one of categoricalCrossentropy.*Received: loss='hinge'/],
     ['an unknown metric', () => { const m = km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [1] })] }); m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['f1'] }); }, /argument `metrics`: expected names among accuracy.*Received: metrics='f1'/],
     ['a first layer without an input shape', () => km.sequential({ layers: [km.layers.dense({ units: 1 })] }), /The first layer of a Sequential model needs an input shape/],

@@ -1,0 +1,119 @@
+// Weights and training state from artifacts into a model that exists (loadModel builds one;
+// model.loadWeights uses its own). Everything is checked before the model changes.
+import { ready } from '../backend/loader.js';
+import type { Backend } from '../backend/loader.js';
+import { KerasmError } from '../errors.js';
+import type { LayerWeight } from '../layers/layer.js';
+import type { Sequential } from '../model/sequential.js';
+import { globalRandom } from '../random.js';
+import { MAX_WEIGHT_BYTES, formatError, isObject, own, sanitize } from './json.js';
+import type { JsonObject } from './json.js';
+import { loadArtifacts } from './resolve.js';
+import { hasStream, STATE_FORMAT } from './save.js';
+import type { StreamLayer } from './save.js';
+import { shapeSize } from '../tensor.js';
+import type { LoadSource, ModelArtifacts } from './types.js';
+import { checkWeightData, checkWeightSpecs, joinWeightData, matchWeights, restoreOptimizer, specBytes, writeTensors } from './weights.js';
+import type { CheckedSpec } from './weights.js';
+
+/** Largest per-sample activation (elements) a loaded model may declare. */
+const MAX_FEATURES = 2 ** 29;
+
+/** Checked weight specs and their bytes. */
+export interface PreparedWeights {
+  specs: CheckedSpec[];
+  bytes: Uint8Array;
+}
+
+/** Validate `weightSpecs` against `weightData`; null when the artifacts carry no weights. */
+export function prepareWeights(artifacts: ModelArtifacts): PreparedWeights | null {
+  const rawSpecs = artifacts.weightSpecs;
+  const data = artifacts.weightData;
+  if ((rawSpecs === undefined || rawSpecs === null) && (data === undefined || data === null)) return null;
+  if (rawSpecs === undefined || rawSpecs === null) throw formatError('Invalid weights', 'the artifacts have weight data but no weight specs');
+  const specs = checkWeightSpecs(sanitize(rawSpecs, 'Invalid weights'));
+  if (data === undefined || data === null) {
+    if (specBytes(specs) > 0) throw formatError('Invalid weights', 'the artifacts have weight specs but no weight data');
+    return { specs, bytes: new Uint8Array(0) };
+  }
+  const bytes = joinWeightData(data);
+  checkWeightData(specs, bytes);
+  return { specs, bytes };
+}
+
+/** The `userDefinedMetadata.kerasm` record of a kerasm file, or null. */
+export function kerasmRecord(artifacts: ModelArtifacts): JsonObject | null {
+  const meta = artifacts.userDefinedMetadata;
+  if (meta === undefined || meta === null) return null;
+  const clean = sanitize(meta, 'Invalid userDefinedMetadata');
+  const record = isObject(clean) ? own(clean, 'kerasm') : undefined;
+  if (!isObject(record)) return null;
+  if (record.format !== STATE_FORMAT) throw formatError('Invalid kerasm record', `format ${JSON.stringify(record.format)}; this version reads format ${STATE_FORMAT}`);
+  return record;
+}
+
+/** Refuse models whose declared sizes could not be allocated, before anything is. */
+export function checkModelSize(model: Sequential): void {
+  const shapes = [model.inputShape, ...model.layers.map((l) => l.outputShape ?? [])];
+  for (const s of shapes) {
+    const n = shapeSize(s);
+    if (!(n <= MAX_FEATURES)) throw new KerasmError(`The model declares a per-sample tensor of shape [${s.join(', ')}] (${n} values), more than the ${MAX_FEATURES} kerasm supports.`);
+  }
+  let params = 0;
+  for (const w of model.weights) params += w.size;
+  if (!(params * 4 <= MAX_WEIGHT_BYTES)) throw new KerasmError(`The model declares ${params} parameters (${params * 4} bytes), more than the ${MAX_WEIGHT_BYTES} bytes kerasm allocates for weights.`);
+}
+
+/** Match, check and copy the model's weights; returns the backend and the pairs matched. */
+export async function applyWeights(model: Sequential, w: PreparedWeights): Promise<{ b: Backend; pairs: [LayerWeight, CheckedSpec][] }> {
+  const pairs = matchWeights(model.layers, w.specs);
+  checkModelSize(model);
+  await ready();
+  const b = model.ensureAllocated();
+  writeTensors(b, pairs.map(([weight, spec]) => ({ spec, dst: weight.region! })), w.bytes);
+  return { b, pairs };
+}
+
+function u32List(v: unknown, n: number, what: string): number[] {
+  if (!Array.isArray(v) || v.length !== n || v.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < -(2 ** 31) || x >= 2 ** 32)) {
+    throw formatError('Invalid kerasm record', `${what} is not ${n} 32-bit integers`);
+  }
+  return v as number[];
+}
+
+/**
+ * Restore the optimizer state (when the model is compiled with the optimizer that wrote it)
+ * and the random streams: each Dropout layer's (by name, else by order) and the global one.
+ */
+export function restoreTrainingState(model: Sequential, loaded: { b: Backend; pairs: [LayerWeight, CheckedSpec][] }, w: PreparedWeights, record: JsonObject): void {
+  const opt = own(record, 'optimizer');
+  if (isObject(opt) && model.compiled !== null) restoreOptimizer(loaded.b, loaded.pairs, model.compiled.optimizer, opt, w.specs, w.bytes);
+  const random = own(record, 'random');
+  if (random === undefined) return;
+  if (!isObject(random)) throw formatError('Invalid kerasm record', '`random` is not an object');
+  const global = u32List(random.global, 4, '`random.global`') as [number, number, number, number];
+  const saved = own(random, 'layers') ?? [];
+  if (!Array.isArray(saved)) throw formatError('Invalid kerasm record', '`random.layers` is not an array');
+  const entries = saved.map((e, i) => {
+    if (!isObject(e) || typeof e.name !== 'string') throw formatError('Invalid kerasm record', `\`random.layers[${i}]\` is not { name, state }`);
+    return { name: e.name, state: u32List(e.state, 3, `the stream of ${e.name}`) as [number, number, number] };
+  });
+  const targets = model.layers.filter(hasStream);
+  const byName = targets.every((l) => entries.some((e) => e.name === l.name));
+  const pairs: [StreamLayer, [number, number, number]][] = [];
+  if (byName) for (const l of targets) pairs.push([l, entries.find((e) => e.name === l.name)!.state]);
+  else if (entries.length === targets.length) targets.forEach((l, i) => pairs.push([l, entries[i]!.state]));
+  for (const [l, s] of pairs) l.streamState = s;
+  globalRandom().setState(global);
+}
+
+/** `model.loadWeights(source)`: weights by name (or order), plus optimizer and random state if the file has them. */
+export async function loadModelWeights(model: Sequential, source: LoadSource): Promise<void> {
+  model.checkAlive();
+  const artifacts = await loadArtifacts(source);
+  const w = prepareWeights(artifacts);
+  if (w === null) throw formatError('Invalid weights', 'the source holds no weights (weightSpecs and weightData)');
+  const record = kerasmRecord(artifacts);
+  const loaded = await applyWeights(model, w);
+  if (record !== null) restoreTrainingState(model, loaded, w, record);
+}

@@ -1,0 +1,81 @@
+// model.save / model.saveWeights / model.toJSON: artifacts in the TF.js layers format.
+// kerasm's compile config and training state travel in `userDefinedMetadata.kerasm`, a field
+// TF.js carries without reading; TF.js itself loads the files uncompiled.
+import { ready } from '../backend/loader.js';
+import { invalidArgument } from '../errors.js';
+import type { Layer } from '../layers/layer.js';
+import type { Sequential } from '../model/sequential.js';
+import { globalRandom } from '../random.js';
+import type { JsonObject } from './json.js';
+import { artifactsInfo } from './model-json.js';
+import { saveHandlerFor } from './resolve.js';
+import { GENERATED_BY, modelTopology } from './topology.js';
+import { trainingConfigToJson } from './training-config.js';
+import type { ModelArtifacts, SaveOptions, SaveResult, SaveTarget } from './types.js';
+import { encodeWeights, slotNames } from './weights.js';
+
+/** Version of the `userDefinedMetadata.kerasm` record. */
+export const STATE_FORMAT = 1;
+
+/** Layers with a random stream of their own (Dropout and its relatives) expose its state. */
+export interface StreamLayer {
+  streamState: [number, number, number];
+}
+
+export function hasStream(layer: Layer): layer is Layer & StreamLayer {
+  return 'streamState' in layer && Array.isArray((layer as unknown as StreamLayer).streamState);
+}
+
+function checkOptions(options: unknown): SaveOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object') throw invalidArgument('options', 'an options object { includeOptimizer }', options);
+  const o = options as SaveOptions;
+  if (o.includeOptimizer !== undefined && typeof o.includeOptimizer !== 'boolean') throw invalidArgument('includeOptimizer', 'a boolean', o.includeOptimizer);
+  return o;
+}
+
+/** The artifacts of a model: topology (unless weights alone), weights, and kerasm's record. */
+export async function modelArtifacts(model: Sequential, options: SaveOptions, withTopology: boolean): Promise<ModelArtifacts> {
+  model.checkAlive();
+  await ready();
+  const optimizer = options.includeOptimizer === true && model.compiled !== null ? model.compiled.optimizer : null;
+  const { specs, data } = encodeWeights(model, optimizer);
+  const kerasm: JsonObject = { format: STATE_FORMAT };
+  if (withTopology && model.compiled !== null) kerasm.training_config = trainingConfigToJson(model.compiled);
+  if (optimizer !== null) kerasm.optimizer = { class_name: optimizer.className, slot_names: slotNames(optimizer) };
+  if (options.includeOptimizer === true) {
+    const layers = model.layers.filter(hasStream).map((l) => ({ name: l.name, state: l.streamState.slice() }));
+    kerasm.random = { global: globalRandom().getState(), layers };
+  }
+  const artifacts: ModelArtifacts = {};
+  if (withTopology) artifacts.modelTopology = modelTopology(model);
+  artifacts.format = 'layers-model';
+  artifacts.generatedBy = GENERATED_BY;
+  artifacts.convertedBy = null;
+  artifacts.weightSpecs = specs;
+  artifacts.weightData = data;
+  artifacts.userDefinedMetadata = { kerasm };
+  return artifacts;
+}
+
+/** `model.save(target, { includeOptimizer })`. */
+export async function saveModel(model: Sequential, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
+  const handler = saveHandlerFor(target);
+  const artifacts = await modelArtifacts(model, checkOptions(options), true);
+  const result = await handler.save(artifacts);
+  return result ?? { modelArtifactsInfo: artifactsInfo(artifacts) };
+}
+
+/** `model.saveWeights(target, { includeOptimizer })`: the same files without the topology. */
+export async function saveModelWeights(model: Sequential, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
+  const handler = saveHandlerFor(target);
+  const artifacts = await modelArtifacts(model, checkOptions(options), false);
+  const result = await handler.save(artifacts);
+  return result ?? { modelArtifactsInfo: artifactsInfo(artifacts) };
+}
+
+/** `model.toJSON()`: the topology as a JSON string (TF.js `model.toJSON()`). */
+export function modelToJSON(model: Sequential): string {
+  model.checkAlive();
+  return JSON.stringify(modelTopology(model));
+}

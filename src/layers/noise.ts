@@ -1,0 +1,170 @@
+// The noise layers of Keras 3 keras/src/layers/regularization/: gaussian_noise.py and
+// gaussian_dropout.py here, alpha_dropout.py and spatial_dropout.py in broadcast-dropout.ts.
+// Active in training only (fit, and predict with `training: true`, i.e. MC dropout), the
+// identity otherwise. Each layer draws from its own Philox stream in wasm, keyed as Dropout keys
+// its masks (seed → key0, key1) with one counter step per training forward, so every step gets
+// fresh noise.
+import type { Arena, Region } from '../backend/memory.js';
+import { checkNonNegative, checkRate, invalidArgument } from '../errors.js';
+import { globalRandom, mix32 } from '../random.js';
+import { shapeSize } from '../tensor.js';
+import { Layer, layerArgsFromConfig } from './layer.js';
+import type { LayerArgs, Shape, StepContext } from './layer.js';
+
+/** Seeding, the stream position, the noise buffer and the training flag shared by the noise layers. */
+export abstract class NoiseLayer extends Layer {
+  readonly seed: number | null;
+  private key0 = 0;
+  private key1 = 0;
+  /** Training forwards so far: the position in this layer's stream. */
+  counter = 0;
+  protected noise: Region | null = null;
+  /** Whether the last forward pass drew noise (training, with a non-zero rate or stddev). */
+  protected active = false;
+
+  constructor(args: LayerArgs & { seed?: number | null }) {
+    super(args);
+    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) throw invalidArgument('seed', 'an integer or null', args.seed);
+    this.seed = args.seed ?? null;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape.slice();
+  }
+
+  override build(inputShape: Shape): void {
+    super.build(inputShape);
+    const seed = this.seed ?? globalRandom().seed();
+    this.key0 = mix32(seed) | 0;
+    this.key1 = mix32(seed ^ 0x5bd1e995) | 0;
+    this.counter = 0;
+  }
+
+  /** The stream's keys and position `[key0, key1, counter]`, as Dropout's. */
+  get streamState(): [number, number, number] {
+    return [this.key0, this.key1, this.counter];
+  }
+
+  set streamState(s: [number, number, number]) {
+    this.key0 = s[0] | 0;
+    this.key1 = s[1] | 0;
+    this.counter = s[2] | 0;
+  }
+
+  protected get features(): number {
+    return shapeSize(this.inputShape!);
+  }
+
+  /** False when the layer is the identity even in training (rate or stddev 0). */
+  protected abstract get enabled(): boolean;
+  /** Floats of noise kept between the passes for `rows` rows. */
+  protected abstract noiseFloats(rows: number): number;
+  /** The training forward, with this step's stream position. */
+  protected abstract draw(ctx: StepContext, key0: number, key1: number, counter: number): void;
+  /** dx from dy after a training forward. */
+  protected abstract drawGrad(ctx: StepContext): void;
+
+  override plan(arena: Arena, rows: number): void {
+    const n = this.noiseFloats(rows);
+    this.noise = n > 0 ? arena.alloc(n * 4) : null;
+  }
+
+  override unplan(arena: Arena): void {
+    if (this.noise !== null) arena.release(this.noise);
+    this.noise = null;
+  }
+
+  forward(ctx: StepContext): void {
+    this.active = ctx.training && this.enabled;
+    if (!this.active) {
+      if (ctx.x !== ctx.y) ctx.k.f32_vcopy(ctx.rows * this.features, ctx.x, ctx.y);
+      return;
+    }
+    const counter = this.counter;
+    this.counter = (this.counter + 1) | 0;
+    this.draw(ctx, this.key0, this.key1, counter);
+  }
+
+  backward(ctx: StepContext): void {
+    if (ctx.dx === 0) return;
+    if (this.active) this.drawGrad(ctx);
+    else if (ctx.dx !== ctx.dy) ctx.k.f32_vcopy(ctx.rows * this.features, ctx.dy, ctx.dx);
+  }
+}
+
+/** Arguments for {@link GaussianNoise}. Keras: `keras.layers.GaussianNoise`. */
+export interface GaussianNoiseArgs extends LayerArgs {
+  /** Standard deviation of the additive noise, ≥ 0. */
+  stddev: number;
+  /** Seed of this layer's noise stream; default: drawn from the global seed. */
+  seed?: number | null;
+}
+
+/** `y = x + N(0, stddev²)` in training, `y = x` otherwise. Any input shape. */
+export class GaussianNoise extends NoiseLayer {
+  static override readonly className = 'GaussianNoise';
+  readonly stddev: number;
+  constructor(args: GaussianNoiseArgs) {
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { stddev }', args);
+    super(args);
+    this.stddev = checkNonNegative('stddev', args.stddev);
+  }
+  protected get enabled(): boolean {
+    return this.stddev > 0;
+  }
+  protected noiseFloats(): number {
+    return 0; // the normals are drawn into y, then x is added
+  }
+  protected draw(ctx: StepContext, key0: number, key1: number, counter: number): void {
+    const n = ctx.rows * this.features;
+    ctx.k.f32_normal(n, ctx.y, 0, this.stddev, key0, key1, counter);
+    ctx.k.f32_vadd(n, ctx.x, ctx.y, ctx.y);
+  }
+  protected drawGrad(ctx: StepContext): void {
+    ctx.k.f32_vcopy(ctx.rows * this.features, ctx.dy, ctx.dx);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), stddev: this.stddev, seed: this.seed };
+  }
+  static fromConfig(c: Record<string, unknown>): GaussianNoise {
+    return new GaussianNoise({ ...layerArgsFromConfig(c), stddev: c.stddev as number, seed: c.seed as number | null });
+  }
+}
+
+/** Arguments for {@link GaussianDropout}. Keras: `keras.layers.GaussianDropout`. */
+export interface GaussianDropoutArgs extends LayerArgs {
+  /** Drop probability as in Dropout, in [0, 1): the noise has standard deviation √(rate/(1 − rate)). */
+  rate: number;
+  seed?: number | null;
+}
+
+/** `y = x·N(1, rate/(1 − rate))` in training (the noise kept for the backward pass), `y = x` otherwise. */
+export class GaussianDropout extends NoiseLayer {
+  static override readonly className = 'GaussianDropout';
+  readonly rate: number;
+  constructor(args: GaussianDropoutArgs) {
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { rate }', args);
+    super(args);
+    this.rate = checkRate('rate', args.rate);
+  }
+  protected get enabled(): boolean {
+    return this.rate > 0;
+  }
+  protected noiseFloats(rows: number): number {
+    return rows * this.features;
+  }
+  protected draw(ctx: StepContext, key0: number, key1: number, counter: number): void {
+    const n = ctx.rows * this.features;
+    ctx.k.f32_normal(n, this.noise!.ptr, 1, Math.sqrt(this.rate / (1 - this.rate)), key0, key1, counter);
+    ctx.k.f32_vmul(n, ctx.x, this.noise!.ptr, ctx.y);
+  }
+  protected drawGrad(ctx: StepContext): void {
+    ctx.k.f32_vmul(ctx.rows * this.features, ctx.dy, this.noise!.ptr, ctx.dx);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed };
+  }
+  static fromConfig(c: Record<string, unknown>): GaussianDropout {
+    return new GaussianDropout({ ...layerArgsFromConfig(c), rate: c.rate as number, seed: c.seed as number | null });
+  }
+}

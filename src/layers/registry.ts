@@ -1,0 +1,50 @@
+// Layer deserialization: Keras `class_name` → the class's `fromConfig`. An explicit table
+// (no registration as an import side effect, STYLE.md §4): a new layer class adds one row here.
+import { KerasmError } from '../errors.js';
+import { ActivityRegularization } from './activity-regularization.js';
+import { BatchNormalization } from './batch-normalization.js';
+import { AlphaDropout, SpatialDropout1D, SpatialDropout2D } from './broadcast-dropout.js';
+import { Activation, Flatten, InputLayer } from './core.js';
+import { Dense } from './dense.js';
+import { Dropout } from './dropout.js';
+import { GaussianDropout, GaussianNoise } from './noise.js';
+import { LayerNormalization } from './normalization.js';
+import type { Layer } from './layer.js';
+
+/** Builds a layer from its Keras config (snake_case keys, nested `{class_name, config}` objects). */
+export type LayerFromConfig = (config: Record<string, unknown>) => Layer;
+
+/** One row per layer class kerasm can rebuild from a saved file, keyed by its Keras `class_name`. */
+export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
+  Activation: (c) => Activation.fromConfig(c),
+  ActivityRegularization: (c) => ActivityRegularization.fromConfig(c),
+  AlphaDropout: (c) => AlphaDropout.fromConfig(c),
+  BatchNormalization: (c) => BatchNormalization.fromConfig(c),
+  Dense: (c) => Dense.fromConfig(c),
+  Dropout: (c) => Dropout.fromConfig(c),
+  Flatten: (c) => Flatten.fromConfig(c),
+  GaussianDropout: (c) => GaussianDropout.fromConfig(c),
+  GaussianNoise: (c) => GaussianNoise.fromConfig(c),
+  InputLayer: (c) => InputLayer.fromConfig(c),
+  LayerNormalization: (c) => LayerNormalization.fromConfig(c),
+  SpatialDropout1D: (c) => SpatialDropout1D.fromConfig(c),
+  SpatialDropout2D: (c) => SpatialDropout2D.fromConfig(c),
+};
+
+/** Every `class_name` the table knows, sorted. */
+export function knownLayerClasses(): string[] {
+  return Object.keys(LAYER_CLASSES).sort();
+}
+
+/**
+ * Rebuild one layer. An unknown class gets an error naming the layer and its class (Keras:
+ * "Unknown layer: 'Conv2D'"), since a model file is data and never names code to run.
+ */
+export function layerFromConfig(className: string, config: Record<string, unknown>): Layer {
+  const make = Object.hasOwn(LAYER_CLASSES, className) ? LAYER_CLASSES[className] : undefined;
+  if (make === undefined) {
+    const name = typeof config.name === 'string' ? `'${config.name}'` : '(unnamed)';
+    throw new KerasmError(`Unsupported layer ${name} of class '${className}': kerasm can load ${knownLayerClasses().join(', ')}.`);
+  }
+  return make(config);
+}

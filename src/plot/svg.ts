@@ -1,0 +1,114 @@
+// Small SVG-writing helpers shared by the plots: escaping, number formats, "nice" axis ticks and
+// one axis frame. Everything is a string; no DOM is needed (Node, Deno, workers, browsers).
+import { invalidArgument } from '../errors.js';
+
+/** Colours of the plots (matplotlib's "tab10" first entries), one per role. */
+export const COLORS = { train: '#1f77b4', validation: '#ff7f0e', bar: '#4c72b0', zero: '#d62728', grid: '#e5e5e5', axis: '#444', text: '#222', mark: '#888' } as const;
+
+const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
+
+/** Text content and attribute values: `&`, `<`, `>`, `"` and `'` escaped. */
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Coordinates with two decimals, without trailing zeros. */
+export function n2(v: number): string {
+  return String(Math.round(v * 100) / 100);
+}
+
+/** A tick label: short, no float noise (0.30000000000000004 → 0.3). */
+export function tickLabel(v: number, step: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace('e+', 'e');
+  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+  return v.toFixed(decimals);
+}
+
+/** A step of 1, 2 or 5 × 10^k giving about `count` ticks over [lo, hi], and the ticks themselves. */
+export function niceTicks(lo: number, hi: number, count = 5): { lo: number; hi: number; step: number; ticks: number[] } {
+  if (!(hi > lo)) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    return niceTicks(lo - pad, hi + pad, count);
+  }
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const unit = raw / mag;
+  const step = (unit <= 1 ? 1 : unit <= 2 ? 2 : unit <= 5 ? 5 : 10) * mag;
+  const first = Math.floor(lo / step + 1e-9) * step;
+  const last = Math.ceil(hi / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let i = 0; first + i * step <= last + step * 1e-9; i++) ticks.push(first + i * step);
+  return { lo: first, hi: last, step, ticks };
+}
+
+/** Integer ticks (epochs) over [first, last]: `first`, then the multiples of a 1-2-5 step. */
+export function integerTicks(first: number, last: number, count = 6): number[] {
+  const step = Math.max(1, niceTicks(first, last, count).step);
+  const ticks = [first];
+  for (let t = Math.ceil((first + 1) / step) * step; t <= last; t += step) if (t - first >= step / 2 || step === 1) ticks.push(t);
+  return ticks;
+}
+
+/** Open an `<svg>` document: namespace, size, viewBox, an accessible title and a white background. */
+export function svgOpen(width: number, height: number, title: string, className: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="${esc(className)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" ${FONT} font-size="12">`
+    + `<title>${esc(title)}</title><rect width="${width}" height="${height}" fill="#fff"/>`;
+}
+
+export function text(x: number, y: number, s: string, attrs = ''): string {
+  const fill = /(^|\s)fill=/.test(attrs) ? '' : ` fill="${COLORS.text}"`;
+  return `<text x="${n2(x)}" y="${n2(y)}"${fill}${attrs === '' ? '' : ` ${attrs}`}>${esc(s)}</text>`;
+}
+
+export function line(x1: number, y1: number, x2: number, y2: number, stroke: string, attrs = ''): string {
+  return `<line x1="${n2(x1)}" y1="${n2(y1)}" x2="${n2(x2)}" y2="${n2(y2)}" stroke="${stroke}"${attrs === '' ? '' : ` ${attrs}`}/>`;
+}
+
+/** A plot area: pixel box plus data ranges, mapping data to pixels. */
+export interface Frame {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  xLo: number;
+  xHi: number;
+  yLo: number;
+  yHi: number;
+}
+
+export const px = (f: Frame, v: number): number => f.x + ((v - f.xLo) / (f.xHi - f.xLo || 1)) * f.w;
+export const py = (f: Frame, v: number): number => f.y + f.h - ((v - f.yLo) / (f.yHi - f.yLo || 1)) * f.h;
+
+/** Grid lines, tick labels on both axes, the axis box and the axis titles. */
+export function axes(f: Frame, xTicks: number[], yTicks: number[], yStep: number, xLabel: string, yLabel: string, xStep = 1): string {
+  const parts: string[] = [];
+  for (const t of yTicks) {
+    const y = py(f, t);
+    parts.push(line(f.x, y, f.x + f.w, y, COLORS.grid));
+    parts.push(text(f.x - 6, y + 4, tickLabel(t, yStep), 'text-anchor="end" font-size="11"'));
+  }
+  for (const t of xTicks) {
+    const x = px(f, t);
+    parts.push(line(x, f.y + f.h, x, f.y + f.h + 4, COLORS.axis));
+    parts.push(text(x, f.y + f.h + 16, tickLabel(t, xStep), 'text-anchor="middle" font-size="11"'));
+  }
+  parts.push(`<rect x="${n2(f.x)}" y="${n2(f.y)}" width="${n2(f.w)}" height="${n2(f.h)}" fill="none" stroke="${COLORS.axis}"/>`);
+  parts.push(text(f.x + f.w / 2, f.y + f.h + 32, xLabel, 'text-anchor="middle"'));
+  parts.push(text(f.x - 42, f.y + f.h / 2, yLabel, `text-anchor="middle" transform="rotate(-90 ${n2(f.x - 42)} ${n2(f.y + f.h / 2)})"`));
+  return parts.join('');
+}
+
+/** Width/height options: positive integers with a default. */
+export function size(name: string, v: unknown, def: number, min: number): number {
+  if (v === undefined) return def;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw invalidArgument(name, `an integer ≥ ${min}`, v);
+  return v;
+}
+
+export function optionalTitle(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw invalidArgument('title', 'a string', v);
+  return v;
+}

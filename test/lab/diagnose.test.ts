@@ -1,0 +1,74 @@
+// km.diagnose: one verdict and one sentence with its numbers, from a History.
+import { expect, test } from 'vitest';
+import * as km from '../../src/index.js';
+
+const h = (history: Record<string, number[]>, epoch?: number[]) => (epoch === undefined ? { history } : { epoch, history });
+
+test('validation loss that rose from its lowest point overfits, from the epoch after it', () => {
+  const d = km.diagnose(h({
+    loss: [1.2, 0.6, 0.35, 0.2, 0.1, 0.05],
+    accuracy: [0.6, 0.8, 0.9, 0.95, 0.98, 0.99],
+    val_loss: [1.0, 0.7, 0.55, 0.6, 0.7, 0.85],
+    val_accuracy: [0.65, 0.78, 0.84, 0.84, 0.83, 0.83],
+  }));
+  expect(d.verdict).toBe('overfits');
+  expect(d.risingFrom).toBe(4);
+  expect(d.bestEpoch).toBe(3);
+  expect(d.sentence).toBe('Overfits: validation loss was lowest at epoch 3 (0.5500) and rose from epoch 4 to 0.8500 at epoch 6 (+54.5 %), while training loss went to 0.0500; accuracy 0.9900 on training vs 0.8300 on validation (gap 0.1600).');
+});
+
+test('epochs count from 1 after initialEpoch, as the progress bar does', () => {
+  const d = km.diagnose(h({ loss: [0.5, 0.3, 0.2, 0.1], val_loss: [0.4, 0.3, 0.5, 0.6] }, [10, 11, 12, 13]));
+  expect(d.bestEpoch).toBe(12);
+  expect(d.risingFrom).toBe(13);
+});
+
+test('a rise below the tolerance is noise; a large train-validation accuracy gap still overfits', () => {
+  const history = h({ loss: [0.5, 0.2, 0.1, 0.1], accuracy: [0.9, 0.97, 0.99, 0.99], val_loss: [0.40, 0.30, 0.31, 0.32], val_accuracy: [0.88, 0.9, 0.9, 0.9] });
+  const d = km.diagnose(history);
+  expect(d.verdict).toBe('overfits');
+  expect(d.risingFrom).toBeUndefined();
+  expect(d.sentence).toBe('Overfits: accuracy 0.9900 on training vs 0.9000 on validation (gap 0.0900 ≥ 0.0500), though validation loss 0.3200 at epoch 4 is within 10.0 % of its lowest (0.3000 at epoch 2).');
+  expect(km.diagnose(history, { riseTolerance: 0.05 }).risingFrom).toBe(3);
+  expect(km.diagnose(history, { gapTolerance: 0.1 }).verdict).toBe('fits');
+});
+
+test('low training accuracy underfits', () => {
+  const d = km.diagnose(h({ loss: [1.5, 1.2, 1.19, 1.19], accuracy: [0.4, 0.55, 0.6, 0.6], val_loss: [1.5, 1.25, 1.2, 1.2], val_accuracy: [0.4, 0.55, 0.59, 0.6] }));
+  expect(d.verdict).toBe('underfits');
+  expect(d.sentence).toBe('Underfits: training accuracy is 0.6000, below 0.9000 (validation 0.6000), and training loss is 1.1900; validation loss 1.2000 at epoch 4 is within 10.0 % of its lowest (1.2000 at epoch 3).');
+  expect(km.diagnose(h({ loss: [1.5, 1.2, 1.19, 1.19], accuracy: [0.4, 0.55, 0.6, 0.6], val_loss: [1.5, 1.25, 1.2, 1.2], val_accuracy: [0.4, 0.55, 0.59, 0.6] }), { minAccuracy: 0.5 }).verdict).toBe('fits');
+});
+
+test('a training loss still falling underfits (more epochs would lower the bias)', () => {
+  const d = km.diagnose(h({ loss: [1, 0.8, 0.6, 0.45, 0.35, 0.27, 0.2, 0.15], val_loss: [1, 0.82, 0.62, 0.47, 0.37, 0.3, 0.24, 0.2] }));
+  expect(d.verdict).toBe('underfits');
+  expect(d.sentence).toBe('Underfits: training loss is still falling, 22.2 % per epoch over the last 2 epochs to 0.1500, and validation loss 0.2000 is at its lowest at epoch 8.');
+});
+
+test('a levelled-off training loss with validation close to it fits', () => {
+  const d = km.diagnose(h({ loss: [0.5, 0.3, 0.25, 0.248, 0.247], accuracy: [0.85, 0.91, 0.93, 0.93, 0.93], val_loss: [0.5, 0.31, 0.27, 0.265, 0.27], val_accuracy: [0.85, 0.9, 0.92, 0.92, 0.92] }));
+  expect(d.verdict).toBe('fits');
+  expect(d.risingFrom).toBeUndefined();
+  expect(d.bestEpoch).toBe(4);
+  expect(d.sentence).toBe('Fits: validation loss 0.2700 at epoch 5 is within 10.0 % of its lowest (0.2650 at epoch 4), training loss has levelled off at 0.2470 (0.4 % per epoch over the last 1 epoch), and accuracy 0.9300 on training vs 0.9200 on validation (gap 0.0100).');
+});
+
+test('a real fit: the History from fit is read as it is', async () => {
+  km.setSeed(1);
+  const model = km.sequential({ layers: [km.layers.dense({ units: 2, activation: 'softmax', inputShape: [2] })] });
+  model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const x = km.tensor(new Float32Array([1, 0, 0, 1, 1, 0.1, 0.1, 1, 0.9, 0, 0, 0.9, 1, 0.2, 0.2, 1]), [8, 2]);
+  const history = await model.fit(x, [0, 1, 0, 1, 0, 1, 0, 1], { epochs: 3, validationSplit: 0.25, verbose: 0 });
+  const d = km.diagnose(history);
+  expect(['underfits', 'overfits', 'fits']).toContain(d.verdict);
+  expect(d.sentence).toContain(history.history.loss!.at(-1)!.toFixed(4));
+  model.dispose();
+});
+
+test('without validation loss it says what to do, in Keras wording', () => {
+  expect(() => km.diagnose(h({ loss: [1, 0.5] }))).toThrow('Invalid value received for argument `history`: expected a History with `loss` and `val_loss` (fit with validationSplit or validationData). Received: history with keys loss');
+  expect(() => km.diagnose(h({ loss: [1], val_loss: [Number.NaN] }))).toThrow(km.ValueError);
+  expect(() => km.diagnose(h({ loss: [1], val_loss: [1] }), { riseTolerance: -1 })).toThrow('Invalid value received for argument `riseTolerance`: expected a non-negative finite number. Received: riseTolerance=-1');
+  expect(() => km.diagnose(42)).toThrow(km.ValueError);
+});
