@@ -102,6 +102,9 @@ const OPTIMIZERS: Record<string, (o: JsonObject) => Optimizer> = {
   /** TF.js `tf.train.rmsprop`: its `decay` is Keras's `rho`. */
   RMSProp: (o) => optimizers.rmsprop({ ...common(o), rho: o.decay as Num, momentum: o.momentum as Num, epsilon: o.epsilon as Num, centered: bool(o, 'centered') }),
   Adagrad: (o) => optimizers.adagrad({ ...common(o), initialAccumulatorValue: o.initialAccumulatorValue as Num, epsilon: o.epsilon as Num }),
+  Ftrl: (o) => optimizers.ftrl({ ...common(o), learningRatePower: o.learningRatePower as Num, initialAccumulatorValue: o.initialAccumulatorValue as Num,
+    l1RegularizationStrength: o.l1RegularizationStrength as Num, l2RegularizationStrength: o.l2RegularizationStrength as Num,
+    l2ShrinkageRegularizationStrength: o.l2ShrinkageRegularizationStrength as Num, beta: o.beta as Num }),
 };
 
 function optimizerFromJson(v: unknown): Optimizer {

@@ -69,6 +69,7 @@ describe('resumed training (includeOptimizer)', () => {
     ['rmsprop centered', () => km.optimizers.rmsprop({ learningRate: 0.01, momentum: 0.5, centered: true })],
     ['adagrad', () => km.optimizers.adagrad({ learningRate: 0.05 })],
     ['adamw', () => km.optimizers.adamw({ learningRate: 0.01 })],
+    ['ftrl with l1 and l2', () => km.optimizers.ftrl({ learningRate: 0.1, l1RegularizationStrength: 0.001, l2RegularizationStrength: 0.01 })],
     ['adam with an exponentialDecay schedule', () => km.optimizers.adam({ learningRate: km.schedules.exponentialDecay({ initialLearningRate: 0.02, decaySteps: 3, decayRate: 0.5 }) })],
   ];
   test.each(optimizers)('%s: train 2 epochs, save, train 1 more = load, train 1 more (bit-identical weights)', async (_name, opt) => {
