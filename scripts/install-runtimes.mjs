@@ -30,28 +30,35 @@ function installedVersion(dir, pkg) {
   }
 }
 
-/** Installs what is missing; resolves to name → absolute path of the binary. */
+/** Installs what is missing: { bins: name → absolute path of the binary, errors: name → message }. */
 export function installRuntimes(names = Object.keys(RUNTIMES), log = console.log) {
   const bins = {};
+  const errors = {};
   for (const name of names) {
     const { pkg, version, bin } = RUNTIMES[name];
     const dir = join(RUNTIMES_DIR, name);
     const path = join(dir, 'node_modules', '.bin', bin);
-    if (!(existsSync(path) && installedVersion(dir, pkg) === version)) {
-      const t0 = Date.now();
-      // --prefix: a folder of its own per runtime (two versions of `node` cannot share one).
-      execFileSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `${pkg}@${version}`],
-        { stdio: ['ignore', 'ignore', 'inherit'] });
-      if (!existsSync(path)) throw new Error(`npm install ${pkg}@${version} left no ${path}`);
-      log(`installed ${name}: ${pkg}@${version} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    try {
+      if (!(existsSync(path) && installedVersion(dir, pkg) === version)) {
+        const t0 = Date.now();
+        // --prefix: a folder of its own per runtime (two versions of `node` cannot share one).
+        execFileSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `${pkg}@${version}`],
+          { stdio: ['ignore', 'ignore', 'inherit'] });
+        if (!existsSync(path)) throw new Error(`npm install ${pkg}@${version} left no ${path}`);
+        log(`installed ${name}: ${pkg}@${version} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      }
+      bins[name] = path;
+    } catch (e) {
+      errors[name] = e instanceof Error ? e.message : String(e);
     }
-    bins[name] = path;
   }
-  return bins;
+  return { bins, errors };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const bins = installRuntimes();
+  const { bins, errors } = installRuntimes();
   for (const [name, path] of Object.entries(bins)) console.log(`${name}: ${path}`);
+  for (const [name, message] of Object.entries(errors)) console.log(`${name}: FAILED ${message}`);
+  process.exitCode = Object.keys(errors).length === 0 ? 0 : 1;
   console.log(existsSync(CHROMIUM) ? `chromium: ${CHROMIUM}` : `chromium: missing (apt-get install -y chromium)`);
 }

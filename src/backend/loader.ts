@@ -128,8 +128,18 @@ async function toModuleSource(src: WasmSource | undefined, build: string): Promi
   if (src instanceof ArrayBuffer) return src;
   if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   if (src instanceof URL) return readUrl(src);
-  if (typeof src === 'string') return readUrl(new URL(src, baseUrl()));
-  throw invalidArgument(build === 'simd' ? 'module' : 'relaxedModule', 'a WebAssembly.Module, bytes or a URL', src);
+  const options: Record<string, string> = { simd: 'module', relaxed: 'relaxedModule', threads: 'threadsModule' };
+  const option = options[build] ?? 'threadsRelaxedModule';
+  if (typeof src === 'string') {
+    let url: URL;
+    try {
+      url = new URL(src, baseUrl());
+    } catch {
+      throw invalidArgument(option, 'a WebAssembly.Module, bytes or a URL', src);
+    }
+    return readUrl(url);
+  }
+  throw invalidArgument(option, 'a WebAssembly.Module, bytes or a URL', src);
 }
 
 let current: Backend | null = null;

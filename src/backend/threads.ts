@@ -1,5 +1,5 @@
 // The worker pool: cores − 1 workers plus the main thread, GEMMs split by rows in multiples of
-// the 4-row tile. Each element of C is computed by one thread in the same order as on one thread,
+// the 4-row tile, elementwise optimizer updates split by ranges. Each element of C is computed by one thread in the same order as on one thread,
 // so results are bit-identical whatever the thread count. Small GEMMs stay on the calling thread
 // (a wake-up costs microseconds). Workers are unref'd: they never keep a process alive.
 import { KerasmError } from '../errors.js';
@@ -9,6 +9,24 @@ import type { Arena, Region } from './memory.js';
 /** GEMMs below this many flops run on one thread. */
 const MIN_SPLIT_FLOPS = 1 << 20;
 const MR = 4;
+/** Elementwise updates below this many elements run on one thread. */
+const MIN_SPLIT_ELEMENTS = 1 << 15;
+
+/** What a worker can run: GEMMs split by rows, elementwise optimizer updates split by range. */
+const GEMMS = ['f32_gemm_nn_minmax', 'f32_gemm_tn_minmax', 'f32_gemm_nt_minmax'] as const;
+/**
+ * Optimizer updates whose element i depends only on element i of each buffer (the same result in
+ * the vector body and the tail, tested): split by ranges that are multiples of 4. The numbers
+ * are the argument positions holding pointers (0 stays 0: an absent buffer).
+ */
+const ELEMENTWISE: Record<string, readonly number[]> = {
+  f32_sgd: [1, 2],
+  f32_sgd_momentum: [1, 2, 3],
+  f32_adam: [1, 2, 3, 4, 5],
+  f32_rmsprop: [1, 2, 3, 4, 5],
+  f32_adagrad: [1, 2, 3],
+};
+const NAMES: readonly string[] = [...GEMMS, ...Object.keys(ELEMENTWISE)];
 
 type GemmFn = KernelExports['f32_gemm_nn_minmax'];
 interface NodeWorker {
@@ -36,10 +54,13 @@ export class ThreadPool {
     this.module = module;
     this.memory = memory;
     this.arena = arena;
-    const k = Object.create(raw) as KernelExports;
-    k.f32_gemm_nn_minmax = this.split(1, raw.f32_gemm_nn_minmax);
-    k.f32_gemm_tn_minmax = this.split(2, raw.f32_gemm_tn_minmax);
-    k.f32_gemm_nt_minmax = this.split(3, raw.f32_gemm_nt_minmax);
+    const k = Object.create(raw) as KernelExports & Record<string, unknown>;
+    k.f32_gemm_nn_minmax = this.split(0, raw.f32_gemm_nn_minmax);
+    k.f32_gemm_tn_minmax = this.split(1, raw.f32_gemm_tn_minmax);
+    k.f32_gemm_nt_minmax = this.split(2, raw.f32_gemm_nt_minmax);
+    for (const [name, ptrs] of Object.entries(ELEMENTWISE)) {
+      k[name] = this.splitElementwise(NAMES.indexOf(name), (raw as unknown as Record<string, (...a: number[]) => void>)[name]!, ptrs);
+    }
     this.k = k;
   }
 
@@ -65,7 +86,7 @@ export class ThreadPool {
         Atomics.store(this.i32, base, 0);
         Atomics.store(this.i32, base + 1, 0);
         const w = new Worker(new URL('./worker.js', import.meta.url), {
-          workerData: { module: this.module, memory: this.memory, control: this.control, index },
+          workerData: { module: this.module, memory: this.memory, control: this.control, index, names: NAMES },
         }) as unknown as NodeWorker;
         w.on('message', (m) => {
           this.error = (m as { error?: string }).error ?? this.error;
@@ -107,30 +128,71 @@ export class ThreadPool {
         const m0 = chunk * (w + 1);
         if (m0 >= m) break;
         const rows = Math.min(chunk, m - m0);
-        const aOff: Ptr = kind === 2 ? a + m0 * 4 : a + m0 * lda * 4;
+        const aOff: Ptr = kind === 1 ? a + m0 * 4 : a + m0 * lda * 4;
         const o = w * 16;
         const f = this.f64;
         f[o] = rows; f[o + 1] = n; f[o + 2] = k; f[o + 3] = aOff; f[o + 4] = lda; f[o + 5] = b; f[o + 6] = ldb;
         f[o + 7] = bias; f[o + 8] = beta; f[o + 9] = c + m0 * ldc * 4; f[o + 10] = ldc; f[o + 11] = min; f[o + 12] = max;
         f[o + 13] = this.workspaces[w]!.ptr;
-        const base = w * 8;
-        this.i32[base + 2] = kind;
-        Atomics.store(this.i32, base, seq);
-        Atomics.notify(this.i32, base);
+        this.post(w, kind, seq);
         posted++;
       }
       fn(Math.min(chunk, m), n, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
-      for (let w = 0; w < posted; w++) {
-        const base = w * 8;
-        while (Atomics.load(this.i32, base + 1) !== seq) {
-          if (this.error !== null) throw new KerasmError(`A kerasm worker failed: ${this.error}`);
-          Atomics.wait(this.i32, base + 1, Atomics.load(this.i32, base + 1), 100);
-        }
-        if (this.i32[base + 3] !== 0) {
-          throw new KerasmError(`A kerasm worker failed in a GEMM: ${this.error ?? 'unknown error'}`);
-        }
-      }
+      this.join(posted, seq);
     };
+  }
+
+  /**
+   * Split an elementwise update `fn(n, ...pointers, ...scalars)` (at most 14 arguments) into
+   * ranges, one per thread. Fixed parameters rather than rest arguments: no allocation per call.
+   */
+  private splitElementwise(kind: number, fn: (...args: number[]) => void, ptrs: readonly number[]): (...args: number[]) => void {
+    const f = this.f64;
+    return (a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number,
+      a9: number, a10: number, a11: number, a12: number, a13: number) => {
+      const t = this.workers.length + 1;
+      if (t === 1 || a0 < MIN_SPLIT_ELEMENTS) {
+        fn(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+        return;
+      }
+      const chunk = Math.ceil(a0 / t / 4) * 4;
+      const seq = ++this.seq;
+      let posted = 0;
+      for (let w = 0; w < this.workers.length; w++) {
+        const s0 = chunk * (w + 1);
+        if (s0 >= a0) break;
+        const o = w * 16;
+        f[o] = Math.min(chunk, a0 - s0); f[o + 1] = a1; f[o + 2] = a2; f[o + 3] = a3; f[o + 4] = a4; f[o + 5] = a5; f[o + 6] = a6;
+        f[o + 7] = a7; f[o + 8] = a8; f[o + 9] = a9; f[o + 10] = a10; f[o + 11] = a11; f[o + 12] = a12; f[o + 13] = a13;
+        for (let j = 0; j < ptrs.length; j++) {
+          const p = ptrs[j]!;
+          if (f[o + p] !== 0) f[o + p] = f[o + p]! + s0 * 4;
+        }
+        this.post(w, kind, seq);
+        posted++;
+      }
+      fn(Math.min(chunk, a0), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+      this.join(posted, seq);
+    };
+  }
+
+  private post(w: number, kind: number, seq: number): void {
+    const base = w * 8;
+    this.i32[base + 2] = kind;
+    Atomics.store(this.i32, base, seq);
+    Atomics.notify(this.i32, base);
+  }
+
+  /** Wait for the first `posted` workers to finish job `seq`; a worker's failure becomes an Error. */
+  private join(posted: number, seq: number): void {
+    for (let w = 0; w < posted; w++) {
+      const base = w * 8;
+      while (Atomics.load(this.i32, base + 1) !== seq) {
+        if (this.error !== null) throw new KerasmError(`A kerasm worker failed: ${this.error}`);
+        Atomics.wait(this.i32, base + 1, Atomics.load(this.i32, base + 1), 100);
+      }
+      if (this.i32[base + 3] !== 0) throw new KerasmError(`A kerasm worker failed: ${this.error ?? 'unknown error'}`);
+    }
   }
 
   async shutdown(): Promise<void> {

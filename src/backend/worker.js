@@ -1,16 +1,18 @@
 // A kerasm worker thread (Node worker_threads): instantiates the `threads` wasm build on the
-// shared memory and runs GEMM row blocks the main thread hands it through a shared control block.
+// shared memory and runs the blocks of work (GEMM rows, ranges of optimizer updates) the main
+// thread hands it through a shared control block.
 // Plain JavaScript on purpose: it is loaded as a file (no code from strings) by src/backend/threads.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { module, memory, control, index } = workerData;
+const { module, memory, control, index, names } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 const k = instance.exports;
 const i32 = new Int32Array(control);
 const f64 = new Float64Array(control, 1024);
 const base = index * 8;
 const args = index * 16;
-const GEMM = [null, k.f32_gemm_nn_minmax, k.f32_gemm_tn_minmax, k.f32_gemm_nt_minmax];
+// Job kinds index this table of exports (the same list the main thread splits).
+const KERNELS = names.map((name) => k[name]);
 
 let seen = 0;
 for (;;) {
@@ -21,7 +23,7 @@ for (;;) {
   seen = seq;
   try {
     const a = (j) => f64[args + j];
-    GEMM[i32[base + 2]](a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11), a(12), a(13));
+    KERNELS[i32[base + 2]](a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11), a(12), a(13));
     i32[base + 3] = 0;
   } catch (e) {
     i32[base + 3] = 1;

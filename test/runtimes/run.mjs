@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run test:runtimes [-- name ...]: kerasm as users get it, in every runtime it claims.
+// npm run test:runtimes [-- name ...]: kerasm as users get it, in every runtime it claims (names:
+// node20 node22 node24 deno bun workerd chromium chromium-vite identical types-node16 types-bundler).
 // `npm pack` (its `prepare` builds wasm and dist/), install the tarball into a clean folder outside
 // the repo, then in each runtime train the seed model one epoch on 512 MNIST-shaped samples,
 // predict, and check the result and the wasm build picked. Also: the packed .d.ts under
@@ -22,7 +23,8 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-fir
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const CASE_TIMEOUT_MS = 180_000;
 const only = new Set(process.argv.slice(2));
-const wanted = (name) => only.size === 0 || only.has(name);
+// Installing and packing always run: every case needs them.
+const wanted = (name) => only.size === 0 || only.has(name) || name === 'install' || name === 'pack+install';
 const t0 = Date.now();
 const results = [];
 
@@ -31,15 +33,14 @@ function log(line) {
 }
 
 /** Runs a command; resolves to { code, stdout, stderr }. On timeout its process group is killed. */
-function run(cmd, args, { cwd = REPO, env = {}, timeoutMs = CASE_TIMEOUT_MS, input } = {}) {
+function run(cmd, args, { cwd = REPO, env = {}, timeoutMs = CASE_TIMEOUT_MS } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, detached: true,
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
-    if (input !== undefined) child.stdin.end(input);
     const timer = setTimeout(() => {
       try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
       reject(new Error(`${cmd} ${args.join(' ')}: timed out after ${timeoutMs / 1000} s\n${stdout}\n${stderr}`));
@@ -148,8 +149,11 @@ function listFiles(dir) {
 log(`kerasm runtime smoke tests (${process.version} runs the harness)`);
 let bins = {};
 await check('install', async () => {
-  bins = installRuntimes(undefined, log);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  const installed = installRuntimes(undefined, log);
+  bins = installed.bins;
+  const problems = Object.entries(installed.errors).map(([name, message]) => `${name}: ${message}`);
+  if (!existsSync(CHROMIUM)) problems.push(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
   return { detail: `${Object.keys(bins).join(', ')} in .runtimes/, chromium at ${CHROMIUM}` };
 });
 
@@ -184,7 +188,7 @@ if (packed) {
     [`node${major}`, process.execPath, [], major >= 22],
     ['node22', bins.node22, [], true],
     ['node24', bins.node24, [], true],
-    ['deno', bins.deno, ['run', '--allow-read', '--allow-env', '--no-lock'], true],
+    ['deno', bins.deno, ['run', '--allow-read', '--no-lock'], true],
     ['bun', bins.bun, [], true],
   ];
   const seen = new Set();
@@ -251,9 +255,9 @@ const smoke :Workerd.Worker = (
 
   // Chromium: the page without a bundler (an import map) under a CSP without 'unsafe-eval', then
   // the same page bundled by Vite (which must emit the .wasm found through new URL(…, import.meta.url)).
-  const { chromium } = await import('playwright-core');
   let browser = null;
   const openPage = async (root, csp) => {
+    const { chromium } = await import('playwright-core');
     browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     const missing = [];
     const server = await serve(root, (rel) => (rel.endsWith('.html') ? { 'content-security-policy': csp } : {}), missing);
