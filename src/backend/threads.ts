@@ -1,22 +1,23 @@
-// The worker pool: cores − 1 workers plus the main thread, GEMMs split by rows in multiples of
-// the 4-row tile, elementwise optimizer updates split by ranges. Each element of C is computed by one thread in the same order as on one thread,
+// The worker pool: cores − 1 workers plus the main thread, GEMMs split by rows or columns in
+// multiples of the tile, elementwise optimizer updates split by ranges. Each element of C is computed by one thread in the same order as on one thread,
 // so results are bit-identical whatever the thread count. Small GEMMs stay on the calling thread
 // (a wake-up costs microseconds). Workers are unref'd: they never keep a process alive.
 import { KerasmError } from '../errors.js';
-import type { KernelExports, Ptr } from './kernels.js';
+import type { KernelExports } from './kernels.js';
 import type { Arena, Region } from './memory.js';
 
 /** GEMMs below this many flops run on one thread. */
-const MIN_SPLIT_FLOPS = 1 << 20;
+const MIN_SPLIT_FLOPS = 1 << 22;
 const MR = 4;
+const NR = 8;
 /** Elementwise updates below this many elements run on one thread. */
-const MIN_SPLIT_ELEMENTS = 1 << 15;
+const MIN_SPLIT_ELEMENTS = 1 << 16;
 
 /** What a worker can run: GEMMs split by rows, elementwise optimizer updates split by range. */
 const GEMMS = ['f32_gemm_nn_minmax', 'f32_gemm_tn_minmax', 'f32_gemm_nt_minmax'] as const;
 /**
- * Optimizer updates whose element i depends only on element i of each buffer (the same result in
- * the vector body and the tail, tested): split by ranges that are multiples of 4. The numbers
+ * Kernels whose element i depends only on element i of each buffer: split by ranges that are
+ * multiples of 4, so every element keeps its place in the vector body or the global tail. The numbers
  * are the argument positions holding pointers (0 stays 0: an absent buffer).
  */
 const ELEMENTWISE: Record<string, readonly number[]> = {
@@ -25,6 +26,11 @@ const ELEMENTWISE: Record<string, readonly number[]> = {
   f32_adam: [1, 2, 3, 4, 5],
   f32_rmsprop: [1, 2, 3, 4, 5],
   f32_adagrad: [1, 2, 3],
+  // The backward pass's elementwise steps on large layers (dropout, ReLU, L1/L2 gradients).
+  f32_vmul: [1, 2, 3],
+  f32_vcopy: [1, 2],
+  f32_vrelu_grad: [1, 2, 3, 4],
+  f32_l1l2_grad: [1, 2],
 };
 const NAMES: readonly string[] = [...GEMMS, ...Object.keys(ELEMENTWISE)];
 
@@ -116,28 +122,42 @@ export class ThreadPool {
   private split(kind: number, fn: GemmFn): GemmFn {
     return (m, n, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws) => {
       const t = this.workers.length + 1;
-      if (t === 1 || 2 * m * n * k < MIN_SPLIT_FLOPS || m < 2 * MR || this.workspaces.length < this.workers.length) {
+      if (t === 1 || 2 * m * n * k < MIN_SPLIT_FLOPS || this.workspaces.length < this.workers.length || (m < 2 * MR && n < 2 * NR)) {
         fn(m, n, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
         return;
       }
-      // Rows per thread, a multiple of the tile; the calling thread takes the first block.
-      const chunk = Math.ceil(m / t / MR) * MR;
+      // Split the longer side of C, so the duplicated packing (B for a row split, A for a
+      // column split) is the smaller one; blocks are multiples of the tile and the calling
+      // thread takes the first.
+      const byCols = n > m && n >= 2 * NR;
+      const chunk = byCols ? Math.ceil(n / t / NR) * NR : Math.ceil(m / t / MR) * MR;
+      const total = byCols ? n : m;
       const seq = ++this.seq;
+      const f = this.f64;
       let posted = 0;
       for (let w = 0; w < this.workers.length; w++) {
-        const m0 = chunk * (w + 1);
-        if (m0 >= m) break;
-        const rows = Math.min(chunk, m - m0);
-        const aOff: Ptr = kind === 1 ? a + m0 * 4 : a + m0 * lda * 4;
+        const s0 = chunk * (w + 1);
+        if (s0 >= total) break;
+        const size = Math.min(chunk, total - s0);
         const o = w * 16;
-        const f = this.f64;
-        f[o] = rows; f[o + 1] = n; f[o + 2] = k; f[o + 3] = aOff; f[o + 4] = lda; f[o + 5] = b; f[o + 6] = ldb;
-        f[o + 7] = bias; f[o + 8] = beta; f[o + 9] = c + m0 * ldc * 4; f[o + 10] = ldc; f[o + 11] = min; f[o + 12] = max;
+        if (byCols) {
+          f[o] = m; f[o + 1] = size; f[o + 3] = a;
+          f[o + 5] = kind === 2 ? b + s0 * ldb * 4 : b + s0 * 4;
+          f[o + 7] = bias === 0 ? 0 : bias + s0 * 4;
+          f[o + 9] = c + s0 * 4;
+        } else {
+          f[o] = size; f[o + 1] = n; f[o + 3] = kind === 1 ? a + s0 * 4 : a + s0 * lda * 4;
+          f[o + 5] = b;
+          f[o + 7] = bias;
+          f[o + 9] = c + s0 * ldc * 4;
+        }
+        f[o + 2] = k; f[o + 4] = lda; f[o + 6] = ldb; f[o + 8] = beta; f[o + 10] = ldc; f[o + 11] = min; f[o + 12] = max;
         f[o + 13] = this.workspaces[w]!.ptr;
         this.post(w, kind, seq);
         posted++;
       }
-      fn(Math.min(chunk, m), n, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
+      if (byCols) fn(m, Math.min(chunk, n), k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
+      else fn(Math.min(chunk, m), n, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
       this.join(posted, seq);
     };
   }
@@ -187,6 +207,7 @@ export class ThreadPool {
   private join(posted: number, seq: number): void {
     for (let w = 0; w < posted; w++) {
       const base = w * 8;
+      for (let i = 0; i < 20000 && Atomics.load(this.i32, base + 1) !== seq; i++);
       while (Atomics.load(this.i32, base + 1) !== seq) {
         if (this.error !== null) throw new KerasmError(`A kerasm worker failed: ${this.error}`);
         Atomics.wait(this.i32, base + 1, Atomics.load(this.i32, base + 1), 100);

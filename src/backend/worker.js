@@ -14,8 +14,12 @@ const args = index * 16;
 // Job kinds index this table of exports (the same list the main thread splits).
 const KERNELS = names.map((name) => k[name]);
 
+// After a job, spin for a while before sleeping: a training step posts jobs every few hundred
+// microseconds, and waking from Atomics.wait costs tens of microseconds on a loaded machine.
+const SPIN = 20000;
 let seen = 0;
 for (;;) {
+  for (let i = 0; i < SPIN && Atomics.load(i32, base) === seen; i++);
   Atomics.wait(i32, base, seen);
   const seq = Atomics.load(i32, base);
   if (seq === seen) continue;

@@ -16,9 +16,9 @@ afterAll(async () => {
   await km.shutdown();
 });
 
-test('threaded GEMMs equal single-thread GEMMs bit for bit (nn, tn, nt, odd shapes)', async () => {
+test('threaded GEMMs (split by rows or by columns) equal single-thread GEMMs bit for bit (nn, tn, nt, odd shapes)', async () => {
   const rng = new Rng(5);
-  for (const [m, n, k] of [[133, 70, 300], [64, 512, 784], [9, 17, 600], [257, 33, 129]] as const) {
+  for (const [m, n, k] of [[133, 70, 300], [64, 512, 784], [9, 17, 600], [257, 33, 129], [2, 300, 784], [1, 1000, 700], [20, 517, 333]] as const) {
     for (const variant of ['nn', 'tn', 'nt'] as const) {
       const A = new GuardedBuffer(b, m * k);
       const B = new GuardedBuffer(b, k * n);
