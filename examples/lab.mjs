@@ -28,9 +28,9 @@ export const VARIANTS = [
   { id: 'combined', label: 'all combined', remedy: 'L2 + proximal L1 (km.regularizers.l1l2) + dropout + max-norm + early stopping', needs: ['proximalL1', 'maxNorm', 'earlyStopping'] },
 ];
 
-export const DEFAULTS = { variants: VARIANTS.map((v) => v.id), train: 1000, val: 1000, epochs: 30, units: 512, batch: 32, seed: 42, verbose: 1, out: 'lab-report.html', figure: null };
+export const DEFAULTS = { variants: VARIANTS.map((v) => v.id), train: 1000, val: 1000, epochs: 60, units: 512, batch: 32, seed: 42, verbose: 1, out: 'lab-report.html', figure: null };
 
-const USAGE = `Usage: node examples/lab.mjs [options]
+const USAGE = `Usage: node examples/lab.mjs [options]   (or: npm start -- [options], after the seed model)
   --variants a,b,...  which variants to run (default: all): ${VARIANTS.map((v) => v.id).join(', ')}
   --train N           training images (default ${DEFAULTS.train}); the next --val are validation, the rest test
   --val N             validation images for the curves and early stopping (default ${DEFAULTS.val})
@@ -41,6 +41,11 @@ const USAGE = `Usage: node examples/lab.mjs [options]
   --verbose 0|1|2     fit's verbosity: 1 is the progress bar (default 1)
   --out PATH          the HTML report (default ${DEFAULTS.out}); --out '' writes none
   --figure PATH       also write the learning curves of every variant as one SVG (for the README)`;
+
+/** The flags, as `--help` prints them. */
+export function usage() {
+  return USAGE;
+}
 
 /** Parse command-line flags (`--train 500` or `--train=500`). Throws on unknown flags or bad numbers. */
 export function parseLabArgs(argv) {
@@ -216,7 +221,7 @@ code { background: #f4f4f4; padding: 0.1rem 0.3rem; }
 ${rows}
 </tbody>
 </table>
-<p class="note">Accuracy and loss are measured after training in inference mode (no dropout); the loss is the cross-entropy without penalties. Gap = train − test accuracy (variance); train loss shows the bias. ‖W‖₂ and zeros are over all kernel weights. Histograms share one axis (±${range.toPrecision(3)}); exact zeros are counted apart, in red.</p>
+<p class="note">Accuracy and loss are measured after training in inference mode (no dropout); the loss is the cross-entropy without penalties (the curves show the losses fit reports, penalties included, as Keras does). Gap = train − test accuracy (variance); train loss shows the bias. ‖W‖₂ and zeros are over all kernel weights. Histograms share one axis (±${range.toPrecision(3)}); exact zeros are counted apart, in red.</p>
 ${skipped.length === 0 ? '' : `<p class="note">Skipped (this kerasm lacks ${escapeHtml(skipped.map((s) => `${s.id}: ${s.missing.join(', ')}`).join('; '))}).</p>`}
 ${sections}
 </body>
@@ -322,7 +327,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
     process.exit(2);
   }
   if (options.help) {
-    console.log(USAGE);
+    console.log(usage());
   } else {
     const km = await import('../dist/index.js');
     await runLab(km, { ...options, command: `node examples/lab.mjs ${process.argv.slice(2).join(' ')}`.trim() });

@@ -1,7 +1,22 @@
-// The main job: train the seed model on real MNIST and report test accuracy, speed and build.
-//   npm start            (after npm ci)
+// The main job: train the seed model on real MNIST and report test accuracy, speed and build,
+// then run the overfitting lab (examples/lab.mjs) and write its HTML report.
+//   npm start                          (after npm ci)
+//   npm start -- --epochs 20 --variants baseline,dropout    (flags go to the lab; --help lists them)
 import * as km from '../dist/index.js';
 import { loadMnist, oneHot } from './mnist.mjs';
+import { parseLabArgs, runLab, usage } from './lab.mjs';
+
+let labOptions;
+try {
+  labOptions = parseLabArgs(process.argv.slice(2));
+} catch (e) {
+  console.error(e.message);
+  process.exit(2);
+}
+if (labOptions.help) {
+  console.log(usage());
+  process.exit(0);
+}
 
 const epochs = Number(process.env.EPOCHS ?? 5);
 await km.ready();
@@ -32,3 +47,6 @@ console.log(`\ntest accuracy: ${accuracy.toFixed(4)}  test loss: ${loss.toFixed(
 console.log(`final training loss: ${history.history.loss.at(-1).toFixed(4)}, accuracy: ${history.history.accuracy.at(-1).toFixed(4)}`);
 console.log(`training speed: ${Math.round((trainCount * epochs) / seconds)} samples/s (${seconds.toFixed(2)} s for ${epochs} epochs, build ${info.build})`);
 model.dispose();
+
+// The overfitting lab: the same remedies measured on a deliberately large network.
+await runLab(km, { ...labOptions, command: `npm start${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}` });

@@ -119,7 +119,8 @@ export function learningCurves(history: unknown, options: LearningCurvesOptions 
     if (best >= 0) {
       const x = px(f, epochs[best]!);
       parts.push(line(x, f.y, x, f.y + f.h, COLORS.mark, 'class="km-mark" stroke-dasharray="3 3"'));
-      if (key === 'loss' || p === 0) parts.push(text(x + 3, f.y + 12, `best: epoch ${epochs[best]}`, `fill="${COLORS.mark}" font-size="11"`));
+      const right = x < f.x + f.w / 2;
+      if (key === 'loss' || p === 0) parts.push(text(right ? x + 3 : x - 3, f.y + 12, `best: epoch ${epochs[best]}`, `fill="${COLORS.mark}" font-size="11"${right ? '' : ' text-anchor="end"'}`));
     }
     let legendX = f.x + f.w;
     for (const [series, values, color, label] of [[`val_${key}`, val, COLORS.validation, 'validation'], [key, train, COLORS.train, 'training']] as const) {

@@ -21,6 +21,7 @@ export function n2(v: number): string {
 export function tickLabel(v: number, step: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
+  if (Number.isInteger(v) && a >= 1e4) return a >= 1e6 ? `${v / 1e6}M` : `${v / 1e3}k`;
   if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace('e+', 'e');
   const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
   return v.toFixed(decimals);

@@ -123,8 +123,8 @@ export function weightHistogram(model: unknown, options: WeightHistogramOptions 
   const zeroPct = (100 * h.zeros) / h.total;
   const parts = [svgOpen(width, height, title ?? `Histogram of ${grouped(h.total)} ${what}`, 'km-weight-histogram')];
   if (title !== undefined) parts.push(text(width / 2, 18, title, 'text-anchor="middle" font-size="14" font-weight="600"'));
-  parts.push(text(f.x, top + 16, `${grouped(h.total)} ${what} · L2 norm ${h.norm.toPrecision(4)}`, 'font-size="11"'));
-  parts.push(text(f.x, top + 30, `exact zeros: ${grouped(h.zeros)} (${zeroPct.toFixed(zeroPct > 0 && zeroPct < 0.1 ? 3 : 1)} %)${h.clipped > 0 ? ` · ${grouped(h.clipped)} outside the axis, in the end bins` : ''}`, `font-size="11" fill="${h.zeros > 0 ? COLORS.zero : COLORS.text}"`));
+  parts.push(text(10, top + 16, `${grouped(h.total)} ${what} · L2 norm ${h.norm.toPrecision(4)}`, 'font-size="11"'));
+  parts.push(text(10, top + 30, `exact zeros: ${grouped(h.zeros)} (${zeroPct.toFixed(zeroPct > 0 && zeroPct < 0.1 ? 3 : 1)} %)${h.clipped > 0 ? ` · ${grouped(h.clipped)} beyond the axis` : ''}`, `font-size="11" fill="${h.zeros > 0 ? COLORS.zero : COLORS.text}"`));
   parts.push(axes(f, xt.ticks.filter((t) => t >= h.lo - 1e-12 && t <= h.hi + 1e-12), yt.ticks, yt.step, 'weight value', 'count', xt.step));
   const bw = f.w / bins;
   h.counts.forEach((c, i) => {

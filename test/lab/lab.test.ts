@@ -125,6 +125,16 @@ describe('flags', () => {
     expect(() => parseLabArgs(['--units'])).toThrow('Option --units needs a value');
   });
 
+  test('a variant whose kerasm API is missing is skipped with a printed note, the others run', async () => {
+    const older = { ...km, callbacks: { ...km.callbacks, earlyStopping: undefined } };
+    const lines: string[] = [];
+    const run = await runLab(older, { ...tiny, epochs: 1, variants: ['baseline', 'early-stopping', 'combined'], out: null, log: (s: string) => lines.push(s) }) as Lab;
+    expect(run.results.map((r) => r.id)).toEqual(['baseline']);
+    expect(run.skipped).toEqual([{ id: 'early-stopping', missing: ['earlyStopping'] }, { id: 'combined', missing: ['earlyStopping'] }]);
+    expect(lines).toContain('\n[early-stopping] skipped: this kerasm has no earlyStopping yet');
+    expect(run.html).toContain('Skipped (this kerasm lacks early-stopping: earlyStopping; combined: earlyStopping).');
+  });
+
   test('sizes that leave no test images are refused before training', async () => {
     await expect(runLab(km, { ...tiny, train: 9000, val: 1000, out: null, log: () => {} })).rejects.toThrow('--train 9000 and --val 1000 leave no test images (the mnist package has 10000)');
   });

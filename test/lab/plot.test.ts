@@ -134,7 +134,7 @@ describe('weightHistogram', () => {
     expect(h.counts).toEqual([1, 3]);
     expect(h.clipped).toBe(3);
     const svg = svgOf(km.plot.weightHistogram([w([-3, 0.1, 3, 2])], { bins: 2, range: [-1, 1] }));
-    expect(textOf(svg)).toContain('3 outside the axis');
+    expect(textOf(svg)).toContain('3 beyond the axis');
   });
 
   test('a red bar for the exact zeros, one blue bar per non-empty bin', () => {
