@@ -225,11 +225,13 @@ export class Engine {
 
   /** Stage a whole dataset batch by batch and reject its first non-finite value. */
   private scanFinite(b: Backend, d: Dataset, rows: number, ptr: Ptr, name: string): void {
+    if (isKnownFinite(d.data)) return;
     for (let start = 0; start < d.rows; start += rows) {
       const n = Math.min(rows, d.rows - start);
       this.stage(b, d, null, start, n, ptr);
       this.checkFinite(b, d, null, start, n, ptr, name);
     }
+    markFinite(d.data);
   }
 
   /** Forward over all layers; returns the activity penalty accumulated. */
@@ -332,7 +334,8 @@ export class Engine {
     const b = model.ensureAllocated();
     const p = this.plan(b, batchSize, true);
     // All data is scanned (in wasm, batch by batch) before the first step, so a bad value
-    // rejects the call before anything changes; each step still scans its staged batch.
+    // rejects the call before anything changes (once per array: see finiteRanges); each step
+    // still scans its staged batch.
     this.scanFinite(b, x, p.rows, p.acts[0]!, 'x');
     this.scanFinite(b, y, p.rows, p.y.ptr, 'y');
     if (val !== null) {
@@ -644,6 +647,28 @@ export class Engine {
     const cols = shapeSize(model.outputShape);
     return [loss, ...metrics.map((m, i) => sums[i]! / (metricsLib.batchCount(m, x.rows, cols) || 1))];
   }
+}
+
+/**
+ * Ranges of JS buffers already scanned and found finite, so repeated `fit` calls on the same
+ * arrays (one epoch at a time, say) pay for the up-front scan once. The per-batch scan before
+ * every step stays, so data changed in place later is still caught before its step.
+ */
+const finiteRanges = new WeakMap<ArrayBufferLike, string[]>();
+
+function rangeKey(a: Float32Array): string {
+  return `${a.byteOffset}:${a.length}`;
+}
+
+function isKnownFinite(a: Float32Array): boolean {
+  return finiteRanges.get(a.buffer)?.includes(rangeKey(a)) ?? false;
+}
+
+function markFinite(a: Float32Array): void {
+  const list = finiteRanges.get(a.buffer) ?? [];
+  if (list.length >= 16) list.shift();
+  list.push(rangeKey(a));
+  finiteRanges.set(a.buffer, list);
 }
 
 function sliceRows(d: Dataset, from: number, to: number): Dataset {

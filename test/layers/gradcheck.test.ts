@@ -1,56 +1,13 @@
-// Finite-difference gradient checks: the gradient kerasm computes in wasm for every weight
-// against central differences of the loss (penalties included) that `evaluate` reports.
-import { beforeAll, describe, expect, test } from 'vitest';
+// Finite-difference gradient checks of every activation, loss, regularizer and weightless layer
+// (test/helpers/gradcheck.ts: wasm gradients against central differences of `evaluate`'s loss).
+import { beforeAll, describe, test } from 'vitest';
 import * as km from '../../src/index.js';
-import type { Sequential } from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
-import { Rng } from '../helpers/rng.js';
+import { modelGradCheck } from '../helpers/gradcheck.js';
 
 beforeAll(async () => {
   await testBackend();
 });
-
-const N = 6;
-
-function targets(loss: string, n: number, units: number, rng: Rng): unknown {
-  if (loss.startsWith('sparse')) return Array.from({ length: n }, () => rng.int(units));
-  const y = new Float32Array(n * units);
-  if (loss.startsWith('categorical')) for (let i = 0; i < n; i++) y[i * units + rng.int(units)] = 1;
-  else if (loss.startsWith('binary')) for (let i = 0; i < y.length; i++) y[i] = rng.next() < 0.5 ? 0 : 1;
-  else for (let i = 0; i < y.length; i++) y[i] = rng.uniform(-1, 1);
-  return km.tensor(y, [n, units]);
-}
-
-/** Check every weight's gradient at a few coordinates (all of them for small tensors). */
-function gradCheck(model: Sequential, loss: string | km.losses.Loss, inShape: number[], seed = 1): void {
-  const rng = new Rng(seed);
-  model.compile({ optimizer: 'sgd', loss });
-  const features = inShape.reduce((a, b) => a * b, 1);
-  const x = km.tensor(Float32Array.from({ length: N * features }, () => rng.uniform(-1.5, 1.5)), [N, ...inShape]);
-  const units = model.outputShape[model.outputShape.length - 1]!;
-  const lossName = typeof loss === 'string' ? loss : loss.kind;
-  const y = targets(lossName, N, units, rng);
-  const { grads } = model.engine.lossAndGradients(x, y);
-  const weights = model.getWeights();
-  const h = 2e-3;
-  weights.forEach((w, wi) => {
-    const picks = w.size <= 12 ? [...Array(w.size).keys()] : Array.from({ length: 12 }, () => rng.int(w.size));
-    for (const i of picks) {
-      const orig = w.data[i]!;
-      const at = (v: number) => {
-        const ws = weights.map((t) => ({ data: t.data.slice(), shape: t.shape }));
-        ws[wi]!.data[i] = v;
-        model.setWeights(ws);
-        return model.evaluate(x, y, { batchSize: N }).loss!;
-      };
-      const fd = (at(orig + h) - at(orig - h)) / (Math.fround(orig + h) - Math.fround(orig - h));
-      const g = grads[wi]!.data[i]!;
-      expect(Math.abs(fd - g), `weight ${wi}[${i}]: analytic ${g}, numeric ${fd}`).toBeLessThan(3e-3 * Math.max(1, Math.abs(g)));
-    }
-    model.setWeights(weights);
-  });
-  model.dispose();
-}
 
 const dense = km.layers.dense;
 
@@ -59,7 +16,7 @@ describe('gradients of every activation (hidden layer, softmax + cross-entropy o
   test.each(names)('%s', (activation) => {
     km.setSeed(7);
     const model = km.sequential({ layers: [dense({ units: 5, activation, inputShape: [4] }), dense({ units: 3, activation: 'softmax' })] });
-    gradCheck(model, 'categoricalCrossentropy', [4]);
+    modelGradCheck(model, 'categoricalCrossentropy', [4]);
   });
 });
 
@@ -81,7 +38,7 @@ describe('gradients of every loss', () => {
   test.each(cases)('%s', (_name, loss, out) => {
     km.setSeed(11);
     const model = km.sequential({ layers: [dense({ units: 5, activation: 'tanh', inputShape: [4] }), dense({ units: 3, activation: out })] });
-    gradCheck(model, typeof loss === 'string' ? loss : loss(), [4]);
+    modelGradCheck(model, typeof loss === 'string' ? loss : loss(), [4]);
   });
 });
 
@@ -98,7 +55,7 @@ describe('gradients of regularizers', () => {
       dense({ units: 5, activation: 'sigmoid', inputShape: [4], biasInitializer: 'ones', ...regs }),
       dense({ units: 3, activation: 'softmax', ...regs }),
     ] });
-    gradCheck(model, 'categoricalCrossentropy', [4]);
+    modelGradCheck(model, 'categoricalCrossentropy', [4]);
   });
 });
 
@@ -112,11 +69,11 @@ describe('gradients through weightless layers', () => {
       km.layers.dropout({ rate: 0.5 }),
       dense({ units: 3, activation: 'softmax' }),
     ] });
-    gradCheck(model, 'categoricalCrossentropy', [2, 3]);
+    modelGradCheck(model, 'categoricalCrossentropy', [2, 3]);
   });
   test('dense on rank-3 inputs applies to the last axis', () => {
     km.setSeed(3);
     const model = km.sequential({ layers: [dense({ units: 3, activation: 'tanh', inputShape: [2, 4] }), km.layers.flatten(), dense({ units: 2 })] });
-    gradCheck(model, 'meanSquaredError', [2, 4]);
+    modelGradCheck(model, 'meanSquaredError', [2, 4]);
   });
 });

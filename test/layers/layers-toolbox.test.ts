@@ -13,6 +13,7 @@ import type { Sequential } from '../../src/index.js';
 import type { Layer, StepContext } from '../../src/layers/layer.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
+import { modelGradCheck } from '../helpers/gradcheck.js';
 import { relDiff, tfReady } from '../helpers/tfjs.js';
 import { GuardedBuffer } from '../helpers/wasm-buffers.js';
 
@@ -177,39 +178,6 @@ function rigGradCheck(make: () => Layer, inShape: number[], rows: number, mode: 
 }
 
 // The helper of test/layers/gradcheck.test.ts (copied): every trainable weight's gradient from
-// `lossAndGradients` against central differences of the loss `evaluate` reports (inference mode).
-const N = 6;
-function modelGradCheck(model: Sequential, loss: string, inShape: number[], seed = 1): void {
-  const rng = new Rng(seed);
-  model.compile({ optimizer: 'sgd', loss });
-  const features = inShape.reduce((a, c) => a * c, 1);
-  const x = km.tensor(Float32Array.from({ length: N * features }, () => rng.uniform(-1.5, 1.5)), [N, ...inShape]);
-  const units = model.outputShape[model.outputShape.length - 1]!;
-  const y = km.tensor(Float32Array.from({ length: N * units }, () => rng.uniform(-1, 1)), [N, units]);
-  const { grads } = model.engine.lossAndGradients(x, y);
-  const weights = model.getWeights();
-  const trainable = model.weights.map((w) => w.trainable && model.layerOf(w).trainable);
-  const h = 2e-3;
-  weights.forEach((w, wi) => {
-    if (!trainable[wi]) return;
-    const picks = w.size <= 12 ? [...Array(w.size).keys()] : Array.from({ length: 12 }, () => rng.int(w.size));
-    for (const i of picks) {
-      const orig = w.data[i]!;
-      const at = (v: number) => {
-        const ws = weights.map((t) => ({ data: t.data.slice(), shape: t.shape }));
-        ws[wi]!.data[i] = v;
-        model.setWeights(ws);
-        return model.evaluate(x, y, { batchSize: N }).loss!;
-      };
-      const fd = (at(orig + h) - at(orig - h)) / (Math.fround(orig + h) - Math.fround(orig - h));
-      const g = grads[wi]!.data[i]!;
-      expect(Math.abs(fd - g), `weight ${wi}[${i}]: analytic ${g}, numeric ${fd}`).toBeLessThan(3e-3 * Math.max(1, Math.abs(g)));
-    }
-    model.setWeights(weights);
-  });
-  model.dispose();
-}
-
 // ---------------------------------------------------------------------------------------------
 describe('gradients by central differences, each layer driven in training mode', () => {
   test('gaussianNoise (dx = dy with the noise fixed)', () => rigGradCheck(() => L.gaussianNoise({ stddev: 0.3, seed: 1 }), [5], 4, { training: true }));

@@ -195,3 +195,15 @@ describe('fitDataset', () => {
     m.dispose();
   });
 });
+
+describe('data changed in place after a fit', () => {
+  test('a NaN written into an array that an earlier fit scanned is still caught before its step', async () => {
+    const m = model();
+    const x = km.tensor(X.data.slice(), [40, 4]);
+    await m.fit(x, Y, { epochs: 1, verbose: 0 });
+    x.data[4 * 39] = NaN;
+    await expect(m.fit(x, Y, { epochs: 1, verbose: 0, shuffle: false, batchSize: 8 })).rejects.toThrow(/argument `x`: expected finite numbers. Received: x=NaN at sample 39, feature 0/);
+    for (const w of m.getWeights()) expect(w.data.every((v) => Number.isFinite(v))).toBe(true);
+    m.dispose();
+  });
+});
