@@ -93,3 +93,40 @@ export function setSeed(seed: number): void {
 export function globalRandom(): RandomStream {
   return globalStream;
 }
+
+/**
+ * A layer's place in a counter-based random stream in wasm (Philox, assembly/f32-reduce/dropout.ts):
+ * two keys from a seed (the layer's own, else one drawn from the global stream) and a counter
+ * that advances once per draw, so every training step gets new, reproducible noise.
+ */
+export class KeyedStream {
+  key0 = 0;
+  key1 = 0;
+  counter = 0;
+
+  /** New keys from `seed` (null: drawn from the global stream), counter back to 0. */
+  reset(seed: number | null): void {
+    const s = seed ?? globalRandom().seed();
+    this.key0 = mix32(s) | 0;
+    this.key1 = mix32(s ^ 0x5bd1e995) | 0;
+    this.counter = 0;
+  }
+
+  /** The counter of this draw; the stream moves on by one. */
+  next(): number {
+    const c = this.counter;
+    this.counter = (c + 1) | 0;
+    return c;
+  }
+
+  /** `[key0, key1, counter]`: what io saves so that training resumes identically. */
+  get state(): [number, number, number] {
+    return [this.key0, this.key1, this.counter];
+  }
+
+  set state(s: [number, number, number]) {
+    this.key0 = s[0] | 0;
+    this.key1 = s[1] | 0;
+    this.counter = s[2] | 0;
+  }
+}

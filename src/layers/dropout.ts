@@ -1,6 +1,6 @@
 import type { Arena, Region } from '../backend/memory.js';
 import { ValueError, checkRate, invalidArgument } from '../errors.js';
-import { globalRandom, mix32 } from '../random.js';
+import { KeyedStream } from '../random.js';
 import { shapeSize } from '../tensor.js';
 import { Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
@@ -28,10 +28,7 @@ export class Dropout extends Layer {
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
   readonly seed: number | null;
-  private key0 = 0;
-  private key1 = 0;
-  /** Steps drawn so far: the position in this layer's mask stream. */
-  counter = 0;
+  private readonly stream = new KeyedStream();
   private mask: Region | null = null;
   /** Whether the last forward pass applied a mask (training with rate > 0). */
   private maskActive = false;
@@ -56,21 +53,25 @@ export class Dropout extends Layer {
 
   /** The mask stream's keys and position `[key0, key1, counter]` (io saves it so training resumes identically). */
   get streamState(): [number, number, number] {
-    return [this.key0, this.key1, this.counter];
+    return this.stream.state;
   }
 
   set streamState(s: [number, number, number]) {
-    this.key0 = s[0] | 0;
-    this.key1 = s[1] | 0;
-    this.counter = s[2] | 0;
+    this.stream.state = s;
+  }
+
+  /** Steps drawn so far: the position in this layer's mask stream. */
+  get counter(): number {
+    return this.stream.counter;
+  }
+
+  set counter(c: number) {
+    this.stream.counter = c | 0;
   }
 
   override build(inputShape: Shape): void {
     super.build(inputShape);
-    const seed = this.seed ?? globalRandom().seed();
-    this.key0 = mix32(seed) | 0;
-    this.key1 = mix32(seed ^ 0x5bd1e995) | 0;
-    this.counter = 0;
+    this.stream.reset(this.seed);
     this.mode = 'full';
     if (this.noiseShape !== null) {
       const full = [null, ...inputShape];
@@ -110,16 +111,16 @@ export class Dropout extends Layer {
       if (ctx.x !== ctx.y) k.f32_vcopy(n, ctx.x, ctx.y);
       return;
     }
-    const counter = this.counter;
-    this.counter = (this.counter + 1) | 0;
+    const counter = this.stream.next();
+    const { key0, key1 } = this.stream;
     const mask = this.mask!.ptr;
     if (this.mode === 'full') {
-      k.f32_dropout(n, ctx.x, ctx.y, mask, this.rate, this.key0, this.key1, counter);
+      k.f32_dropout(n, ctx.x, ctx.y, mask, this.rate, key0, key1, counter);
     } else if (this.mode === 'cols') {
-      k.f32_dropout_mask(f, mask, this.rate, this.key0, this.key1, counter);
+      k.f32_dropout_mask(f, mask, this.rate, key0, key1, counter);
       k.f32_vmul_cols(ctx.rows, f, ctx.x, mask, ctx.y);
     } else {
-      k.f32_dropout_mask(ctx.rows, mask, this.rate, this.key0, this.key1, counter);
+      k.f32_dropout_mask(ctx.rows, mask, this.rate, key0, key1, counter);
       const m = ctx.arena.f32;
       for (let r = 0; r < ctx.rows; r++) k.f32_vscale(f, ctx.x + r * f * 4, ctx.y + r * f * 4, m[(mask >> 2) + r]!);
     }

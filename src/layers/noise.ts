@@ -6,7 +6,7 @@
 // fresh noise.
 import type { Arena, Region } from '../backend/memory.js';
 import { checkNonNegative, checkRate, invalidArgument } from '../errors.js';
-import { globalRandom, mix32 } from '../random.js';
+import { KeyedStream } from '../random.js';
 import { shapeSize } from '../tensor.js';
 import { Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
@@ -14,10 +14,7 @@ import type { LayerArgs, Shape, StepContext } from './layer.js';
 /** Seeding, the stream position, the noise buffer and the training flag shared by the noise layers. */
 export abstract class NoiseLayer extends Layer {
   readonly seed: number | null;
-  private key0 = 0;
-  private key1 = 0;
-  /** Training forwards so far: the position in this layer's stream. */
-  counter = 0;
+  private readonly stream = new KeyedStream();
   protected noise: Region | null = null;
   /** Whether the last forward pass drew noise (training, with a non-zero rate or stddev). */
   protected active = false;
@@ -34,21 +31,25 @@ export abstract class NoiseLayer extends Layer {
 
   override build(inputShape: Shape): void {
     super.build(inputShape);
-    const seed = this.seed ?? globalRandom().seed();
-    this.key0 = mix32(seed) | 0;
-    this.key1 = mix32(seed ^ 0x5bd1e995) | 0;
-    this.counter = 0;
+    this.stream.reset(this.seed);
+  }
+
+  /** Training forwards so far: the position in this layer's stream. */
+  get counter(): number {
+    return this.stream.counter;
+  }
+
+  set counter(c: number) {
+    this.stream.counter = c | 0;
   }
 
   /** The stream's keys and position `[key0, key1, counter]`, as Dropout's. */
   get streamState(): [number, number, number] {
-    return [this.key0, this.key1, this.counter];
+    return this.stream.state;
   }
 
   set streamState(s: [number, number, number]) {
-    this.key0 = s[0] | 0;
-    this.key1 = s[1] | 0;
-    this.counter = s[2] | 0;
+    this.stream.state = s;
   }
 
   protected get features(): number {
@@ -80,9 +81,8 @@ export abstract class NoiseLayer extends Layer {
       if (ctx.x !== ctx.y) ctx.k.f32_vcopy(ctx.rows * this.features, ctx.x, ctx.y);
       return;
     }
-    const counter = this.counter;
-    this.counter = (this.counter + 1) | 0;
-    this.draw(ctx, this.key0, this.key1, counter);
+    const counter = this.stream.next();
+    this.draw(ctx, this.stream.key0, this.stream.key1, counter);
   }
 
   backward(ctx: StepContext): void {
