@@ -33,6 +33,15 @@ export default defineConfig({
           env: { KERASM_BUILD: 'threads' },
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'threads-relaxed',
+          include: ['test/threads/**/*.test.ts', 'test/determinism/**/*.test.ts'],
+          env: { KERASM_BUILD: 'threads' },
+          execArgv: ['--experimental-wasm-relaxed-simd'],
+        },
+      },
     ],
   },
 });

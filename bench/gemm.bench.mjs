@@ -7,6 +7,7 @@ const SHAPES = [[128, 784, 64], [256, 784, 512], [512, 512, 512], [1024, 1024, 1
 const builds = hasRelaxed() ? ['simd', 'relaxed'] : ['simd'];
 const loaded = Object.fromEntries(builds.map((b) => [b, loadBuild(b)]));
 const peak = loaded.relaxed ? measurePeak(loaded.relaxed) : NaN;
+if (!loaded.relaxed) console.log('No relaxed SIMD in this runtime: the FMA peak and the relaxed build need Node 22+, or Node 20 with --experimental-wasm-relaxed-simd (npm run bench:gemm passes it).');
 
 console.log(`Node ${process.version}; FMA peak (12 relaxed_madd chains, 1 core): ${peak.toFixed(1)} GFLOP/s`);
 console.log('variant  M×K×N            build     GFLOP/s  % of peak');

@@ -93,3 +93,14 @@ export function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw invalidArgument(name, 'a boolean', value);
   return value;
 }
+
+/**
+ * Reject option names that are not known, so a typo (`epoch` for `epochs`, `activaton`) fails
+ * instead of being ignored. Keras: "Unrecognized keyword arguments passed to Dense: {...}".
+ */
+export function checkOptionNames(args: object, known: readonly string[], where: string): void {
+  const unknown = Object.keys(args).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new ValueError(`Unrecognized options passed to ${where}: ${unknown.join(', ')}. Known options: ${known.join(', ')}`);
+  }
+}

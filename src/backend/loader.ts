@@ -147,7 +147,12 @@ let pending: Promise<Backend> | null = null;
 
 /** Load and instantiate the best build (idempotent: later calls return the first backend). */
 export function ready(options: ReadyOptions = {}): Promise<Backend> {
-  if (current !== null) return Promise.resolve(current);
+  if (current !== null) {
+    if (options.build !== undefined && options.build !== current.build) {
+      return Promise.reject(new KerasmError(`kerasm is already running the '${current.build}' build; ready({ build: '${options.build}' }) must come first (the build cannot change in a running process)`));
+    }
+    return Promise.resolve(current);
+  }
   if (pending === null) {
     pending = load(options).then(
       (b) => {

@@ -1,8 +1,8 @@
 import type { Arena, Region } from '../backend/memory.js';
-import { ValueError, checkRate, invalidArgument } from '../errors.js';
+import { ValueError, checkOptionNames, checkRate, invalidArgument } from '../errors.js';
 import { KeyedStream } from '../random.js';
 import { shapeSize } from '../tensor.js';
-import { Layer, layerArgsFromConfig } from './layer.js';
+import { LAYER_ARG_NAMES, Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
 
 /** Arguments for {@link Dropout}. Keras: `keras.layers.Dropout`. */
@@ -37,6 +37,7 @@ export class Dropout extends Layer {
 
   constructor(args: DropoutArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { rate }', args);
+    checkOptionNames(args, [...LAYER_ARG_NAMES, 'rate', 'noiseShape', 'seed'], 'Dropout');
     super(args);
     this.rate = checkRate('rate', args.rate);
     this.noiseShape = args.noiseShape ?? null;

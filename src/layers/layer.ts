@@ -181,6 +181,9 @@ export abstract class Layer {
   }
 }
 
+/** The option names every layer takes (LayerArgs). */
+export const LAYER_ARG_NAMES: readonly string[] = ['name', 'trainable', 'inputShape', 'batchInputShape', 'dtype'];
+
 export function checkShape(name: string, shape: unknown): void {
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d <= 0)) {
     throw invalidArgument(name, 'an array of positive integers', shape);

@@ -2,7 +2,7 @@
 // The loops themselves live in training.ts.
 import { backend, ready } from '../backend/loader.js';
 import type { Backend } from '../backend/loader.js';
-import { KerasmError, StateError, ValueError, invalidArgument, invalidArgumentAt } from '../errors.js';
+import { KerasmError, StateError, ValueError, checkOptionNames, invalidArgument, invalidArgumentAt } from '../errors.js';
 import { Dense } from '../layers/dense.js';
 import { InputLayer } from '../layers/core.js';
 import { Layer, shapesEqual } from '../layers/layer.js';
@@ -135,6 +135,7 @@ export class Sequential {
   compile(args: CompileArgs): void {
     this.checkAlive();
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { optimizer, loss, metrics }', args);
+    checkOptionNames(args, ['optimizer', 'loss', 'metrics'], 'compile');
     if (this.layers.length === 0) throw new StateError('Add layers before compiling the model.');
     if (args.loss === undefined) throw invalidArgument('loss', 'a loss name or instance', args.loss);
     if (args.optimizer === undefined) throw invalidArgument('optimizer', 'an optimizer name or instance', args.optimizer);

@@ -9,7 +9,7 @@ import { toDataset, toSampleWeights, toSparseLabels, toTargets } from '../data/c
 import { classWeightsToSampleWeights } from '../data/class-weight.js';
 import type { ClassWeight } from '../data/class-weight.js';
 import type { Dataset } from '../data/coerce.js';
-import { KerasmError, ValueError, checkPositiveInt, invalidArgument, invalidArgumentAt } from '../errors.js';
+import { KerasmError, ValueError, checkOptionNames, checkPositiveInt, invalidArgument, invalidArgumentAt } from '../errors.js';
 import type { StepContext } from '../layers/layer.js';
 import * as metricsLib from '../metrics/index.js';
 import type { Metric } from '../metrics/index.js';
@@ -295,6 +295,7 @@ export class Engine {
     const model = this.model;
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
     const compiled = model.compiledOrThrow('fit');
+    checkOptionNames(args, FIT_OPTIONS, 'fit');
     const epochs = args.epochs === undefined ? 1 : checkPositiveInt('epochs', args.epochs);
     const batchSize = args.batchSize === undefined ? 32 : checkPositiveInt('batchSize', args.batchSize);
     const initialEpoch = args.initialEpoch ?? 0;
@@ -305,6 +306,7 @@ export class Engine {
     if (typeof shuffle !== 'boolean') throw invalidArgument('shuffle', 'a boolean', args.shuffle);
     const split = args.validationSplit ?? 0;
     if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw invalidArgument('validationSplit', 'a number in [0, 1)', args.validationSplit);
+    const userCallbacks = checkCallbacks(args.callbacks);
 
     let x = toDataset(xIn, 'x');
     this.checkInputShape(x, 'x');
@@ -332,7 +334,8 @@ export class Engine {
     if (args.classWeight !== undefined) sw = this.classWeights(args.classWeight, y, sw);
 
     const b = model.ensureAllocated();
-    const p = this.plan(b, batchSize, true);
+    // Buffers for at most one batch of the data at hand (batchSize 1e9 on 40 samples plans 40 rows).
+    const p = this.plan(b, Math.min(batchSize, Math.max(x.rows, val?.x.rows ?? 0)), true);
     // All data is scanned (in wasm, batch by batch) before the first step, so a bad value
     // rejects the call before anything changes (once per array: see finiteRanges); each step
     // still scans its staged batch.
@@ -347,7 +350,7 @@ export class Engine {
     const metrics = model.resolvedMetrics();
     const fusedKind = this.fusedKind();
     const history = new History();
-    const user = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+    const user = userCallbacks;
     // History last, as Keras 3, so it records what callbacks add to the logs (learning_rate).
     const callbacks = new CallbackList([...user, history]);
     callbacks.setModel(model);
@@ -459,8 +462,9 @@ export class Engine {
     }
   }
 
-  private evaluateDatasets(b: Backend, x: Dataset, y: Dataset, sw: Float32Array | null, batchSize: number): Record<string, number> {
-    const p = this.plan(b, batchSize, false);
+  private evaluateDatasets(b: Backend, x: Dataset, y: Dataset, sw: Float32Array | null, batchSizeAsked: number): Record<string, number> {
+    const p = this.plan(b, Math.min(batchSizeAsked, Math.max(x.rows, 1)), false);
+    const batchSize = Math.min(batchSizeAsked, p.rows);
     const metrics = this.model.resolvedMetrics();
     const sums = new Float64Array(metrics.length);
     const fusedKind = this.fusedKind();
@@ -484,6 +488,7 @@ export class Engine {
   evaluate(xIn: unknown, yIn: unknown, args: EvaluateArgs): Record<string, number> {
     this.model.compiledOrThrow('evaluate');
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    checkOptionNames(args, ['batchSize', 'sampleWeight', 'classWeight', 'verbose'], 'evaluate');
     const batchSize = args.batchSize === undefined ? 32 : checkPositiveInt('batchSize', args.batchSize);
     const x = toDataset(xIn, 'x');
     this.checkInputShape(x, 'x');
@@ -499,6 +504,7 @@ export class Engine {
   predict(xIn: unknown, args: PredictArgs): Tensor {
     this.model.checkAlive();
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    checkOptionNames(args, ['batchSize', 'training', 'verbose'], 'predict');
     const batchSize = args.batchSize === undefined ? 32 : checkPositiveInt('batchSize', args.batchSize);
     const training = args.training ?? false;
     if (typeof training !== 'boolean') throw invalidArgument('training', 'a boolean', args.training);
@@ -511,6 +517,9 @@ export class Engine {
     const p = this.plan(b, Math.min(batchSize, Math.max(x.rows, 1)), false);
     const step = Math.min(batchSize, p.rows);
     const L = this.model.layers.length;
+    // In training mode each batch advances the noise layers' streams: check all input first,
+    // so a bad value rejects the call before any state moves.
+    if (training) this.scanFinite(b, x, step, p.acts[0]!, 'x');
     for (let start = 0; start < x.rows; start += step) {
       const rows = Math.min(step, x.rows - start);
       this.stage(b, x, null, start, rows, p.acts[0]!);
@@ -553,10 +562,12 @@ export class Engine {
     const model = this.model;
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
     model.compiledOrThrow('fitDataset');
+    checkOptionNames(args, ['epochs', 'verbose', 'callbacks', 'validationData', 'batchesPerEpoch'], 'fitDataset');
     const epochs = args.epochs === undefined ? 1 : checkPositiveInt('epochs', args.epochs);
     const verbose = args.verbose ?? 1;
     if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw invalidArgument('verbose', '0, 1 or 2', args.verbose);
     const limit = args.batchesPerEpoch === undefined ? Infinity : checkPositiveInt('batchesPerEpoch', args.batchesPerEpoch);
+    const userCallbacks = checkCallbacks(args.callbacks);
     const open = (): Iterable<DatasetBatch> | AsyncIterable<DatasetBatch> => {
       const src = typeof source === 'function' ? source() : source;
       if (src === null || typeof src !== 'object' || (!(Symbol.asyncIterator in src) && !(Symbol.iterator in src))) {
@@ -576,7 +587,7 @@ export class Engine {
     const fusedKind = this.fusedKind();
     const cols = shapeSize(model.outputShape);
     const history = new History();
-    const user = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+    const user = userCallbacks;
     const callbacks = new CallbackList([...user, history]);
     callbacks.setModel(model);
     callbacks.setParams({ epochs, verbose });
@@ -669,6 +680,27 @@ function markFinite(a: Float32Array): void {
   if (list.length >= 16) list.shift();
   list.push(rangeKey(a));
   finiteRanges.set(a.buffer, list);
+}
+
+const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'initialEpoch', 'verbose', 'callbacks',
+  'sampleWeight', 'classWeight'];
+
+const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'setModel', 'setParams'] as const;
+
+/** `callbacks`: a callback object or an array of them, each hook a function (checked before training). */
+function checkCallbacks(arg: unknown): CallbackHooks[] {
+  if (arg === undefined) return [];
+  const list = Array.isArray(arg) ? arg : [arg];
+  list.forEach((c, i) => {
+    const where = Array.isArray(arg) ? `callbacks[${i}]` : 'callbacks';
+    if (typeof c === 'function') throw invalidArgumentAt(where, 'a callback object with hooks such as onEpochEnd (wrap a function as { onEpochEnd: fn })', 'a function');
+    if (c === null || typeof c !== 'object') throw invalidArgument(where, 'a callback object with hooks such as onEpochEnd', c);
+    for (const hook of HOOKS) {
+      const h = (c as Record<string, unknown>)[hook];
+      if (h !== undefined && typeof h !== 'function') throw invalidArgument(`${where}.${hook}`, 'a function', h);
+    }
+  });
+  return list as CallbackHooks[];
 }
 
 function sliceRows(d: Dataset, from: number, to: number): Dataset {

@@ -69,6 +69,9 @@ export class L2 extends Regularizer {
   readonly l2: number;
   constructor(args: { l2?: number } | number = {}) {
     super();
+    if (typeof args === 'object' && args !== null && 'proximal' in args) {
+      throw invalidArgument('proximal', 'no such option on l2 (the proximal step is for the L1 term: l1 or l1l2)', (args as { proximal?: unknown }).proximal);
+    }
     this.l2 = checkPenalty('l2', typeof args === 'number' ? args : (args.l2 ?? 0.01));
   }
   getConfig(): Record<string, number> {

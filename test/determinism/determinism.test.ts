@@ -1,7 +1,7 @@
 // DESIGN.md "Determinism": the same seed and build give bit-identical weights after training with
-// dropout and shuffling. This file runs once per build (simd and relaxed projects). kerasm has no
-// thread pool yet, so "whatever the thread count" is the single-thread case; the GEMM's
-// per-element summation order already depends on the shape alone (see f32-gemm tests).
+// dropout and shuffling. This file runs once per build: simd, relaxed, and the threads build in
+// both arithmetic flavours (threads and threads-relaxed projects, two threads by default);
+// test/threads checks that 1 and 2 threads give the same bits.
 import { beforeAll, expect, test } from 'vitest';
 import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';

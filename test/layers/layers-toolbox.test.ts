@@ -182,6 +182,11 @@ function rigGradCheck(make: () => Layer, inShape: number[], rows: number, mode: 
 describe('gradients by central differences, each layer driven in training mode', () => {
   test('gaussianNoise (dx = dy with the noise fixed)', () => rigGradCheck(() => L.gaussianNoise({ stddev: 0.3, seed: 1 }), [5], 4, { training: true }));
   test('gaussianDropout (dx = dy·noise)', () => rigGradCheck(() => L.gaussianDropout({ rate: 0.3, seed: 2 }), [7], 3, { training: true }));
+  test('dropout in training (dx = dy·mask), full mask and noiseShape [1, features] / [null, 1]', () => {
+    rigGradCheck(() => L.dropout({ rate: 0.4, seed: 8 }), [7], 5, { training: true });
+    rigGradCheck(() => L.dropout({ rate: 0.4, seed: 9, noiseShape: [1, 6] }), [6], 4, { training: true });
+    rigGradCheck(() => L.dropout({ rate: 0.4, seed: 10, noiseShape: [null, 1] }), [6], 4, { training: true });
+  });
   test('alphaDropout, per unit and with noiseShape [null, 1, null]', () => {
     rigGradCheck(() => L.alphaDropout({ rate: 0.4, seed: 3 }), [6], 4, { training: true });
     rigGradCheck(() => L.alphaDropout({ rate: 0.4, seed: 4, noiseShape: [null, 1, null] }), [3, 5], 3, { training: true });

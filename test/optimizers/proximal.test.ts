@@ -239,7 +239,7 @@ describe('exact sparsity on a synthetic lasso problem (20 features, 18 truly 0)'
     ['Adam', () => km.optimizers.adam({ learningRate: 0.01 })],
   ] as const)('plain L1 (Keras semantics) with %s: the null weights stay small but non-zero', async (_n, opt) => {
     const r = await train(km.regularizers.l1(0.01), opt());
-    expect(r.zerosAmongNull).toBeLessThanOrEqual(2);
+    expect(r.zerosAmongNull).toBe(0);
     expect(within5(r.w)).toBe(true);
     const nullMax = Math.max(...r.w.filter((_v, i) => !(i in REAL)).map(Math.abs));
     expect(nullMax).toBeLessThan(0.05);

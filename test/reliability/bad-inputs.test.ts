@@ -21,13 +21,22 @@ function model(loss = 'categoricalCrossentropy'): km.Sequential {
   return m;
 }
 
-/** Runs `bad` on a trained model, expects the error, then checks the model is intact and still trains. */
+/**
+ * Runs `bad` on a trained model, expects the error, then checks the model is intact (weights,
+ * optimizer iterations, dropout streams, compiled state, evaluate results) and still trains.
+ */
 async function expectRejected(bad: (m: km.Sequential) => unknown, message: RegExp, type: typeof km.KerasmError = km.ValueError, loss?: string) {
   const m = model(loss);
   const y = loss?.startsWith('sparse') ? LABELS : Y;
   await m.fit(X, y, { epochs: 1, verbose: 0 });
   const before = m.getWeights().map((w) => Array.from(w.data));
   const evalBefore = m.evaluate(X, y);
+  const state = () => ({
+    iterations: m.compiled!.optimizer.iterations,
+    streams: m.layers.map((l) => (l as { streamState?: number[] }).streamState?.slice() ?? null),
+    compiled: [m.compiled!.loss.kind, m.compiled!.optimizer.className, m.compiled!.metricIds.join()],
+  });
+  const stateBefore = state();
   let caught: unknown = null;
   try {
     await bad(m);
@@ -37,6 +46,7 @@ async function expectRejected(bad: (m: km.Sequential) => unknown, message: RegEx
   expect(caught, 'expected an error').toBeInstanceOf(type);
   expect((caught as Error).message).toMatch(message);
   expect(m.getWeights().map((w) => Array.from(w.data))).toEqual(before);
+  expect(state()).toEqual(stateBefore);
   expect(m.evaluate(X, y)).toEqual(evalBefore);
   const h = await m.fit(X, y, { epochs: 1, verbose: 0 });
   expect(Number.isFinite(h.history.loss![0])).toBe(true);
@@ -95,6 +105,14 @@ describe('bad options', () => {
     ['predict batchSize -4', (m) => m.predict(X, { batchSize: -4 }), /argument `batchSize`: expected a positive integer/],
     ['predict training "on"', (m) => m.predict(X, { training: 'on' as unknown as boolean }), /argument `training`: expected a boolean/],
     ['initialEpoch -2', (m) => m.fit(X, Y, { initialEpoch: -2, verbose: 0 }), /argument `initialEpoch`/],
+    ['a misspelled fit option', (m) => m.fit(X, Y, { epoch: 3, verbose: 0 } as never), /Unrecognized options passed to fit: epoch. Known options: epochs, batchSize/],
+    ['a misspelled evaluate option', (m) => m.evaluate(X, Y, { batch_size: 4 } as never), /Unrecognized options passed to evaluate: batch_size/],
+    ['a misspelled predict option', (m) => m.predict(X, { trainig: true } as never), /Unrecognized options passed to predict: trainig/],
+    ['a misspelled compile option (compile changes nothing)', (m) => m.compile({ optimizer: 'sgd', loss: 'mse', metric: ['mae'] } as never), /Unrecognized options passed to compile: metric/],
+    ['a function as a callback', (m) => m.fit(X, Y, { verbose: 0, callbacks: [() => undefined] as never }), /argument `callbacks\[0\]`: expected a callback object with hooks such as onEpochEnd \(wrap a function as \{ onEpochEnd: fn \}\). Received: callbacks\[0\]=a function/],
+    ['a hook that is not a function', (m) => m.fit(X, Y, { verbose: 0, callbacks: { onEpochEnd: 5 } as never }), /argument `callbacks.onEpochEnd`: expected a function. Received: callbacks.onEpochEnd=5/],
+    ['a null callback', (m) => m.fit(X, Y, { verbose: 0, callbacks: [null] as never }), /argument `callbacks\[0\]`: expected a callback object/],
+    ['NaN in a later batch of an MC-dropout predict (the dropout stream does not move)', (m) => { const d = X.data.slice(); d[4 * 38] = NaN; return m.predict(km.tensor(d, [40, 4]), { training: true, batchSize: 8 }); }, /argument `x`: expected finite numbers. Received: x=NaN at sample 38/],
   ];
   test.each(cases)('%s', async (_n, bad, msg) => expectRejected(bad, msg));
 });
@@ -129,6 +147,9 @@ describe('bad construction', () => {
     ['two layers with one name', () => km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [1], name: 'a' }), km.layers.dense({ units: 1, name: 'a' })] }), /unique names/],
     ['labelSmoothing 2', () => km.losses.categoricalCrossentropy({ labelSmoothing: 2 }), /argument `labelSmoothing`: expected a number in \[0, 1\)/],
     ['dtype int32', () => km.layers.dense({ units: 1, dtype: 'int32' }), /argument `dtype`: expected 'float32'. Received: dtype='int32'/],
+    ['a misspelled Dense option', () => km.layers.dense({ units: 3, activaton: 'relu' } as never), /Unrecognized options passed to Dense: activaton. Known options: name, trainable/],
+    ['proximal on l2 (only the L1 term has a proximal step)', () => km.regularizers.l2({ l2: 0.01, proximal: true } as never), /argument `proximal`: expected no such option on l2/],
+    ['a misspelled Dropout option', () => km.layers.dropout({ rate: 0.5, sed: 3 } as never), /Unrecognized options passed to Dropout: sed/],
     ['a non-integer seed', () => km.setSeed(1.5), /argument `seed`: expected an integer. Received: seed=1.5/],
     ['oneHot with a label out of range', () => km.oneHot([0, 4], 3), /argument `labels`: expected integers in \[0, 3\). Received: labels=4 at index 1/],
     ['a tensor whose data does not fit its shape', () => km.tensor([1, 2, 3], [2, 2]), /Tensor data has 3 elements but shape \[2, 2\] needs 4/],
@@ -204,6 +225,19 @@ describe('data changed in place after a fit', () => {
     x.data[4 * 39] = NaN;
     await expect(m.fit(x, Y, { epochs: 1, verbose: 0, shuffle: false, batchSize: 8 })).rejects.toThrow(/argument `x`: expected finite numbers. Received: x=NaN at sample 39, feature 0/);
     for (const w of m.getWeights()) expect(w.data.every((v) => Number.isFinite(v))).toBe(true);
+    m.dispose();
+  });
+});
+
+describe('batch sizes larger than the data', () => {
+  test('fit and evaluate with batchSize 1e9 on 40 samples train one batch of 40 without growing memory', async () => {
+    const m = model();
+    await m.fit(X, Y, { epochs: 1, verbose: 0 });
+    const bytes = km.backendInfo().memoryBytes;
+    const h = await m.fit(X, Y, { epochs: 2, batchSize: 1e9, verbose: 0 });
+    expect(h.history.loss!.length).toBe(2);
+    expect(Number.isFinite(m.evaluate(X, Y, { batchSize: 1e9 }).loss)).toBe(true);
+    expect(km.backendInfo().memoryBytes).toBe(bytes);
     m.dispose();
   });
 });

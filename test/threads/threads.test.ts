@@ -2,6 +2,7 @@
 // whatever the thread count (fixed partition in multiples of the tile, fixed summation order).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as km from '../../src/index.js';
+import { hasRelaxedSimd } from '../../src/backend/loader.js';
 import type { Backend } from '../../src/backend/loader.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
@@ -77,6 +78,11 @@ test.each([
   const one = await run(1);
   const two = await run(2);
   expect(two).toEqual(one);
+});
+
+test('the threads build takes the FMA flavour exactly where relaxed SIMD validates (threads-relaxed project)', () => {
+  expect(b.relaxedSimd).toBe(hasRelaxedSimd());
+  expect(km.backendInfo().relaxedSimd).toBe(hasRelaxedSimd());
 });
 
 test('setThreads validates its argument', async () => {
