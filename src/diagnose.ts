@@ -93,15 +93,21 @@ export function diagnose(history: unknown, options: DiagnoseOptions = {}): Diagn
     return { verdict: 'overfits', sentence, risingFrom, bestEpoch };
   }
   const valPart = best === last ? `validation loss ${fmt(lastVal)} is at its lowest at epoch ${epochs[last]}` : `validation loss ${fmt(lastVal)} at epoch ${epochs[last]} is within ${pct(riseTol)} of its lowest (${fmt(minVal)} at epoch ${bestEpoch})`;
+  // High bias first: a model that does not fit its own training data is not "overfitting",
+  // whatever its train–validation gap.
+  if (trainAcc !== undefined && trainAcc < minAcc) {
+    return { verdict: 'underfits', sentence: `Underfits: training ${accKey} is ${fmt(trainAcc)}, below ${fmt(minAcc)}${valAcc === undefined ? '' : ` (validation ${fmt(valAcc)})`}, and training loss is ${fmt(lastLoss)}; ${valPart}.`, bestEpoch };
+  }
+  const firstLoss = loss[0]!;
+  if (trainAcc === undefined && n >= 3 && Number.isFinite(firstLoss) && firstLoss > 0 && lastLoss > 0.9 * firstLoss) {
+    return { verdict: 'underfits', sentence: `Underfits: training loss hardly moved, from ${fmt(firstLoss)} at epoch ${epochs[0]} to ${fmt(lastLoss)} at epoch ${epochs[last]} (${pct((firstLoss - lastLoss) / firstLoss)}), and ${valPart}.`, bestEpoch };
+  }
   if (gap !== undefined && gap >= gapTol) {
     return { verdict: 'overfits', sentence: `Overfits: ${accPart.replace(/\)$/, ` ≥ ${fmt(gapTol)})`)}, though ${valPart}.`, bestEpoch };
   }
   const w = Math.max(1, Math.floor(n / 4));
   const from = loss[last - w];
   const drop = n >= 2 && from !== undefined && Number.isFinite(from) && from > 0 ? (from - lastLoss) / from / w : 0;
-  if (trainAcc !== undefined && trainAcc < minAcc) {
-    return { verdict: 'underfits', sentence: `Underfits: training ${accKey} is ${fmt(trainAcc)}, below ${fmt(minAcc)}${valAcc === undefined ? '' : ` (validation ${fmt(valAcc)})`}, and training loss is ${fmt(lastLoss)}; ${valPart}.`, bestEpoch };
-  }
   if (drop >= progressTol) {
     return { verdict: 'underfits', sentence: `Underfits: training loss is still falling, ${pct(drop)} per epoch over the last ${w} epoch${w === 1 ? '' : 's'} to ${fmt(lastLoss)}, and ${valPart}${accPart === '' ? '' : `; ${accPart}`}.`, bestEpoch };
   }

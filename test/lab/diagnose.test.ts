@@ -72,3 +72,20 @@ test('without validation loss it says what to do, in Keras wording', () => {
   expect(() => km.diagnose(h({ loss: [1], val_loss: [1] }), { riseTolerance: -1 })).toThrow('Invalid value received for argument `riseTolerance`: expected a non-negative finite number. Received: riseTolerance=-1');
   expect(() => km.diagnose(42)).toThrow(km.ValueError);
 });
+
+test('high bias comes first: low training accuracy underfits even with a train–validation gap', () => {
+  const d = km.diagnose(h({
+    loss: [1.9, 1.6, 1.5, 1.45, 1.44],
+    accuracy: [0.3, 0.42, 0.47, 0.49, 0.5],
+    val_loss: [1.95, 1.75, 1.7, 1.68, 1.67],
+    val_accuracy: [0.28, 0.38, 0.41, 0.42, 0.42],
+  }));
+  expect(d.verdict).toBe('underfits');
+  expect(d.sentence).toMatch(/^Underfits: training accuracy is 0.5000, below 0.9000 \(validation 0.4200\)/);
+});
+
+test('without an accuracy metric, a training loss stuck at chance underfits', () => {
+  const d = km.diagnose(h({ loss: [2.3026, 2.3025, 2.3025, 2.3024], val_loss: [2.3027, 2.3026, 2.3026, 2.3026] }));
+  expect(d.verdict).toBe('underfits');
+  expect(d.sentence).toMatch(/^Underfits: training loss hardly moved, from 2.3026 at epoch 1 to 2.3024 at epoch 4/);
+});
