@@ -49,6 +49,13 @@ export function kerasmRecord(artifacts: ModelArtifacts): JsonObject | null {
   const record = isObject(clean) ? own(clean, 'kerasm') : undefined;
   if (!isObject(record)) return null;
   if (record.format !== STATE_FORMAT) throw formatError('Invalid kerasm record', `format ${JSON.stringify(record.format)}; this version reads format ${STATE_FORMAT}`);
+  // A file re-saved by another writer (TF.js carries userDefinedMetadata along) has a record
+  // that no longer describes it: trust the record only if kerasm wrote the file last and the
+  // weights are the ones it lists.
+  if (typeof artifacts.generatedBy !== 'string' || !artifacts.generatedBy.startsWith('kerasm ')) return null;
+  const names = record.weight_names;
+  const specs = artifacts.weightSpecs ?? [];
+  if (!Array.isArray(names) || names.length !== specs.length || names.some((n, i) => n !== specs[i]!.name)) return null;
   return record;
 }
 

@@ -40,7 +40,9 @@ export async function modelArtifacts(model: Sequential, options: SaveOptions, wi
   await ready();
   const optimizer = options.includeOptimizer === true && model.compiled !== null ? model.compiled.optimizer : null;
   const { specs, data } = encodeWeights(model, optimizer);
-  const kerasm: JsonObject = { format: STATE_FORMAT };
+  // The names of the weights this record describes: another writer that re-saves the file keeps
+  // userDefinedMetadata but rewrites the weights, and the record must not outlive that.
+  const kerasm: JsonObject = { format: STATE_FORMAT, weight_names: specs.map((s) => s.name) };
   if (withTopology && model.compiled !== null) kerasm.training_config = trainingConfigToJson(model.compiled);
   if (optimizer !== null) kerasm.optimizer = { class_name: optimizer.className, slot_names: slotNames(optimizer) };
   if (options.includeOptimizer === true) {
