@@ -13,7 +13,7 @@ import { hasStream, STATE_FORMAT } from './save.js';
 import type { StreamLayer } from './save.js';
 import { shapeSize } from '../tensor.js';
 import type { LoadSource, ModelArtifacts } from './types.js';
-import { checkWeightData, checkWeightSpecs, joinWeightData, matchWeights, restoreOptimizer, specBytes, writeTensors } from './weights.js';
+import { checkWeightData, checkWeightSpecs, joinWeightData, matchWeights, restoreOptimizer, specBytes, weightsHash, writeTensors } from './weights.js';
 import type { CheckedSpec } from './weights.js';
 
 /** Largest per-sample activation (elements) a loaded model may declare. */
@@ -56,6 +56,9 @@ export function kerasmRecord(artifacts: ModelArtifacts): JsonObject | null {
   const names = record.weight_names;
   const specs = artifacts.weightSpecs ?? [];
   if (!Array.isArray(names) || names.length !== specs.length || names.some((n, i) => n !== specs[i]!.name)) return null;
+  if (typeof record.weights_hash === 'string' && artifacts.weightData !== undefined && weightsHash(joinWeightData(artifacts.weightData)) !== record.weights_hash) {
+    throw formatError('Invalid model files', 'the weights are not the ones this model.json was saved with (a save over this folder was interrupted?): save the model again');
+  }
   return record;
 }
 

@@ -12,7 +12,7 @@ import { saveHandlerFor } from './resolve.js';
 import { GENERATED_BY, modelTopology } from './topology.js';
 import { trainingConfigToJson } from './training-config.js';
 import type { ModelArtifacts, SaveOptions, SaveResult, SaveTarget } from './types.js';
-import { encodeWeights, slotNames } from './weights.js';
+import { encodeWeights, joinWeightData, slotNames, weightsHash } from './weights.js';
 
 /** Version of the `userDefinedMetadata.kerasm` record. */
 export const STATE_FORMAT = 1;
@@ -42,7 +42,7 @@ export async function modelArtifacts(model: Sequential, options: SaveOptions, wi
   const { specs, data } = encodeWeights(model, optimizer);
   // The names of the weights this record describes: another writer that re-saves the file keeps
   // userDefinedMetadata but rewrites the weights, and the record must not outlive that.
-  const kerasm: JsonObject = { format: STATE_FORMAT, weight_names: specs.map((s) => s.name) };
+  const kerasm: JsonObject = { format: STATE_FORMAT, weight_names: specs.map((s) => s.name), weights_hash: weightsHash(joinWeightData(data)) };
   if (withTopology && model.compiled !== null) kerasm.training_config = trainingConfigToJson(model.compiled);
   if (optimizer !== null) kerasm.optimizer = { class_name: optimizer.className, slot_names: slotNames(optimizer) };
   if (options.includeOptimizer === true) {

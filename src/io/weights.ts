@@ -82,6 +82,17 @@ export function specBytes(specs: readonly CheckedSpec[]): number {
 }
 
 /** One byte view of `weightData` (an ArrayBuffer or an array of them, concatenated). */
+/**
+ * FNV-1a (32-bit) of the weight bytes, with their length: written into kerasm's record so that a
+ * model.json never silently loads with the weights.bin of another save (an interrupted save over
+ * an existing folder renames the two files one after the other).
+ */
+export function weightsHash(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return `${bytes.length}:${(h >>> 0).toString(16)}`;
+}
+
 export function joinWeightData(data: unknown): Uint8Array {
   if (isArrayBuffer(data)) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

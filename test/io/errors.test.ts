@@ -168,3 +168,22 @@ describe('loadWeights leaves the model unchanged when it refuses a file', () => 
     model.getWeights().forEach((w, i) => expect(Array.from(w.data)).toEqual(Array.from(before[i]!.data)));
   });
 });
+
+describe('files from two different saves', () => {
+  test('a model.json with the weights.bin of another save of the same architecture is refused, not loaded silently', async () => {
+    const { readFile, copyFile } = await import('node:fs/promises');
+    km.setSeed(1);
+    const make = () => km.sequential({ layers: [km.layers.dense({ units: 3, inputShape: [4] }), km.layers.dense({ units: 2 })] });
+    const a = make();
+    const b = make();
+    await a.save(`file://${join(dir, 'pair-a')}`);
+    await b.save(`file://${join(dir, 'pair-b')}`);
+    // What an interrupted save over pair-a leaves: the new weights next to the old model.json.
+    await copyFile(join(dir, 'pair-b', 'weights.bin'), join(dir, 'pair-a', 'weights.bin'));
+    expect((await readFile(join(dir, 'pair-a', 'weights.bin'))).length).toBe((await readFile(join(dir, 'pair-b', 'weights.bin'))).length);
+    await expect(km.loadModel(`file://${join(dir, 'pair-a', 'model.json')}`)).rejects.toThrow(/the weights are not the ones this model.json was saved with/);
+    const ok = await km.loadModel(`file://${join(dir, 'pair-b', 'model.json')}`);
+    expect(ok.getWeights().map((w) => Array.from(w.data))).toEqual(b.getWeights().map((w) => Array.from(w.data)));
+    for (const m of [a, b, ok]) m.dispose();
+  });
+});
