@@ -9,6 +9,8 @@ import { testBackend } from '../helpers/backend.js';
 import { GuardedBuffer } from '../helpers/wasm-buffers.js';
 import { gemmRef } from '../reference/gemm.js';
 import { colsumRef, sumsqRef } from '../reference/reduce.js';
+import { ACTIVATIONS } from '../reference/activations.js';
+import { adamRef } from '../reference/optimizers.js';
 
 let b: Backend;
 beforeAll(async () => {
@@ -75,6 +77,67 @@ describe('kernels on random shapes and values', () => {
         Y.free();
       }),
       { numRuns: 100, seed: 7 },
+    );
+  });
+});
+
+/** The float32 ulp at |v| (2^-149 at zero and for subnormals). */
+function ulp32(v: number): number {
+  const a = Math.abs(Math.fround(v));
+  if (a < 2 ** -126) return 2 ** -149;
+  return 2 ** (Math.floor(Math.log2(a)) - 23);
+}
+
+describe('activation and optimizer kernels on random sizes and values', () => {
+  const wide = fc.oneof(
+    { weight: 4, arbitrary: fc.float({ min: -30, max: 30, noNaN: true }) },
+    { weight: 1, arbitrary: fc.float({ min: Math.fround(-1e30), max: Math.fround(1e30), noNaN: true }) },
+    { weight: 1, arbitrary: fc.constantFrom(0, -0, Math.fround(1e-40), Math.fround(-1e-40), Math.fround(3.4e38), Math.fround(-3.4e38)) },
+  );
+  test('every elementwise activation (forward) is within 4 ulps of its float64 reference, tails included', () => {
+    const kernels = b.k as unknown as Record<string, (n: number, x: number, y: number, alpha: number) => void>;
+    fc.assert(
+      fc.property(fc.constantFrom(...ACTIVATIONS), fc.array(wide, { minLength: 0, maxLength: 67 }), (act, values) => {
+        const n = values.length;
+        const X = new GuardedBuffer(b, Math.max(1, n)).set(values);
+        const Y = new GuardedBuffer(b, Math.max(1, n));
+        const alpha = act.alpha ?? Number.NaN;
+        kernels[`f32_v${act.name}`]!(n, X.ptr, Y.ptr, alpha);
+        for (let i = 0; i < n; i++) {
+          const want = act.f(Math.fround(values[i]!), alpha);
+          const got = Y.data[i]!;
+          const ok = Object.is(got, Math.fround(want)) || Math.abs(got - want) <= 4 * ulp32(want) || (Number.isNaN(want) && Number.isNaN(got));
+          if (!ok) throw new Error(`${act.name}(${values[i]}) = ${got}, want ${want}`);
+        }
+        Y.checkGuards('y');
+        X.free();
+        Y.free();
+      }),
+      { numRuns: 400, seed: 11 },
+    );
+  });
+  test('Adam (with AMSGrad and weight decay) matches its float64 reference on random sizes and gradients', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 70 }), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (n, amsgrad, seed) => {
+        const vals = fc.sample(fc.float({ min: -3, max: 3, noNaN: true }), { numRuns: 2 * n + 1, seed });
+        const w0 = Float32Array.from(vals.slice(0, n));
+        const g = Float32Array.from(vals.slice(n, 2 * n));
+        const W = new GuardedBuffer(b, Math.max(1, n)).set(w0);
+        const G = new GuardedBuffer(b, Math.max(1, n)).set(g);
+        const M = new GuardedBuffer(b, Math.max(1, n));
+        const V = new GuardedBuffer(b, Math.max(1, n));
+        const H = new GuardedBuffer(b, Math.max(1, n));
+        const o = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad, weightDecay: 0.004, iteration: 0 };
+        const lrT = Math.fround(0.01 * Math.sqrt(1 - 0.999) / (1 - 0.9));
+        b.k.f32_adam(n, W.ptr, G.ptr, M.ptr, V.ptr, amsgrad ? H.ptr : 0, lrT, 0.9, 0.999, 1e-7, Math.fround(0.004 * 0.01));
+        const w = Float64Array.from(w0);
+        const state = { m: new Float64Array(n), v: new Float64Array(n), vhat: amsgrad ? new Float64Array(n) : undefined };
+        adamRef(w, g, state, o);
+        for (let i = 0; i < n; i++) expect(Math.abs(W.data[i]! - w[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(w[i]!)));
+        for (const [name, buf] of [['w', W], ['m', M], ['v', V], ['vhat', H]] as const) buf.checkGuards(name);
+        for (const buf of [W, G, M, V, H]) buf.free();
+      }),
+      { numRuns: 200, seed: 5 },
     );
   });
 });
