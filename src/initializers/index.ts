@@ -75,7 +75,7 @@ export class Constant extends Initializer {
 }
 
 export class RandomNormal extends Initializer {
-  static override readonly className = 'RandomNormal';
+  static override readonly className: string = 'RandomNormal';
   readonly mean: number;
   readonly stddev: number;
   readonly seed: number | null;
@@ -123,23 +123,12 @@ function drawTruncatedNormal(r: RandomStream): number {
   }
 }
 
-export class TruncatedNormal extends Initializer {
+/** Keras `TruncatedNormal`: RandomNormal's arguments, values beyond 2 standard deviations drawn again. */
+export class TruncatedNormal extends RandomNormal {
   static override readonly className = 'TruncatedNormal';
-  readonly mean: number;
-  readonly stddev: number;
-  readonly seed: number | null;
-  constructor(args: { mean?: number; stddev?: number; seed?: number | null } = {}) {
-    super();
-    this.mean = args.mean ?? 0;
-    this.stddev = args.stddev ?? 0.05;
-    this.seed = checkSeed(args.seed);
-  }
-  fill(_shape: readonly number[], out: Float32Array): void {
+  override fill(_shape: readonly number[], out: Float32Array): void {
     const r = streamFor(this.seed);
     for (let i = 0; i < out.length; i++) out[i] = this.mean + this.stddev * drawTruncatedNormal(r);
-  }
-  getConfig(): Record<string, unknown> {
-    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
   }
 }
 

@@ -7,6 +7,7 @@ import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
 import { sgdRef } from '../reference/optimizers.js';
 import { minMaxNormRef, nonNegRef } from '../reference/prox.js';
+import { linearMseGrads } from '../reference/linear-mse.js';
 
 beforeAll(async () => {
   await testBackend();
@@ -27,20 +28,9 @@ function data(seed: number) {
   };
 }
 
-/** MSE gradients of a linear Dense layer in float64. */
+/** MSE gradients of the linear layer in float64 (test/reference/linear-mse.ts). */
 function grads(x: Float32Array, y: Float32Array, w: Float64Array, b: Float64Array): [Float64Array, Float64Array] {
-  const gw = new Float64Array(IN * OUT);
-  const gb = new Float64Array(OUT);
-  for (let r = 0; r < N; r++) {
-    for (let j = 0; j < OUT; j++) {
-      let p = b[j]!;
-      for (let i = 0; i < IN; i++) p += x[r * IN + i]! * w[i * OUT + j]!;
-      const d = (2 * (p - y[r * OUT + j]!)) / (N * OUT);
-      gb[j] = gb[j]! + d;
-      for (let i = 0; i < IN; i++) gw[i * OUT + j] = gw[i * OUT + j]! + x[r * IN + i]! * d;
-    }
-  }
-  return [gw, gb];
+  return linearMseGrads(x, y, w, b, N, IN, OUT);
 }
 
 type Apply = (w: Float64Array) => Float64Array;
