@@ -6,6 +6,9 @@ export {
   f32_gemm_tn_minmax,
   f32_gemm_nt_minmax,
   f32_gemm_workspace_bytes,
+  f32_gemm_nn_minmax_6x8,
+  f32_gemm_tn_minmax_6x8,
+  f32_gemm_nt_minmax_6x8,
 } from './f32-gemm/gemm';
 export { f32_peak_fma } from './f32-misc/peak';
 

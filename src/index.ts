@@ -1,6 +1,7 @@
 // kerasm: Keras-style neural networks on AssemblyScript WebAssembly SIMD kernels.
 export { ready, backendInfo, setThreads, shutdown } from './backend/loader.js';
 export type { BackendInfo, BuildName, ReadyOptions, WasmSource } from './backend/loader.js';
+export type { GemmTile } from './backend/tiles.js';
 export { KerasmError, ValueError, StateError } from './errors.js';
 export { Tensor, tensor, oneHot } from './tensor.js';
 export { setSeed } from './random.js';

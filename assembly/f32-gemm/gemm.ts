@@ -21,14 +21,22 @@ const NR: i32 = 8;
 const KC: i32 = 256;
 const MC: i32 = 128;
 const NC: i32 = 2048;
-const EDGE_BYTES: i32 = MR * NR * 4;
+/** The 6×8 tile's row block: a multiple of 6 no larger than MC. */
+const MC6: i32 = 120;
+/** Room for the largest edge tile (6×8). */
+const EDGE_BYTES: i32 = 6 * NR * 4;
+
+/** Rows of the packed A block: enough for both tiles (a multiple of 4 and of 6, at most MC). */
+// @ts-ignore: decorator
+@inline function packedRows(m: i32): i32 {
+  return min(MC, ((max(m, 1) + 11) / 12) * 12);
+}
 
 /** Bytes of workspace a GEMM of this shape needs (edge tile + packed A block + packed B block). */
 export function f32_gemm_workspace_bytes(m: i32, n: i32, k: i32): i32 {
   const kc = min(KC, max(k, 1));
-  const mc = min(MC, (max(m, 1) + MR - 1) & ~(MR - 1));
   const nc = min(NC, (max(n, 1) + NR - 1) & ~(NR - 1));
-  return EDGE_BYTES + mc * kc * 4 + kc * nc * 4;
+  return EDGE_BYTES + packedRows(m) * kc * 4 + kc * nc * 4;
 }
 
 /** C[m×n] = β·C + A[m×k]·B[k×n] + bias, clamped. A and B row-major. */
@@ -59,11 +67,43 @@ export function f32_gemm_nt_minmax(
   gemmPacked(false, true, m, n, k, a, lda, b, ldb, bias, beta, c, ldc, vmin, vmax, ws);
 }
 
+/**
+ * The same three GEMMs with a 6×8 register tile (12 accumulators). Each element of C is summed in
+ * the same order as with the 4×8 tile, so the results are bit-identical: the host may pick the
+ * faster tile for its engine at start-up (V8 versions allocate registers differently).
+ */
+export function f32_gemm_nn_minmax_6x8(
+  m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, bias: usize,
+  beta: i32, c: usize, ldc: i32, vmin: f32, vmax: f32, ws: usize,
+): void {
+  if (m < MR && k > 0) {
+    gemmDirectNN(m, n, k, a, lda, b, ldb, bias, beta, c, ldc, vmin, vmax);
+  } else {
+    gemmPacked(false, false, m, n, k, a, lda, b, ldb, bias, beta, c, ldc, vmin, vmax, ws, true);
+  }
+}
+
+export function f32_gemm_tn_minmax_6x8(
+  m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, bias: usize,
+  beta: i32, c: usize, ldc: i32, vmin: f32, vmax: f32, ws: usize,
+): void {
+  gemmPacked(true, false, m, n, k, a, lda, b, ldb, bias, beta, c, ldc, vmin, vmax, ws, true);
+}
+
+export function f32_gemm_nt_minmax_6x8(
+  m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, bias: usize,
+  beta: i32, c: usize, ldc: i32, vmin: f32, vmax: f32, ws: usize,
+): void {
+  gemmPacked(false, true, m, n, k, a, lda, b, ldb, bias, beta, c, ldc, vmin, vmax, ws, true);
+}
+
 // @ts-ignore: decorator
 @inline function gemmPacked(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
-  bias: usize, beta: i32, c: usize, ldc: i32, vmin: f32, vmax: f32, ws: usize,
+  bias: usize, beta: i32, c: usize, ldc: i32, vmin: f32, vmax: f32, ws: usize, tile6: bool = false,
 ): void {
+  const tileRows: i32 = tile6 ? 6 : MR;
+  const blockRows: i32 = tile6 ? MC6 : MC;
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     epilogueOnly(m, n, bias, beta, c, ldc, vmin, vmax);
@@ -71,7 +111,7 @@ export function f32_gemm_nt_minmax(
   }
   const edge = ws;
   const pa = ws + <usize>EDGE_BYTES;
-  const pb = pa + <usize>(min(MC, (m + MR - 1) & ~(MR - 1)) * min(KC, k) * 4);
+  const pb = pa + <usize>(packedRows(m) * min(KC, k) * 4);
   const lo = f32x4.splat(vmin);
   const hi = f32x4.splat(vmax);
   for (let jc = 0; jc < n; jc += NC) {
@@ -82,18 +122,24 @@ export function f32_gemm_nt_minmax(
       const last = pc + kc >= k;
       if (transB) packBT(kc, nc, b, ldb, pc, jc, pb);
       else packBN(kc, nc, b, ldb, pc, jc, pb);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        if (transA) packAT(mc, kc, a, lda, ic, pc, pa);
-        else packAN(mc, kc, a, lda, ic, pc, pa);
+      for (let ic = 0; ic < m; ic += blockRows) {
+        const mc = min(blockRows, m - ic);
+        if (tile6) {
+          packA6(transA, mc, kc, a, lda, ic, pc, pa);
+        } else if (transA) {
+          packAT(mc, kc, a, lda, ic, pc, pa);
+        } else {
+          packAN(mc, kc, a, lda, ic, pc, pa);
+        }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const bp = pb + <usize>(jr * kc * 4);
           const biasp = last && bias != 0 ? bias + <usize>((jc + jr) * 4) : 0;
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
+          for (let ir = 0; ir < mc; ir += tileRows) {
+            const mr = min(tileRows, mc - ir);
             const cp = c + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
-            ukernel4x8(kc, pa + <usize>(ir * kc * 4), bp, cp, ldc, mr, nr, accumulate, last, biasp, lo, hi, edge);
+            if (tile6) ukernel6x8(kc, pa + <usize>(ir * kc * 4), bp, cp, ldc, mr, nr, accumulate, last, biasp, lo, hi, edge);
+            else ukernel4x8(kc, pa + <usize>(ir * kc * 4), bp, cp, ldc, mr, nr, accumulate, last, biasp, lo, hi, edge);
           }
         }
       }
@@ -154,20 +200,117 @@ export function f32_gemm_nt_minmax(
     v128.store(edge, c21, 80);
     v128.store(edge, c30, 96);
     v128.store(edge, c31, 112);
-    const l = f32x4.extract_lane(lo, 0);
-    const h = f32x4.extract_lane(hi, 0);
-    for (let r = 0; r < mr; r++) {
-      const crow = c + ((<usize>r * <usize>ldc) << 2);
-      const erow = edge + <usize>(r * NR * 4);
-      for (let j = 0; j < nr; j++) {
-        let v = load<f32>(erow + (<usize>j << 2));
-        if (accumulate) v = load<f32>(crow + (<usize>j << 2)) + v;
-        if (last) {
-          if (bias != 0) v += load<f32>(bias + (<usize>j << 2));
-          v = min<f32>(max<f32>(v, l), h);
+    storeEdge(edge, c, ldc, mr, nr, accumulate, last, bias, lo, hi);
+  }
+}
+
+/** The 6×8 register tile: 12 accumulators, one A broadcast and two B vectors a step. */
+// @ts-ignore: decorator
+@inline function ukernel6x8(
+  kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32,
+  accumulate: bool, last: bool, bias: usize, lo: v128, hi: v128, edge: usize,
+): void {
+  let c00 = f32x4.splat(0);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let c30 = c00;
+  let c31 = c00;
+  let c40 = c00;
+  let c41 = c00;
+  let c50 = c00;
+  let c51 = c00;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(ap);
+    c00 = vfma(a0, b0, c00);
+    c01 = vfma(a0, b1, c01);
+    const a1 = v128.load32_splat(ap, 4);
+    c10 = vfma(a1, b0, c10);
+    c11 = vfma(a1, b1, c11);
+    const a2 = v128.load32_splat(ap, 8);
+    c20 = vfma(a2, b0, c20);
+    c21 = vfma(a2, b1, c21);
+    const a3 = v128.load32_splat(ap, 12);
+    c30 = vfma(a3, b0, c30);
+    c31 = vfma(a3, b1, c31);
+    const a4 = v128.load32_splat(ap, 16);
+    c40 = vfma(a4, b0, c40);
+    c41 = vfma(a4, b1, c41);
+    const a5 = v128.load32_splat(ap, 20);
+    c50 = vfma(a5, b0, c50);
+    c51 = vfma(a5, b1, c51);
+    ap += 24;
+    bp += 32;
+  }
+  if (mr == 6 && nr == NR) {
+    const rs = <usize>ldc << 2;
+    let b0 = f32x4.splat(0);
+    let b1 = b0;
+    if (bias != 0) {
+      b0 = v128.load(bias);
+      b1 = v128.load(bias, 16);
+    }
+    storeRow(c, c00, c01, accumulate, last, bias != 0, b0, b1, lo, hi);
+    storeRow(c + rs, c10, c11, accumulate, last, bias != 0, b0, b1, lo, hi);
+    storeRow(c + 2 * rs, c20, c21, accumulate, last, bias != 0, b0, b1, lo, hi);
+    storeRow(c + 3 * rs, c30, c31, accumulate, last, bias != 0, b0, b1, lo, hi);
+    storeRow(c + 4 * rs, c40, c41, accumulate, last, bias != 0, b0, b1, lo, hi);
+    storeRow(c + 5 * rs, c50, c51, accumulate, last, bias != 0, b0, b1, lo, hi);
+  } else {
+    v128.store(edge, c00);
+    v128.store(edge, c01, 16);
+    v128.store(edge, c10, 32);
+    v128.store(edge, c11, 48);
+    v128.store(edge, c20, 64);
+    v128.store(edge, c21, 80);
+    v128.store(edge, c30, 96);
+    v128.store(edge, c31, 112);
+    v128.store(edge, c40, 128);
+    v128.store(edge, c41, 144);
+    v128.store(edge, c50, 160);
+    v128.store(edge, c51, 176);
+    storeEdge(edge, c, ldc, mr, nr, accumulate, last, bias, lo, hi);
+  }
+}
+
+/** Pack a block of A into 6-row panels, from row-major A or (transA) A stored k×m. */
+function packA6(transA: bool, mc: i32, kc: i32, a: usize, lda: i32, ic: i32, pc: i32, dst: usize): void {
+  for (let ir = 0; ir < mc; ir += 6) {
+    const mr = min(6, mc - ir);
+    for (let p = 0; p < kc; p++) {
+      for (let r = 0; r < 6; r++) {
+        let v: f32 = 0;
+        if (r < mr) {
+          const i = ic + ir + r;
+          const q = pc + p;
+          v = transA ? load<f32>(a + ((<usize>q * <usize>lda + <usize>i) << 2)) : load<f32>(a + ((<usize>i * <usize>lda + <usize>q) << 2));
         }
-        store<f32>(crow + (<usize>j << 2), v);
+        store<f32>(dst + (<usize>r << 2), v);
       }
+      dst += 24;
+    }
+  }
+}
+
+/** Store a partial tile (rows < mr, columns < nr) from the edge scratch, with the same epilogue. */
+function storeEdge(edge: usize, c: usize, ldc: i32, mr: i32, nr: i32, accumulate: bool, last: bool, bias: usize, lo: v128, hi: v128): void {
+  const l = f32x4.extract_lane(lo, 0);
+  const h = f32x4.extract_lane(hi, 0);
+  for (let r = 0; r < mr; r++) {
+    const crow = c + ((<usize>r * <usize>ldc) << 2);
+    const erow = edge + <usize>(r * NR * 4);
+    for (let j = 0; j < nr; j++) {
+      let v = load<f32>(erow + (<usize>j << 2));
+      if (accumulate) v = load<f32>(crow + (<usize>j << 2)) + v;
+      if (last) {
+        if (bias != 0) v += load<f32>(bias + (<usize>j << 2));
+        v = min<f32>(max<f32>(v, l), h);
+      }
+      store<f32>(crow + (<usize>j << 2), v);
     }
   }
 }

@@ -29,6 +29,13 @@ export interface KernelExports extends VunaryExports, ReduceExports, LossExports
     bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
   f32_gemm_nt_minmax(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
     bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
+  // The same with a 6×8 register tile: bit-identical results, picked at start-up where faster.
+  f32_gemm_nn_minmax_6x8(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
+    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
+  f32_gemm_tn_minmax_6x8(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
+    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
+  f32_gemm_nt_minmax_6x8(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
+    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
 }
 
 export type KernelName = keyof KernelExports;
@@ -41,6 +48,9 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'f32_gemm_nn_minmax',
   'f32_gemm_tn_minmax',
   'f32_gemm_nt_minmax',
+  'f32_gemm_nn_minmax_6x8',
+  'f32_gemm_tn_minmax_6x8',
+  'f32_gemm_nt_minmax_6x8',
   ...VUNARY_NAMES,
   ...REDUCE_NAMES,
   ...LOSS_NAMES,

@@ -2,6 +2,8 @@
 import { instantiate } from '@assemblyscript/loader';
 import { KerasmError, checkPositiveInt, invalidArgument } from '../errors.js';
 import { ThreadPool } from './threads.js';
+import { calibrateTile, withTile } from './tiles.js';
+import type { GemmTile } from './tiles.js';
 import { Arena } from './memory.js';
 import { nodeCores, readFileUrl } from './platform.js';
 import type { KernelExports } from './kernels.js';
@@ -24,6 +26,8 @@ export interface ReadyOptions {
   build?: BuildName;
   /** Threads for the `threads` build, the calling one included (default: all cores). */
   threads?: number;
+  /** The GEMM register tile; default: timed at start-up. Results are identical either way. */
+  gemmTile?: GemmTile;
 }
 
 export interface BackendInfo {
@@ -32,6 +36,8 @@ export interface BackendInfo {
   threads: boolean;
   /** Threads sharing the GEMMs, the calling one included. */
   threadCount: number;
+  /** The GEMM register tile in use. */
+  gemmTile: GemmTile;
   memoryBytes: number;
 }
 
@@ -43,6 +49,8 @@ export interface Backend {
   readonly relaxedSimd: boolean;
   /** The worker pool of the `threads` build, else null. */
   readonly pool: ThreadPool | null;
+  /** The GEMM register tile picked at start-up (results do not depend on it). */
+  readonly gemmTile: GemmTile;
 }
 
 /** The smallest module using f32x4.relaxed_madd: validates only where relaxed SIMD exists. */
@@ -204,10 +212,12 @@ async function load(options: ReadyOptions): Promise<Backend> {
   }
   const raw = exports as unknown as KernelExports;
   const arena = new Arena(memory, raw.heap_base());
-  if (!shared) return { k: raw, arena, build, relaxedSimd: build === 'relaxed', pool: null };
-  const pool = new ThreadPool(module, memory, raw, arena);
+  const gemmTile = options.gemmTile ?? calibrateTile(raw, arena);
+  const tiled = withTile(raw, gemmTile);
+  if (!shared) return { k: tiled, arena, build, relaxedSimd: build === 'relaxed', pool: null, gemmTile };
+  const pool = new ThreadPool(module, memory, tiled, arena, gemmTile);
   await pool.setThreads(threads);
-  return { k: pool.k, arena, build, relaxedSimd, pool };
+  return { k: pool.k, arena, build, relaxedSimd, pool, gemmTile };
 }
 
 /**
@@ -237,5 +247,5 @@ export function backend(): Backend {
 
 export function backendInfo(): BackendInfo {
   const b = backend();
-  return { build: b.build, relaxedSimd: b.relaxedSimd, threads: b.pool !== null, threadCount: b.pool?.threads ?? 1, memoryBytes: b.arena.memoryBytes };
+  return { build: b.build, relaxedSimd: b.relaxedSimd, threads: b.pool !== null, threadCount: b.pool?.threads ?? 1, gemmTile: b.gemmTile, memoryBytes: b.arena.memoryBytes };
 }

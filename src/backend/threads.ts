@@ -5,6 +5,8 @@
 import { KerasmError } from '../errors.js';
 import type { KernelExports } from './kernels.js';
 import type { Arena, Region } from './memory.js';
+import { TILE6_MIN_ROWS } from './tiles.js';
+import type { GemmTile } from './tiles.js';
 
 /** GEMMs below this many flops run on one thread. */
 const MIN_SPLIT_FLOPS = 1 << 22;
@@ -32,7 +34,8 @@ const ELEMENTWISE: Record<string, readonly number[]> = {
   f32_vrelu_grad: [1, 2, 3, 4],
   f32_l1l2_grad: [1, 2],
 };
-const NAMES: readonly string[] = [...GEMMS, ...Object.keys(ELEMENTWISE)];
+const GEMMS_6X8 = ['f32_gemm_nn_minmax_6x8', 'f32_gemm_tn_minmax_6x8', 'f32_gemm_nt_minmax_6x8'] as const;
+const NAMES: readonly string[] = [...GEMMS, ...GEMMS_6X8, ...Object.keys(ELEMENTWISE)];
 
 type GemmFn = KernelExports['f32_gemm_nn_minmax'];
 interface NodeWorker {
@@ -56,7 +59,11 @@ export class ThreadPool {
   /** Kernel exports with GEMMs that split across the pool. */
   readonly k: KernelExports;
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, raw: KernelExports, arena: Arena) {
+  private readonly tile6: boolean;
+
+  /** `raw`: the exports as the calling thread uses them (GEMMs already routed to the chosen tile). */
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, raw: KernelExports, arena: Arena, tile: GemmTile = '4x8') {
+    this.tile6 = tile === '6x8';
     this.module = module;
     this.memory = memory;
     this.arena = arena;
@@ -153,7 +160,8 @@ export class ThreadPool {
         }
         f[o + 2] = k; f[o + 4] = lda; f[o + 6] = ldb; f[o + 8] = beta; f[o + 10] = ldc; f[o + 11] = min; f[o + 12] = max;
         f[o + 13] = this.workspaces[w]!.ptr;
-        this.post(w, kind, seq);
+        // The worker runs the tile the calling thread would pick for this block (kinds 3–5: 6×8).
+        this.post(w, this.tile6 && f[o]! >= TILE6_MIN_ROWS ? kind + 3 : kind, seq);
         posted++;
       }
       if (byCols) fn(m, Math.min(chunk, n), k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);

@@ -25,8 +25,10 @@ class GemmTester {
   private _max = Infinity;
   private _seed = 7;
   private readonly variant: Variant;
-  constructor(variant: Variant) {
+  private readonly suffix: '' | '_6x8';
+  constructor(variant: Variant, suffix: '' | '_6x8' = '') {
     this.variant = variant;
+    this.suffix = suffix;
   }
   m(v: number): this { this._m = v; return this; }
   n(v: number): this { this._n = v; return this; }
@@ -66,7 +68,7 @@ class GemmTester {
     const b0 = B.data.slice();
     const c0 = C.data.slice();
     const bias0 = bias.data.slice();
-    const fn = variant === 'nn' ? b.k.f32_gemm_nn_minmax : variant === 'tn' ? b.k.f32_gemm_tn_minmax : b.k.f32_gemm_nt_minmax;
+    const fn = (b.k as unknown as Record<string, typeof b.k.f32_gemm_nn_minmax>)[`f32_gemm_${variant}_minmax${this.suffix}`]!;
     fn(m, n, k, A.ptr, lda, B.ptr, ldb, this._bias ? bias.ptr : 0, this._beta, C.ptr, ldc, this._min, this._max, ws.ptr);
     const ref = gemmRef(variant, m, n, k, a0, lda, b0, ldb, this._bias ? bias0 : null, this._beta, c0, ldc, this._min, this._max);
     const cd = C.data;
@@ -99,8 +101,10 @@ class GemmTester {
 
 const SHAPES = [1, 3, 5, 17, 33];
 
-describe.each(['nn', 'tn', 'nt'] as const)('f32_gemm_%s_minmax', (variant) => {
-  const t = () => new GemmTester(variant);
+describe.each([
+  ['nn', ''], ['tn', ''], ['nt', ''], ['nn', '_6x8'], ['tn', '_6x8'], ['nt', '_6x8'],
+] as const)('f32_gemm_%s_minmax%s', (variant, suffix) => {
+  const t = () => new GemmTester(variant, suffix);
   test('k_eq_1', () => t().k(1).check());
   test('k_lt_4', () => { for (let k = 1; k < 4; k++) t().k(k).check(); });
   test('k_gt_4', () => { for (let k = 5; k < 12; k++) t().k(k).check(); });
@@ -150,5 +154,17 @@ describe('f32_gemm_nn_minmax direct path (m < 4)', () => {
   });
   test('m = 1, 2, 3 against the reference', () => {
     for (const m of [1, 2, 3]) for (const n of [1, 3, 4, 15, 16, 17, 33, 70]) new GemmTester('nn').m(m).n(n).k(19).bias().beta(1).check();
+  });
+});
+
+describe('the 6×8 tile', () => {
+  test('gives the 4×8 tile\'s results bit for bit (nn, tn, nt; odd shapes, several KC blocks, bias, β = 1, clamp)', () => {
+    for (const variant of ['nn', 'tn', 'nt'] as const) {
+      for (const [m, n, k] of [[7, 9, 5], [13, 17, 300], [133, 33, 260], [64, 40, 600]] as const) {
+        const a = new GemmTester(variant).m(m).n(n).k(k).bias().beta(1).min(-0.5).max(2).seed(m + n + k).run();
+        const c = new GemmTester(variant, '_6x8').m(m).n(n).k(k).bias().beta(1).min(-0.5).max(2).seed(m + n + k).run();
+        expect(Array.from(c.got), `${variant} ${m}x${n}x${k}`).toEqual(Array.from(a.got));
+      }
+    }
   });
 });

@@ -85,6 +85,10 @@ test('the threads build takes the FMA flavour exactly where relaxed SIMD validat
   expect(km.backendInfo().relaxedSimd).toBe(hasRelaxedSimd());
 });
 
+test('the GEMM tile picked at start-up is reported (both give the same bits: test/kernels/f32-gemm)', () => {
+  expect(['4x8', '6x8']).toContain(km.backendInfo().gemmTile);
+});
+
 test('setThreads validates its argument', async () => {
   await expect(km.setThreads(0)).rejects.toThrow(/argument `n`: expected a positive integer/);
 });
