@@ -51,9 +51,11 @@ export interface ExponentialDecayArgs {
   name?: string;
 }
 
-/** `initialLearningRate · decayRate^(step / decaySteps)` (floored with `staircase`). Keras: `ExponentialDecay`. */
-export class ExponentialDecay extends LearningRateSchedule {
-  static override readonly className = 'ExponentialDecay';
+/**
+ * The schedules driven by `step / decaySteps` (floored with `staircase`) and a `decayRate`:
+ * one constructor, one config, one progress; subclasses give the curve.
+ */
+abstract class RateDecay extends LearningRateSchedule {
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly decayRate: number;
@@ -66,15 +68,24 @@ export class ExponentialDecay extends LearningRateSchedule {
     this.decaySteps = positive('decaySteps', args.decaySteps);
     this.decayRate = finite('decayRate', args.decayRate);
     this.staircase = bool('staircase', args.staircase, false);
-    this.name = args.name ?? 'ExponentialDecay';
+    this.name = args.name ?? (this.constructor as typeof LearningRateSchedule).className;
   }
+  /** The learning rate at `p` decay intervals. */
+  protected abstract decay(p: number): number;
   call(step: number): number {
-    let p = step / this.decaySteps;
-    if (this.staircase) p = Math.floor(p);
-    return this.initialLearningRate * this.decayRate ** p;
+    const p = step / this.decaySteps;
+    return this.decay(this.staircase ? Math.floor(p) : p);
   }
   getConfig(): Record<string, unknown> {
     return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
+  }
+}
+
+/** `initialLearningRate · decayRate^(step / decaySteps)` (floored with `staircase`). Keras: `ExponentialDecay`. */
+export class ExponentialDecay extends RateDecay {
+  static override readonly className = 'ExponentialDecay';
+  protected decay(p: number): number {
+    return this.initialLearningRate * this.decayRate ** p;
   }
 }
 
@@ -169,38 +180,14 @@ export class PolynomialDecay extends LearningRateSchedule {
   }
 }
 
-export interface InverseTimeDecayArgs {
-  initialLearningRate: number;
-  decaySteps: number;
-  decayRate: number;
-  staircase?: boolean;
-  name?: string;
-}
+/** The same arguments as {@link ExponentialDecayArgs}. */
+export type InverseTimeDecayArgs = ExponentialDecayArgs;
 
 /** `initial / (1 + decayRate·step/decaySteps)` (floored with `staircase`). Keras: `InverseTimeDecay`. */
-export class InverseTimeDecay extends LearningRateSchedule {
+export class InverseTimeDecay extends RateDecay {
   static override readonly className = 'InverseTimeDecay';
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly decayRate: number;
-  readonly staircase: boolean;
-  readonly name: string;
-  constructor(args: InverseTimeDecayArgs) {
-    super();
-    options(args);
-    this.initialLearningRate = finite('initialLearningRate', args.initialLearningRate);
-    this.decaySteps = positive('decaySteps', args.decaySteps);
-    this.decayRate = finite('decayRate', args.decayRate);
-    this.staircase = bool('staircase', args.staircase, false);
-    this.name = args.name ?? 'InverseTimeDecay';
-  }
-  call(step: number): number {
-    let p = step / this.decaySteps;
-    if (this.staircase) p = Math.floor(p);
+  protected decay(p: number): number {
     return this.initialLearningRate / (1 + this.decayRate * p);
-  }
-  getConfig(): Record<string, unknown> {
-    return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
   }
 }
 
