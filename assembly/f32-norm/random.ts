@@ -60,7 +60,7 @@ const D2: f32 = 0.12021132975;
 
 /** y[i] = mean + stddev·Φ⁻¹(u_i + 2^-25), i < n (u_i: f32_uniform with key0, key1, counter). y is written twice (uniforms, then normals): it must not alias anything the caller still needs. */
 export function f32_normal(n: i32, y: usize, mean: f32, stddev: f32, key0: i32, key1: i32, counter: i32): void {
-  f32_uniform(n, y, key0, key1, counter);
+  f32_uniform(n, y, key0, key1, counter, 0);
   const vm = f32x4.splat(mean);
   const vs = f32x4.splat(stddev);
   const end4 = <usize>(n & ~3) << 2;
@@ -75,7 +75,7 @@ export function f32_normal(n: i32, y: usize, mean: f32, stddev: f32, key0: i32, 
 
 /** y[i] = u_i ≥ p ? v : 0, i < n (u_i: f32_uniform with key0, key1, counter); p = 0 gives all v. */
 export function f32_bernoulli(n: i32, y: usize, p: f32, v: f32, key0: i32, key1: i32, counter: i32): void {
-  f32_uniform(n, y, key0, key1, counter);
+  f32_uniform(n, y, key0, key1, counter, 0);
   const vp = f32x4.splat(p);
   const vv = f32x4.splat(v);
   const end4 = <usize>(n & ~3) << 2;

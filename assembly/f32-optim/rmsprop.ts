@@ -7,17 +7,21 @@
 // Centered: v − mg² is a variance estimate and ≥ 0 in exact arithmetic; rounding can make
 // it slightly negative for a constant gradient, giving NaN when ε does not cover it, as in Keras.
 
+//
+// `params`: the fused-options block (common.ts; 0 = none): penalty, clipping, constraint.
+
 import { vfma } from '../shared/simd';
-import { decay, ld, st } from './common';
+import { decay, fuseFlags, fuseWord, fusedGrad, fusedWeight, ld, st } from './common';
 
 /**
  * RMSprop, in place: v ← ρ·v + (1 − ρ)·g²; if mg ≠ 0 (centered) mg ← ρ·mg + (1 − ρ)·g and
  * d = v − mg² + ε, else d = v + ε; inc = lr·g/√d; if mom ≠ 0 (momentum > 0) mom ← μ·mom + inc,
- * w ← w − mom, else w ← w − inc; w ← w − w·wd first if wd ≠ 0. i < n; g read only; buffers distinct.
+ * w ← w − mom, else w ← w − inc; w ← w − w·wd first if wd ≠ 0; g is the fused gradient g' of
+ * `params` and the constraint follows (0: g, none). i < n; g read only; buffers distinct.
  */
 export function f32_rmsprop(
   n: i32, w: usize, g: usize, v: usize, mg: usize, mom: usize,
-  lr: f32, rho: f32, momentum: f32, eps: f32, wd: f32,
+  lr: f32, rho: f32, momentum: f32, eps: f32, wd: f32, params: usize,
 ): void {
   if (n <= 0) return;
   const vlr = f32x4.splat(lr);
@@ -31,12 +35,30 @@ export function f32_rmsprop(
   const hasMom = mom != 0;
   const vecEnd = <usize>(n & ~3) << 2;
   const end = <usize>n << 2;
+  const fl = fuseFlags(params);
   let o: usize = 0;
+  if (fl == 0) {
+    const z = f32x4.splat(0);
+    for (; o < vecEnd; o += 16) {
+      rmspropAt(w + o, g + o, v + o, mg + o, mom + o, vlr, vrho, omr, mu, ve, nwd, centered, hasMom, dec, false, 0, z, z, z, z, z, z, z);
+    }
+    for (; o < end; o += 4) {
+      rmspropAt(w + o, g + o, v + o, mg + o, mom + o, vlr, vrho, omr, mu, ve, nwd, centered, hasMom, dec, true, 0, z, z, z, z, z, z, z);
+    }
+    return;
+  }
+  const l1 = fuseWord(params, 1);
+  const c2 = fuseWord(params, 2);
+  const sc = fuseWord(params, 3);
+  const lo = fuseWord(params, 4);
+  const hi = fuseWord(params, 5);
+  const wlo = fuseWord(params, 6);
+  const whi = fuseWord(params, 7);
   for (; o < vecEnd; o += 16) {
-    rmspropAt(w + o, g + o, v + o, mg + o, mom + o, vlr, vrho, omr, mu, ve, nwd, centered, hasMom, dec, false);
+    rmspropAt(w + o, g + o, v + o, mg + o, mom + o, vlr, vrho, omr, mu, ve, nwd, centered, hasMom, dec, false, fl, l1, c2, sc, lo, hi, wlo, whi);
   }
   for (; o < end; o += 4) {
-    rmspropAt(w + o, g + o, v + o, mg + o, mom + o, vlr, vrho, omr, mu, ve, nwd, centered, hasMom, dec, true);
+    rmspropAt(w + o, g + o, v + o, mg + o, mom + o, vlr, vrho, omr, mu, ve, nwd, centered, hasMom, dec, true, fl, l1, c2, sc, lo, hi, wlo, whi);
   }
 }
 
@@ -45,10 +67,11 @@ export function f32_rmsprop(
   w: usize, g: usize, v: usize, mg: usize, mom: usize,
   vlr: v128, vrho: v128, omr: v128, mu: v128, ve: v128, nwd: v128,
   centered: bool, hasMom: bool, dec: bool, one: bool,
+  fl: i32, l1: v128, c2: v128, sc: v128, lo: v128, hi: v128, wlo: v128, whi: v128,
 ): void {
-  let vw = ld(w, one);
-  if (dec) vw = decay(vw, nwd);
-  const vg = ld(g, one);
+  const w0 = ld(w, one);
+  const vg = fusedGrad(ld(g, one), w0, fl, l1, c2, sc, lo, hi);
+  const vw = dec ? decay(w0, nwd) : w0;
   const vv = vfma(vrho, ld(v, one), f32x4.mul(omr, f32x4.mul(vg, vg)));   // ρ·v + (1 − ρ)·g²
   st(v, vv, one);
   let den: v128;
@@ -64,5 +87,5 @@ export function f32_rmsprop(
     inc = vfma(mu, ld(mom, one), inc);                                     // μ·mom + inc
     st(mom, inc, one);
   }
-  st(w, f32x4.sub(vw, inc), one);
+  st(w, fusedWeight(f32x4.sub(vw, inc), fl, wlo, whi), one);
 }

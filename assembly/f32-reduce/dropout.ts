@@ -6,6 +6,8 @@
 // (i >> 2, counter, 0, 0); its uniform is u_i = (word >>> 8)·2^-24 ∈ [0, 1), 24 random bits,
 // exact in f32. The mask is 1/(1 − rate) (computed in f32) where u_i ≥ rate, else 0.
 // Every u_i depends on (key0, key1, counter, i) only, never on n, the build or the order.
+// `first` (a multiple of 4) is the index of element 0 of this call, so a range of a larger
+// tensor (one thread's share) draws exactly the uniforms the whole call would.
 //
 // SIMD: each lane runs one Philox block, so one step yields 4 blocks = 16 elements; the
 // 32×32→64 products come from i64x2.extmul_{low,high}_i32x4_u and the 4×4 word/block tile is
@@ -65,7 +67,7 @@ const DROPOUT: i32 = 2;
 /** The shared loop: Philox4x32-10 on 4 blocks a step, then `mode` decides what is stored. */
 // @ts-ignore: decorator
 @inline function philoxLoop(
-  mode: i32, n: i32, x: usize, y: usize, mask: usize, rate: f32, key0: i32, key1: i32, counter: i32,
+  mode: i32, n: i32, x: usize, y: usize, mask: usize, rate: f32, key0: i32, key1: i32, counter: i32, first: i32,
 ): void {
   const scale: f32 = <f32>1 / (<f32>1 - rate);
   const vrate = f32x4.splat(rate);
@@ -78,7 +80,7 @@ const DROPOUT: i32 = 2;
   const vkey1 = i32x4.splat(key1);
   const vctr1 = i32x4.splat(counter);
   const zero = i32x4.splat(0);
-  const lanes = i32x4(0, 1, 2, 3);
+  const lanes = i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(first >>> 2));
   const end = <usize>n << 2;
   for (let o: usize = 0; o < end; o += 64) {
     // Lane l holds block (o >> 4) + l: counter words (block, counter, 0, 0).
@@ -135,17 +137,47 @@ const DROPOUT: i32 = 2;
   }
 }
 
-/** y[i] = u_i ∈ [0, 1), i < n: the Philox4x32-10 uniforms above (24 bits) for (key0, key1, counter). */
-export function f32_uniform(n: i32, y: usize, key0: i32, key1: i32, counter: i32): void {
-  philoxLoop(UNIFORM, n, 0, y, 0, 0, key0, key1, counter);
+/** y[i] = u_(first+i) ∈ [0, 1), i < n: the Philox4x32-10 uniforms above (24 bits) for (key0, key1, counter); `first` a multiple of 4 (0: the whole tensor). */
+export function f32_uniform(n: i32, y: usize, key0: i32, key1: i32, counter: i32, first: i32): void {
+  philoxLoop(UNIFORM, n, 0, y, 0, 0, key0, key1, counter, first);
 }
 
-/** mask[i] = u_i ≥ rate ? 1/(1 − rate) : 0, i < n, 0 ≤ rate < 1 (u_i as in f32_uniform; rate = 0 gives all ones). */
-export function f32_dropout_mask(n: i32, mask: usize, rate: f32, key0: i32, key1: i32, counter: i32): void {
-  philoxLoop(MASK, n, 0, 0, mask, rate, key0, key1, counter);
+/** mask[i] = u_(first+i) ≥ rate ? 1/(1 − rate) : 0, i < n, 0 ≤ rate < 1 (u as in f32_uniform; rate = 0 gives all ones). */
+export function f32_dropout_mask(n: i32, mask: usize, rate: f32, key0: i32, key1: i32, counter: i32, first: i32): void {
+  philoxLoop(MASK, n, 0, 0, mask, rate, key0, key1, counter, first);
 }
 
 /** mask as in f32_dropout_mask and y[i] = x[i]·mask[i] in the same pass. y may alias x; mask must not alias x or y. Backward: f32_vmul(n, dy, mask, dx). */
-export function f32_dropout(n: i32, x: usize, y: usize, mask: usize, rate: f32, key0: i32, key1: i32, counter: i32): void {
-  philoxLoop(DROPOUT, n, x, y, mask, rate, key0, key1, counter);
+export function f32_dropout(n: i32, x: usize, y: usize, mask: usize, rate: f32, key0: i32, key1: i32, counter: i32, first: i32): void {
+  philoxLoop(DROPOUT, n, x, y, mask, rate, key0, key1, counter, first);
+}
+
+/**
+ * Dropout's backward fused with the derivative of the clamp activation before it (ReLU, ReLU6:
+ * the activations the GEMM epilogue applies): dx[i] = (dy[i]·mask[i])·d_i with d_i = 1 where
+ * lo < x[i] < hi (x[i] ≤ hi when hi = +∞), 0 elsewhere, NaN where x[i] is NaN — the same operations, in the same order,
+ * as f32_vmul(dy, mask) then the activation's gradient kernel. x: the activation's output (the
+ * dropout's input). dx may alias dy.
+ */
+export function f32_dropout_clamp_grad(n: i32, dy: usize, mask: usize, x: usize, dx: usize, lo: f32, hi: f32): void {
+  if (n <= 0) return;
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  const one = f32x4.splat(1);
+  const open = hi == Infinity;                   // ReLU: x = +∞ still has derivative 1
+  const vopen = open ? i32x4.splat(-1) : i32x4.splat(0);
+  const end = <usize>n << 2;
+  const vend = end & ~15;
+  let o: usize = 0;
+  for (; o < vend; o += 16) {
+    const vx = v128.load(x + o);
+    const below = v128.or(f32x4.lt(vx, vhi), vopen);
+    const d = v128.or(v128.and(v128.and(f32x4.gt(vx, vlo), below), one), f32x4.ne(vx, vx));
+    v128.store(dx + o, f32x4.mul(f32x4.mul(v128.load(dy + o), v128.load(mask + o)), d));
+  }
+  for (; o < end; o += 4) {
+    const vx = load<f32>(x + o);
+    const d: f32 = vx != vx ? NaN : vx > lo && (open || vx < hi) ? 1 : 0;
+    store<f32>(dx + o, (load<f32>(dy + o) * load<f32>(mask + o)) * d);
+  }
 }

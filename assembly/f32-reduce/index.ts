@@ -18,4 +18,4 @@ export {
   f32_vaxpy,
   f32_vmul_cols,
 } from './elementwise';
-export { f32_uniform, f32_dropout_mask, f32_dropout } from './dropout';
+export { f32_uniform, f32_dropout_mask, f32_dropout, f32_dropout_clamp_grad } from './dropout';

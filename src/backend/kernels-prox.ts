@@ -19,8 +19,8 @@ export interface ProxExports {
   f32_nonneg(n: number, x: Ptr, y: Ptr): void;
   /** In place over [outer, len, inner]: w ← w·desired/(ε + ‖w[o, :, j]‖), desired = rate·clip(norm, min, max) + (1 − rate)·norm. */
   f32_minmax_norm(outer: number, len: number, inner: number, w: Ptr, minValue: number, maxValue: number, rate: number, eps: number): void;
-  /** FTRL update in place (Keras 3 ftrl.py); e = −learning_rate_power, l2x2 = 2·l2 + beta/lr, l2sx2 = 2·l2_shrinkage. */
-  f32_ftrl(n: number, w: Ptr, g: Ptr, acc: Ptr, lin: Ptr, lr: number, e: number, l1: number, l2x2: number, l2sx2: number, wd: number): void;
+  /** FTRL update in place (Keras 3 ftrl.py); e = −learning_rate_power, l2x2 = 2·l2 + beta/lr, l2sx2 = 2·l2_shrinkage; params: the fused-options block (kernels-optim.ts) or 0. */
+  f32_ftrl(n: number, w: Ptr, g: Ptr, acc: Ptr, lin: Ptr, lr: number, e: number, l1: number, l2x2: number, l2sx2: number, wd: number, params: Ptr): void;
   /** Welford step k: d = x − mean; mean += d/k; m2 += d·(x − mean). */
   f32_welford(n: number, x: Ptr, mean: Ptr, m2: Ptr, k: number): void;
   /** std = √(m2/k); std may alias m2. */

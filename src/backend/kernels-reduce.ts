@@ -40,12 +40,16 @@ export interface ReduceExports {
   f32_vmul_cols(rows: number, cols: number, x: Ptr, m: Ptr, y: Ptr): void;
 
   // Dropout on Philox4x32-10 (counter (i >> 2, counter, 0, 0), key (key0, key1), word i % 4).
-  /** y[i] = u_i = (word >>> 8)·2^-24 ∈ [0, 1). */
-  f32_uniform(n: number, y: Ptr, key0: number, key1: number, counter: number): void;
-  /** mask[i] = u_i ≥ rate ? 1/(1 − rate) : 0. */
-  f32_dropout_mask(n: number, mask: Ptr, rate: number, key0: number, key1: number, counter: number): void;
+  // `first` (a multiple of 4): the index of element 0, so a range of a tensor draws what the
+  // whole call would (the thread pool splits these by range); 0 for a whole tensor.
+  /** y[i] = u_(first+i) = (word >>> 8)·2^-24 ∈ [0, 1). */
+  f32_uniform(n: number, y: Ptr, key0: number, key1: number, counter: number, first: number): void;
+  /** mask[i] = u_(first+i) ≥ rate ? 1/(1 − rate) : 0. */
+  f32_dropout_mask(n: number, mask: Ptr, rate: number, key0: number, key1: number, counter: number, first: number): void;
   /** mask as f32_dropout_mask, y = x·mask; y may alias x. */
-  f32_dropout(n: number, x: Ptr, y: Ptr, mask: Ptr, rate: number, key0: number, key1: number, counter: number): void;
+  f32_dropout(n: number, x: Ptr, y: Ptr, mask: Ptr, rate: number, key0: number, key1: number, counter: number, first: number): void;
+  /** dx = (dy·mask)·d(x), d the derivative of clamp(·, lo, hi) (ReLU, ReLU6) at its output x; dx may alias dy. */
+  f32_dropout_clamp_grad(n: number, dy: Ptr, mask: Ptr, x: Ptr, dx: Ptr, lo: number, hi: number): void;
 }
 
 export const REDUCE_NAMES: readonly (keyof ReduceExports)[] = [
@@ -67,6 +71,7 @@ export const REDUCE_NAMES: readonly (keyof ReduceExports)[] = [
   'f32_uniform',
   'f32_dropout_mask',
   'f32_dropout',
+  'f32_dropout_clamp_grad',
 ];
 
 export type { Ptr };

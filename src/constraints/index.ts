@@ -69,6 +69,13 @@ export abstract class Constraint {
   }
   /** Constrain the weight at `w` (shape `shape`) in place, in wasm. */
   abstract apply(k: KernelExports, w: Ptr, shape: readonly number[], size: number): void;
+  /**
+   * `[lo, hi]` when `apply` is `w ← min(max(w, lo), hi)` element by element (NonNeg: [0, ∞)),
+   * so an optimizer can fold it into its update pass; null (norm constraints) keeps `apply`.
+   */
+  get clampRange(): readonly [number, number] | null {
+    return null;
+  }
   /** Keras config keys. */
   abstract getConfig(): Record<string, unknown>;
 }
@@ -103,11 +110,17 @@ export class MaxNorm extends Constraint {
   }
 }
 
+const NON_NEGATIVE: readonly [number, number] = [0, Infinity];
+
 /** `max(w, 0)`. Keras: `keras.constraints.NonNeg`. */
 export class NonNeg extends Constraint {
   static override readonly className = 'NonNeg';
   apply(k: KernelExports, w: Ptr, _shape: readonly number[], size: number): void {
     k.f32_nonneg(size, w, w);
+  }
+  /** max(w, 0) is min(max(w, 0), +∞), bit for bit: optimizers fuse it into their update. */
+  override get clampRange(): readonly [number, number] {
+    return NON_NEGATIVE;
   }
   getConfig(): Record<string, unknown> {
     return {};

@@ -165,7 +165,7 @@ abstract class SpatialDropout extends BroadcastMaskLayer {
   }
   protected draw(ctx: StepContext, key0: number, key1: number, counter: number): void {
     this.layout(ctx.rows);
-    ctx.k.f32_dropout_mask(this.p * this.r, this.noise!.ptr, this.rate, key0, key1, counter);
+    ctx.k.f32_dropout_mask(this.p * this.r, this.noise!.ptr, this.rate, key0, key1, counter, 0);
     ctx.k.f32_vmul_bcast(this.p, this.q, this.r, ctx.x, this.noise!.ptr, ctx.y, 0, 0);
   }
   override getConfig(): Record<string, unknown> {

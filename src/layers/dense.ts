@@ -108,6 +108,12 @@ export class Dense extends Layer {
     return shapeSize(this.inputShape!.slice(0, -1));
   }
 
+  /**
+   * Set by the training engine when the next layer is a Dropout that applies this layer's ReLU /
+   * ReLU6 derivative together with its mask (see Dropout.fusedActivation): backward skips it.
+   */
+  activationGradFused = false;
+
   private get fusesClamp(): boolean {
     return this.activation.clamp !== null;
   }
@@ -151,7 +157,7 @@ export class Dense extends Layer {
     const n = this.units;
     const inDim = this.inDim;
     const dz = ctx.dy;
-    if (!ctx.lossFused) {
+    if (!ctx.lossFused && !this.activationGradFused) {
       if (this.activityRegularizer !== null) {
         k.f32_l1l2_grad(m * n, ctx.y, ctx.dy, this.activityRegularizer.l1, this.activityRegularizer.l2);
       }

@@ -1,9 +1,12 @@
+import type { ActivationInfo } from '../activations/index.js';
 import type { Arena, Region } from '../backend/memory.js';
 import { ValueError, checkOptionNames, checkRate, invalidArgument } from '../errors.js';
 import { KeyedStream } from '../random.js';
 import { shapeSize } from '../tensor.js';
 import { LAYER_ARG_NAMES, Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
+
+type GradFn = (n: number, x: number, y: number, dy: number, dx: number, alpha: number) => void;
 
 /** Arguments for {@link Dropout}. Keras: `keras.layers.Dropout`. */
 export interface DropoutArgs extends LayerArgs {
@@ -34,6 +37,17 @@ export class Dropout extends Layer {
   private maskActive = false;
   /** How the mask broadcasts: over everything ('full'), one mask row for all samples ('cols') or one value per sample ('rows'). */
   private mode: 'full' | 'cols' | 'rows' = 'full';
+  /**
+   * Set by the training engine when the layer before is a Dense with a ReLU or ReLU6 activation
+   * (applied in its GEMM epilogue): this layer's backward then applies the mask and that
+   * activation's derivative in one pass, and the Dense skips its own activation-gradient pass.
+   */
+  fusedActivation: ActivationInfo | null = null;
+
+  /** Whether this layer can take over the activation gradient of the layer before (full masks only). */
+  get fusesActivationGrad(): boolean {
+    return this.mode === 'full';
+  }
 
   constructor(args: DropoutArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { rate }', args);
@@ -116,12 +130,12 @@ export class Dropout extends Layer {
     const { key0, key1 } = this.stream;
     const mask = this.mask!.ptr;
     if (this.mode === 'full') {
-      k.f32_dropout(n, ctx.x, ctx.y, mask, this.rate, key0, key1, counter);
+      k.f32_dropout(n, ctx.x, ctx.y, mask, this.rate, key0, key1, counter, 0);
     } else if (this.mode === 'cols') {
-      k.f32_dropout_mask(f, mask, this.rate, key0, key1, counter);
+      k.f32_dropout_mask(f, mask, this.rate, key0, key1, counter, 0);
       k.f32_vmul_cols(ctx.rows, f, ctx.x, mask, ctx.y);
     } else {
-      k.f32_dropout_mask(ctx.rows, mask, this.rate, key0, key1, counter);
+      k.f32_dropout_mask(ctx.rows, mask, this.rate, key0, key1, counter, 0);
       const m = ctx.arena.f32;
       for (let r = 0; r < ctx.rows; r++) k.f32_vscale(f, ctx.x + r * f * 4, ctx.y + r * f * 4, m[(mask >> 2) + r]!);
     }
@@ -132,11 +146,18 @@ export class Dropout extends Layer {
     const { k } = ctx;
     const f = this.features;
     const n = ctx.rows * f;
-    if (!this.maskActive) {
+    if (!this.maskActive && this.fusedActivation === null) {
       k.f32_vcopy(n, ctx.dy, ctx.dx);
       return;
     }
     const mask = this.mask!.ptr;
+    const act = this.fusedActivation;
+    if (act !== null) {
+      // ctx.x is the Dense's output: the activation's derivative is read from it.
+      if (this.maskActive) k.f32_dropout_clamp_grad(n, ctx.dy, mask, ctx.x, ctx.dx, act.clamp![0], act.clamp![1]);
+      else ((k as unknown as Record<string, GradFn>)[act.grad]!)(n, ctx.x, ctx.x, ctx.dy, ctx.dx, act.alpha);
+      return;
+    }
     if (this.mode === 'full') k.f32_vmul(n, ctx.dy, mask, ctx.dx);
     else if (this.mode === 'cols') k.f32_vmul_cols(ctx.rows, f, ctx.dy, mask, ctx.dx);
     else {

@@ -38,6 +38,12 @@ export interface LayerWeight {
   readonly trainable: boolean;
   /** Applied in wasm right after each optimizer update of this weight (Keras `variable.constraint`). */
   constraint?: Constraint | null;
+  /**
+   * Set by `Optimizer.build`: the regularizer's gradient is added inside the optimizer's update
+   * pass (fused, src/optimizers), so the layer's backward pass leaves it out of `grad`.
+   * `addDeferredPenaltyGradients` writes it into `grad` where the full gradient is needed.
+   */
+  penaltyInUpdate?: boolean;
 }
 
 /** What a pass needs: pointers for this layer's input/output and their gradients. */
@@ -158,10 +164,10 @@ export abstract class Layer {
     return p;
   }
 
-  /** Add the regularizers' gradients into the weight gradients. */
+  /** Add the regularizers' gradients into the weight gradients (except where the optimizer fuses them: `penaltyInUpdate`). */
   protected addPenaltyGradients(k: KernelExports): void {
     for (const w of this.weights) {
-      if (w.regularizer !== null && w.region !== null && w.grad !== null) {
+      if (w.regularizer !== null && w.region !== null && w.grad !== null && w.penaltyInUpdate !== true) {
         k.f32_l1l2_grad(w.size, w.region.ptr, w.grad.ptr, w.regularizer.gradientL1, w.regularizer.l2);
       }
     }
@@ -178,6 +184,19 @@ export abstract class Layer {
     const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
     if (this.batchInputShape !== null) config.batch_input_shape = this.batchInputShape.slice();
     return config;
+  }
+}
+
+/**
+ * Add the regularizer gradients the backward pass left to the optimizer (`penaltyInUpdate`) into
+ * `grad`, so it holds the full gradient (`lossAndGradients`). Pass the weights whose layers are
+ * trainable: a frozen layer computes no weight gradients.
+ */
+export function addDeferredPenaltyGradients(k: KernelExports, weights: readonly LayerWeight[]): void {
+  for (const w of weights) {
+    if (w.penaltyInUpdate === true && w.regularizer !== null && w.region !== null && w.grad !== null) {
+      k.f32_l1l2_grad(w.size, w.region.ptr, w.grad.ptr, w.regularizer.gradientL1, w.regularizer.l2);
+    }
   }
 }
 

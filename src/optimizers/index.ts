@@ -5,7 +5,18 @@
 // threshold λ × the step size this optimizer applied to each coordinate) and the weight's
 // constraint (Keras: "Apply variable constraints after applying gradients").
 // `learningRate` may be a schedule (km.schedules.*), evaluated once per step at `iterations`.
+//
+// Fused pass: the weight penalty's gradient (Keras: the regularizer is part of the loss, so it
+// is clipped with the data gradient), the clipping and an elementwise constraint (NonNeg) run
+// inside the update kernel, through a block of options in wasm memory allocated once per
+// optimizer (FUSED in backend/kernels-optim.ts): one pass over each buffer, bit-identical to the
+// separate passes. clipnorm and globalClipnorm first take the norm of g + penalty in one
+// reduction (f32_l1l2_grad_sumsq). The proximal L1 step and norm constraints (MaxNorm, UnitNorm,
+// MinMaxNorm: column norms of the updated weight) stay separate passes after the update; so does
+// NonNeg when a proximal step follows, to keep Keras's order (constraint last).
 import type { KernelExports } from '../backend/kernels.js';
+import { FUSED, FUSED_BLOCK_BYTES } from '../backend/kernels-optim.js';
+import type { Ptr } from '../backend/kernels-optim.js';
 import type { Arena, Region } from '../backend/memory.js';
 import { KerasmError, invalidArgument } from '../errors.js';
 import type { LayerWeight } from '../layers/layer.js';
@@ -56,6 +67,8 @@ export abstract class Optimizer {
   iterations = 0;
   protected slots = new Map<LayerWeight, Region[]>();
   private arena: Arena | null = null;
+  /** The fused-options block the update kernels read (FUSED_BLOCK_BYTES), rewritten before each call. */
+  private fused: Region | null = null;
 
   constructor(args: OptimizerArgs, defaultLr: number) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
@@ -100,10 +113,15 @@ export abstract class Optimizer {
     return 0;
   }
 
-  /** Allocate state for these weights (idempotent per weight). */
+  /**
+   * Allocate state for these weights (idempotent per weight) and the fused-options block. From
+   * here on their layers leave the penalty gradient to `apply` (`penaltyInUpdate`).
+   */
   build(arena: Arena, k: KernelExports, weights: readonly LayerWeight[]): void {
     this.arena = arena;
+    if (this.fused === null) this.fused = arena.alloc(FUSED_BLOCK_BYTES);
     for (const w of weights) {
+      w.penaltyInUpdate = true;
       if (this.slots.has(w)) continue;
       const regions: Region[] = [];
       for (let s = 0; s < this.slotCount; s++) {
@@ -116,34 +134,68 @@ export abstract class Optimizer {
     }
   }
 
-  /** One step over all trainable weights (their gradients are filled). */
+  /**
+   * One step over all trainable weights (built by `build`; their gradients are filled, without
+   * the penalty gradient of weights marked `penaltyInUpdate`, which the update adds). One kernel
+   * call per weight (plus the proximal step and a norm constraint where set); `grad` is left as is.
+   */
   apply(k: KernelExports, weights: readonly LayerWeight[]): void {
+    const arena = this.arena;
+    const block = this.fused;
+    if (arena === null || block === null) throw new KerasmError('Optimizer.apply: call build(arena, k, weights) first.');
     const lr = this.learningRate;
     let globalScale = 1;
     if (this.globalClipnorm !== null) {
       let sq = 0;
-      for (const w of weights) sq += k.f32_sumsq(w.size, w.grad!.ptr);
+      for (const w of weights) sq += gradientSumsq(k, w);
       const norm = Math.sqrt(sq);
       if (norm > this.globalClipnorm) globalScale = this.globalClipnorm / norm;
     }
     const wd = this.weightDecay === null ? 0 : this.weightDecay * lr;
+    arena.refresh();
+    const f32 = arena.f32;
+    const o = block.ptr >> 2;
     for (const w of weights) {
-      const g = w.grad!.ptr;
-      if (this.clipvalue !== null) k.f32_clip_by_value(w.size, g, g, this.clipvalue);
-      else if (this.clipnorm !== null) {
-        const norm = Math.sqrt(k.f32_sumsq(w.size, g));
-        if (norm > this.clipnorm) k.f32_vscale(w.size, g, g, this.clipnorm / norm);
-      } else if (globalScale !== 1) k.f32_vscale(w.size, g, g, globalScale);
-      const slots = this.slots.get(w)!;
-      this.update(k, w, slots, lr, wd);
       const reg = w.regularizer;
-      if (reg !== null && reg.proximal && reg.l1 > 0) this.proxL1(k, w, slots, reg.l1, lr);
-      if (w.constraint) w.constraint.apply(k, w.region!.ptr, w.shape, w.size);
+      const prox = reg !== null && reg.proximal && reg.l1 > 0;
+      let flags = 0;
+      if (reg !== null && w.penaltyInUpdate === true) {
+        flags |= FUSED.PENALTY;
+        f32[o + FUSED.L1] = reg.gradientL1;
+        f32[o + FUSED.L2] = reg.l2;
+      }
+      if (this.clipvalue !== null) {
+        flags |= FUSED.CLIP;
+        f32[o + FUSED.CLIP_LO] = -this.clipvalue;
+        f32[o + FUSED.CLIP_HI] = this.clipvalue;
+      } else if (this.clipnorm !== null) {
+        const norm = Math.sqrt(gradientSumsq(k, w));
+        if (norm > this.clipnorm) {
+          flags |= FUSED.SCALE;
+          f32[o + FUSED.SCALE_WORD] = this.clipnorm / norm;
+        }
+      } else if (globalScale !== 1) {
+        flags |= FUSED.SCALE;
+        f32[o + FUSED.SCALE_WORD] = globalScale;
+      }
+      // An elementwise constraint joins the pass unless a proximal step must come between.
+      const range = w.constraint && !prox ? w.constraint.clampRange : null;
+      if (range !== null) {
+        flags |= FUSED.CLAMP;
+        f32[o + FUSED.W_LO] = range[0];
+        f32[o + FUSED.W_HI] = range[1];
+      }
+      arena.i32[o] = flags;
+      const slots = this.slots.get(w)!;
+      this.update(k, w, slots, lr, wd, flags === 0 ? 0 : block.ptr);
+      if (prox) this.proxL1(k, w, slots, reg.l1, lr);
+      if (w.constraint && range === null) w.constraint.apply(k, w.region!.ptr, w.shape, w.size);
     }
     this.iterations++;
   }
 
-  protected abstract update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void;
+  /** The update kernel of this optimizer on `w`; `params` is the fused-options block (0: none) to pass on as its last argument. */
+  protected abstract update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number, params: Ptr): void;
 
   /**
    * The proximal L1 step after this optimizer's update of `w`: soft-threshold with τ = λ × the
@@ -163,9 +215,13 @@ export abstract class Optimizer {
     return this.slots.get(w);
   }
 
-  /** Free the state buffers. */
+  /** Free the state buffers and the fused-options block. */
   dispose(): void {
-    if (this.arena !== null) for (const regions of this.slots.values()) for (const r of regions) this.arena.release(r);
+    if (this.arena !== null) {
+      for (const regions of this.slots.values()) for (const r of regions) this.arena.release(r);
+      if (this.fused !== null) this.arena.release(this.fused);
+    }
+    this.fused = null;
     this.slots.clear();
     this.iterations = 0;
   }
@@ -198,9 +254,9 @@ export class SGD extends Optimizer {
   protected get slotCount(): number {
     return this.momentum > 0 ? 1 : 0;
   }
-  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
-    if (this.momentum > 0) k.f32_sgd_momentum(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, lr, this.momentum, this.nesterov ? 1 : 0, wd);
-    else k.f32_sgd(w.size, w.region!.ptr, w.grad!.ptr, lr, wd);
+  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number, params: Ptr): void {
+    if (this.momentum > 0) k.f32_sgd_momentum(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, lr, this.momentum, this.nesterov ? 1 : 0, wd, params);
+    else k.f32_sgd(w.size, w.region!.ptr, w.grad!.ptr, lr, wd, params);
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
@@ -234,11 +290,11 @@ export class Adam extends Optimizer {
   protected get slotCount(): number {
     return this.amsgrad ? 3 : 2;
   }
-  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
+  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number, params: Ptr): void {
     const t = this.iterations + 1;
     const lrT = (lr * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
     const vhat = this.amsgrad ? slots[2]!.ptr : 0;
-    k.f32_adam(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, slots[1]!.ptr, vhat, lrT, this.beta1, this.beta2, this.epsilon, wd);
+    k.f32_adam(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, slots[1]!.ptr, vhat, lrT, this.beta1, this.beta2, this.epsilon, wd, params);
   }
   /** τ_i = λ·lrT/(√v_i + ε), v̂ for AMSGrad: Adam's step size on coordinate i. */
   protected override proxL1(k: KernelExports, w: LayerWeight, slots: Region[], lambda: number, lr: number): void {
@@ -283,10 +339,10 @@ export class RMSprop extends Optimizer {
   protected get slotCount(): number {
     return 3;
   }
-  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
+  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number, params: Ptr): void {
     const mg = this.centered ? slots[1]!.ptr : 0;
     const mom = this.momentum > 0 ? slots[2]!.ptr : 0;
-    k.f32_rmsprop(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, mg, mom, lr, this.rho, this.momentum, this.epsilon, wd);
+    k.f32_rmsprop(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, mg, mom, lr, this.rho, this.momentum, this.epsilon, wd, params);
   }
   /** τ_i = λ·lr/√(v_i + ε) (centered: √(v_i − mg_i² + ε)): RMSprop's step size on coordinate i, momentum or not. */
   protected override proxL1(k: KernelExports, w: LayerWeight, slots: Region[], lambda: number, lr: number): void {
@@ -318,8 +374,8 @@ export class Adagrad extends Optimizer {
   protected override slotInit(): number {
     return this.initialAccumulatorValue;
   }
-  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
-    k.f32_adagrad(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, lr, this.epsilon, wd);
+  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number, params: Ptr): void {
+    k.f32_adagrad(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, lr, this.epsilon, wd, params);
   }
   /** τ_i = λ·lr/√(acc_i + ε): Adagrad's step size on coordinate i. */
   protected override proxL1(k: KernelExports, w: LayerWeight, slots: Region[], lambda: number, lr: number): void {
@@ -375,9 +431,9 @@ export class Ftrl extends Optimizer {
   protected override slotInit(slot: number): number {
     return slot === 0 ? this.initialAccumulatorValue : 0;
   }
-  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number): void {
+  protected update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number, params: Ptr): void {
     k.f32_ftrl(w.size, w.region!.ptr, w.grad!.ptr, slots[0]!.ptr, slots[1]!.ptr, lr, -this.learningRatePower,
-      this.l1RegularizationStrength, 2 * this.l2RegularizationStrength + this.beta / lr, 2 * this.l2ShrinkageRegularizationStrength, wd);
+      this.l1RegularizationStrength, 2 * this.l2RegularizationStrength + this.beta / lr, 2 * this.l2ShrinkageRegularizationStrength, wd, params);
   }
   /** τ_i = λ/q_i with q_i = acc_i^−p/lr + 2·l2_reg: the reciprocal of FTRL's `quadratic`, its step size. */
   protected override proxL1(k: KernelExports, w: LayerWeight, slots: Region[], lambda: number, lr: number): void {
@@ -390,6 +446,16 @@ export class Ftrl extends Optimizer {
       l2_shrinkage_regularization_strength: this.l2ShrinkageRegularizationStrength, beta: this.beta,
     };
   }
+}
+
+/**
+ * Σ g'² of a weight's gradient, g' = g plus the penalty gradient the update will add
+ * (`penaltyInUpdate`): the f32_sumsq of the gradient the separate passes wrote, bit for bit.
+ */
+function gradientSumsq(k: KernelExports, w: LayerWeight): number {
+  const reg = w.regularizer;
+  if (reg !== null && w.penaltyInUpdate === true) return k.f32_l1l2_grad_sumsq(w.size, w.region!.ptr, w.grad!.ptr, reg.gradientL1, reg.l2);
+  return k.f32_sumsq(w.size, w.grad!.ptr);
 }
 
 export type OptimizerIdentifier = string | Optimizer;

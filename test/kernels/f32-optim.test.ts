@@ -49,7 +49,7 @@ function sgd(weightDecay: number): Variant {
     name: `f32_sgd wd=${weightDecay}`,
     states: [],
     init: () => ({}),
-    kernel: (k, n, w, g, _p) => k.f32_sgd(n, w, g, lr, weightDecay * lr),
+    kernel: (k, n, w, g, _p) => k.f32_sgd(n, w, g, lr, weightDecay * lr, 0),
     ref: (w, g, st) => sgdRef(w, g, st, { learningRate: lr, weightDecay }),
   };
 }
@@ -61,7 +61,7 @@ function sgdMomentum(nesterov: boolean, weightDecay: number, refNesterov = neste
     name: `f32_sgd_momentum nesterov=${nesterov} wd=${weightDecay}`,
     states: ['m'],
     init: (rng) => ({ m: rng.awkward(0.1) }),
-    kernel: (k, n, w, g, p) => k.f32_sgd_momentum(n, w, g, ptr(p, 'm'), lr, momentum, nesterov ? 1 : 0, weightDecay * lr),
+    kernel: (k, n, w, g, p) => k.f32_sgd_momentum(n, w, g, ptr(p, 'm'), lr, momentum, nesterov ? 1 : 0, weightDecay * lr, 0),
     ref: (w, g, st) => sgdRef(w, g, { m: st.m! }, { learningRate: lr, momentum, nesterov: refNesterov, weightDecay }),
   };
 }
@@ -80,7 +80,7 @@ function adam(amsgrad: boolean, weightDecay: number, epsilon = f(1e-7)): Variant
       return { m, v, vhat };
     },
     kernel: (k, n, w, g, p, it) => k.f32_adam(n, w, g, ptr(p, 'm'), ptr(p, 'v'), ptr(p, 'vhat'),
-      adamStepSize(lr, beta1, beta2, it), beta1, beta2, epsilon, weightDecay * lr),
+      adamStepSize(lr, beta1, beta2, it), beta1, beta2, epsilon, weightDecay * lr, 0),
     ref: (w, g, st, it) => adamRef(w, g, { m: st.m!, v: st.v!, vhat: st.vhat },
       { learningRate: lr, beta1, beta2, epsilon, amsgrad, weightDecay, iteration: it }),
   };
@@ -103,7 +103,7 @@ function rmsprop(centered: boolean, withMomentum: boolean, weightDecay: number):
       return { mg, v: f(mg * mg + rng.uniform(0.001, 0.01)), mom: rng.awkward(0.01) };
     },
     kernel: (k, n, w, g, p) => k.f32_rmsprop(n, w, g, ptr(p, 'v'), ptr(p, 'mg'), ptr(p, 'mom'),
-      lr, rho, momentum, epsilon, weightDecay * lr),
+      lr, rho, momentum, epsilon, weightDecay * lr, 0),
     ref: (w, g, st) => rmspropRef(w, g, { v: st.v!, mg: st.mg, mom: st.mom },
       { learningRate: lr, rho, momentum, epsilon, centered, weightDecay }),
   };
@@ -116,7 +116,7 @@ function adagrad(weightDecay: number): Variant {
     name: `f32_adagrad wd=${weightDecay}`,
     states: ['acc'],
     init: (rng) => ({ acc: f(0.1 + Math.abs(rng.awkward(0.1))) }),
-    kernel: (k, n, w, g, p) => k.f32_adagrad(n, w, g, ptr(p, 'acc'), lr, epsilon, weightDecay * lr),
+    kernel: (k, n, w, g, p) => k.f32_adagrad(n, w, g, ptr(p, 'acc'), lr, epsilon, weightDecay * lr, 0),
     ref: (w, g, st) => adagradRef(w, g, { acc: st.acc! }, { learningRate: lr, epsilon, weightDecay }),
   };
 }

@@ -335,7 +335,7 @@ describe('f32_ftrl (Keras 3 ftrl.py)', () => {
       const grng = new Rng(seed * 31 + s);
       const gv = Float32Array.from({ length: n }, () => grng.awkward(1));
       g.set(gv);
-      b.k.f32_ftrl(n, w.ptr, g.ptr, acc.ptr, lin.ptr, c.lr, -c.power, c.l1, f(2 * c.l2 + c.beta / c.lr), f(2 * c.l2s), f(c.wd * c.lr));
+      b.k.f32_ftrl(n, w.ptr, g.ptr, acc.ptr, lin.ptr, c.lr, -c.power, c.l1, f(2 * c.l2 + c.beta / c.lr), f(2 * c.l2s), f(c.wd * c.lr), 0);
       q = ftrlRef(wantW, gv, st, { learningRate: r.lr, learningRatePower: r.power, l1: r.l1, l2: r.l2, l2Shrinkage: r.l2s, beta: r.beta, weightDecay: r.wd });
       expect(bits(g.data)).toEqual(bits(gv));
     }

@@ -452,7 +452,7 @@ describe('Philox4x32-10 uniforms and dropout', () => {
 
   function uniforms(n: number, key0: number, key1: number, counter: number): Float32Array {
     const Y = new GuardedBuffer(b, n);
-    b.k.f32_uniform(n, Y.ptr, key0, key1, counter);
+    b.k.f32_uniform(n, Y.ptr, key0, key1, counter, 0);
     Y.checkGuards('y');
     const out = Y.data.slice();
     Y.free();
@@ -460,7 +460,7 @@ describe('Philox4x32-10 uniforms and dropout', () => {
   }
   function mask(n: number, rate: number, key0: number, key1: number, counter: number): Float32Array {
     const M = new GuardedBuffer(b, n);
-    b.k.f32_dropout_mask(n, M.ptr, rate, key0, key1, counter);
+    b.k.f32_dropout_mask(n, M.ptr, rate, key0, key1, counter, 0);
     M.checkGuards('mask');
     const out = M.data.slice();
     M.free();
@@ -541,12 +541,64 @@ describe('Philox4x32-10 uniforms and dropout', () => {
         const Y = inplace ? X : filled(n, rng);
         const M = filled(n, rng);
         const x0 = X.data.slice();
-        b.k.f32_dropout(n, X.ptr, Y.ptr, M.ptr, 0.3, 31, 41, 59);
+        b.k.f32_dropout(n, X.ptr, Y.ptr, M.ptr, 0.3, 31, 41, 59, 0);
         const want = dropoutMaskRef(n, 0.3, 31, 41, 59);
         sameBits(`dropout mask n=${n}`, M.data, want);
         sameBits(`dropout y n=${n} inplace=${inplace}`, Y.data, Float32Array.from(x0, (v, i) => Math.fround(v * want[i]!)));
         for (const buf of [X, Y, M]) buf.checkGuards('dropout');
         for (const buf of new Set([X, Y, M])) buf.free();
+      }
+    }
+  });
+  test('a range starting at element `first` draws exactly that slice of the whole tensor (uniform, mask, dropout)', () => {
+    const total = 1037;
+    const all = uniforms(total, 12, -34, 56);
+    const allMask = mask(total, 0.4, 12, -34, 56);
+    for (const first of [0, 4, 8, 12, 16, 20, 64, 100, 516, 1032]) {
+      for (const n of [1, 3, 5, 16, 17, 63, 333]) {
+        if (first + n > total) continue;
+        const Y = new GuardedBuffer(b, n);
+        b.k.f32_uniform(n, Y.ptr, 12, -34, 56, first);
+        sameBits(`uniform first=${first} n=${n}`, Y.data, all.subarray(first, first + n));
+        b.k.f32_dropout_mask(n, Y.ptr, 0.4, 12, -34, 56, first);
+        sameBits(`mask first=${first} n=${n}`, Y.data, allMask.subarray(first, first + n));
+        const rng = new Rng(first * 7 + n);
+        const X = filled(n, rng, 3);
+        const M = filled(n, rng);
+        const x0 = X.data.slice();
+        b.k.f32_dropout(n, X.ptr, X.ptr, M.ptr, 0.4, 12, -34, 56, first);
+        sameBits(`dropout mask first=${first} n=${n}`, M.data, allMask.subarray(first, first + n));
+        sameBits(`dropout y first=${first} n=${n}`, X.data, Float32Array.from(x0, (v, i) => Math.fround(v * allMask[first + i]!)));
+        for (const buf of [Y, X, M]) buf.checkGuards(`first=${first} n=${n}`);
+        for (const buf of [Y, X, M]) buf.free();
+      }
+    }
+  });
+  test('f32_dropout_clamp_grad equals f32_vmul then the ReLU / ReLU6 gradient kernel, bit for bit, on odd sizes and special values', () => {
+    const special = [0, -0, 6, -6, 5.999999, 6.000001, 1e-30, -1e-30, Infinity, -Infinity, NaN, 3];
+    for (const [name, lo, hi] of [['relu', 0, Infinity], ['relu6', 0, 6]] as const) {
+      for (const n of SIZES) {
+        for (const inplace of [false, true]) {
+          const rng = new Rng(n * 3 + (inplace ? 1 : 0));
+          const X = filled(n, rng, 8);
+          for (let i = 0; i < n; i += 3) X.data[i] = special[(i / 3) % special.length]!;
+          const dY = filled(n, rng, 2);
+          if (n > 2) dY.data[1] = NaN;
+          const M = new GuardedBuffer(b, n);
+          b.k.f32_dropout_mask(n, M.ptr, 0.5, 9, 9, n, 0);
+          const dy0 = dY.data.slice();
+          // The unfused path: dropout backward, then the activation's gradient in place.
+          const W = filled(n, rng);
+          b.k.f32_vmul(n, dY.ptr, M.ptr, W.ptr);
+          (b.k as unknown as Record<string, (...a: number[]) => void>)[`f32_v${name}_grad`]!(n, X.ptr, X.ptr, W.ptr, W.ptr, 0);
+          const want = W.data.slice();
+          dY.data.set(dy0);
+          const dX = inplace ? dY : filled(n, rng);
+          b.k.f32_dropout_clamp_grad(n, dY.ptr, M.ptr, X.ptr, dX.ptr, lo, hi);
+          sameBits(`${name} n=${n} inplace=${inplace}`, dX.data, want);
+          for (const buf of new Set([X, dY, M, W, dX])) buf.checkGuards(`${name} n=${n}`);
+          for (const buf of new Set([X, dY, M, W, dX])) buf.free();
+        }
       }
     }
   });
@@ -556,7 +608,7 @@ describe('Philox4x32-10 uniforms and dropout', () => {
     const M = new GuardedBuffer(b, n);
     const dY = filled(n, rng);
     const dX = filled(n, rng);
-    b.k.f32_dropout_mask(n, M.ptr, 0.5, 1, 2, 3);
+    b.k.f32_dropout_mask(n, M.ptr, 0.5, 1, 2, 3, 0);
     const m0 = M.data.slice();
     const dy0 = dY.data.slice();
     b.k.f32_vmul(n, dY.ptr, M.ptr, dX.ptr);

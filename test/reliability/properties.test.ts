@@ -129,7 +129,7 @@ describe('activation and optimizer kernels on random sizes and values', () => {
         const H = new GuardedBuffer(b, Math.max(1, n));
         const o = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad, weightDecay: 0.004, iteration: 0 };
         const lrT = Math.fround(0.01 * Math.sqrt(1 - 0.999) / (1 - 0.9));
-        b.k.f32_adam(n, W.ptr, G.ptr, M.ptr, V.ptr, amsgrad ? H.ptr : 0, lrT, 0.9, 0.999, 1e-7, Math.fround(0.004 * 0.01));
+        b.k.f32_adam(n, W.ptr, G.ptr, M.ptr, V.ptr, amsgrad ? H.ptr : 0, lrT, 0.9, 0.999, 1e-7, Math.fround(0.004 * 0.01), 0);
         const w = Float64Array.from(w0);
         const state = { m: new Float64Array(n), v: new Float64Array(n), vhat: amsgrad ? new Float64Array(n) : undefined };
         adamRef(w, g, state, o);
