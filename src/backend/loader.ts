@@ -1,7 +1,7 @@
 // The one file that loads wasm: feature detection, build choice, instantiation.
 import { instantiate } from '@assemblyscript/loader';
 import { KerasmError, checkPositiveInt, invalidArgument } from '../errors.js';
-import { ThreadPool } from './threads.js';
+import { MAX_WORKERS, ThreadPool } from './threads.js';
 import { calibrateTile, withTile } from './tiles.js';
 import type { GemmTile } from './tiles.js';
 import { Arena } from './memory.js';
@@ -24,7 +24,7 @@ export interface ReadyOptions {
   threadsRelaxedModule?: WasmSource;
   /** Force a build instead of the best one the runtime supports. */
   build?: BuildName;
-  /** Threads for the `threads` build, the calling one included (default: all cores). */
+  /** Threads for the `threads` build, the calling one included (default: all cores, at most 64). */
   threads?: number;
   /** The GEMM register tile; default: timed at start-up. Results are identical either way. */
   gemmTile?: GemmTile;
@@ -100,10 +100,27 @@ async function cores(): Promise<number> {
   return (await nodeCores()) ?? 1;
 }
 
-/** Threads need shared memory and blocking waits: Node's worker_threads (browsers: later). */
+/**
+ * Threads need shared memory and workers that may block: Node's worker_threads, or web Workers
+ * where the page or worker is cross-origin isolated (COOP/COEP headers; without isolation there is
+ * no SharedArrayBuffer). Deno, Bun and workerd run one thread.
+ */
 function threadsSupported(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: string; bun?: string; deno?: string } } }).process;
-  return typeof SharedArrayBuffer === 'function' && proc?.versions?.node !== undefined && proc.versions.bun === undefined && proc.versions.deno === undefined;
+  const g = globalThis as { process?: { versions?: { node?: string; bun?: string; deno?: string } }; Deno?: unknown;
+    crossOriginIsolated?: unknown; Worker?: unknown };
+  const proc = g.process;
+  if (typeof SharedArrayBuffer !== 'function' || g.Deno !== undefined || proc?.versions?.bun !== undefined || proc?.versions?.deno !== undefined) return false;
+  if (proc?.versions?.node !== undefined) return true;
+  return g.crossOriginIsolated === true && typeof g.Worker === 'function';
+}
+
+/** Why there is one thread here, for error messages: browsers without isolation get the headers to send. */
+function oneThreadReason(): string {
+  if ((globalThis as { crossOriginIsolated?: unknown }).crossOriginIsolated === false) {
+    return 'this page or worker is not cross-origin isolated: serve it with the headers ' +
+      "'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp' for SharedArrayBuffer and threads";
+  }
+  return 'threads need SharedArrayBuffer and Node\'s worker_threads, or a cross-origin isolated page or worker';
 }
 
 /** Node, Deno and Bun read file: URLs from disk; the rest is fetched, compiled while streaming if served as wasm. */
@@ -186,9 +203,9 @@ async function load(options: ReadyOptions): Promise<Backend> {
       '(Node 20 needs --experimental-wasm-relaxed-simd)');
   }
   if (options.build === 'threads' && !threadsSupported()) {
-    throw new KerasmError("The 'threads' build was asked for, but this runtime has no SharedArrayBuffer and worker_threads");
+    throw new KerasmError(`The 'threads' build was asked for, but ${oneThreadReason()}`);
   }
-  const threads = options.threads === undefined ? await cores() : checkPositiveInt('threads', options.threads);
+  const threads = options.threads === undefined ? Math.min(await cores(), MAX_WORKERS + 1) : checkPositiveInt('threads', options.threads);
   // Where modules are handed in (workerd, CSP-strict pages), choose among those: no search for
   // files the runtime may be unable to load.
   const handed = options.module !== undefined || options.relaxedModule !== undefined ||
@@ -228,7 +245,10 @@ export async function setThreads(n: number): Promise<void> {
   checkPositiveInt('n', n);
   const b = await ready();
   if (b.pool === null) {
-    if (n !== 1) throw new KerasmError(`setThreads(${n}): this runtime runs the '${b.build}' build, which has one thread`);
+    if (n !== 1) {
+      const reason = threadsSupported() ? "ready() picked it: ask for ready({ build: 'threads' }) before anything else" : oneThreadReason();
+      throw new KerasmError(`setThreads(${n}): this runtime runs the '${b.build}' build, which has one thread (${reason})`);
+    }
     return;
   }
   await b.pool.setThreads(n);

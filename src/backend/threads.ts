@@ -1,10 +1,15 @@
 // The worker pool: cores − 1 workers plus the main thread, GEMMs split by rows or columns in
 // multiples of the tile, elementwise optimizer updates split by ranges. Each element of C is computed by one thread in the same order as on one thread,
 // so results are bit-identical whatever the thread count. Small GEMMs stay on the calling thread
-// (a wake-up costs microseconds). Workers are unref'd: they never keep a process alive.
-import { KerasmError } from '../errors.js';
+// (a wake-up costs microseconds). Platform-neutral: spawn.ts starts the workers (Node's
+// worker_threads, unref'd so they never keep a process alive; web Workers on cross-origin isolated
+// pages), which all run worker-loop.js. A thread that cannot block (a browser's main thread) waits
+// for its workers by spinning, with a deadline.
+import { KerasmError, invalidArgument } from '../errors.js';
 import type { KernelExports } from './kernels.js';
 import type { Arena, Region } from './memory.js';
+import { startWorker } from './spawn.js';
+import type { ControlLayout, PoolWorker } from './spawn.js';
 import { TILE6_MIN_ROWS } from './tiles.js';
 import type { GemmTile } from './tiles.js';
 
@@ -23,43 +28,107 @@ const GEMMS = ['f32_gemm_nn_minmax', 'f32_gemm_tn_minmax', 'f32_gemm_nt_minmax']
  * are the argument positions holding pointers (0 stays 0: an absent buffer).
  */
 const ELEMENTWISE: Record<string, readonly number[]> = {
+  // Optimizer updates. Their last argument, the fused-options block (penalty, clipping,
+  // constraint: src/optimizers), is a pointer left out of these lists on purpose: every thread
+  // reads the same block, so it must not be offset by the thread's range.
   f32_sgd: [1, 2],
   f32_sgd_momentum: [1, 2, 3],
   f32_adam: [1, 2, 3, 4, 5],
   f32_rmsprop: [1, 2, 3, 4, 5],
   f32_adagrad: [1, 2, 3],
+  f32_ftrl: [1, 2, 3, 4],
   // The backward pass's elementwise steps on large layers (dropout, ReLU, L1/L2 gradients).
   f32_vmul: [1, 2, 3],
   f32_vcopy: [1, 2],
   f32_vrelu_grad: [1, 2, 3, 4],
   f32_l1l2_grad: [1, 2],
+  // Dropout masks: Philox draws cost ~2.5 ns an element, so they split from far smaller sizes;
+  // each block passes its first element's index (INDEX_ARG) so it draws the same numbers.
+  f32_dropout: [1, 2, 3],
+  f32_dropout_mask: [1],
+  f32_uniform: [1],
+  f32_dropout_clamp_grad: [1, 2, 3, 4],
 };
+/** Argument position of the index of element 0, for kernels whose element i depends on i. */
+const INDEX_ARG: Record<string, number> = { f32_dropout: 8, f32_dropout_mask: 6, f32_uniform: 5 };
+/** Per-kernel split thresholds (elements) where a kernel costs more per element than a copy. */
+const MIN_SPLIT: Record<string, number> = { f32_dropout: 1 << 12, f32_dropout_mask: 1 << 12, f32_uniform: 1 << 12, f32_adam: 1 << 15 };
 const GEMMS_6X8 = ['f32_gemm_nn_minmax_6x8', 'f32_gemm_tn_minmax_6x8', 'f32_gemm_nt_minmax_6x8'] as const;
 const NAMES: readonly string[] = [...GEMMS, ...GEMMS_6X8, ...Object.keys(ELEMENTWISE)];
 
 type GemmFn = KernelExports['f32_gemm_nn_minmax'];
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
-  on(event: string, fn: (arg: unknown) => void): void;
+
+/** Workers a pool can have (the calling thread makes one more): the control block's size. */
+export const MAX_WORKERS = 63;
+/**
+ * The shared control block, per worker: 8 Int32 slots (posted job sequence, finished sequence, job
+ * kind, error flag, error text length), 16 Float64 job arguments, and 256 UTF-16 code units of
+ * error text, which reach the calling thread without a message (it may be unable to receive one).
+ */
+const LAYOUT: ControlLayout = { slots: 8, argsOffset: 2048, args: 16, textOffset: 2048 + MAX_WORKERS * 128, textChars: 256 };
+const CONTROL_BYTES = LAYOUT.textOffset + MAX_WORKERS * LAYOUT.textChars * 2;
+/** Job sequence numbers restart from 1 past this, well before Int32 overflow (negative: stop). */
+const REWIND_AT = 1 << 30;
+/** A worker that has not finished its block this long after the calling thread finished its own has failed. */
+const STALL_MS = 10_000;
+
+/** Whether this thread may block in Atomics.wait: false on a browser's main thread, where it throws. */
+export function threadCanBlock(): boolean {
+  try {
+    // The value differs from 1, so where waiting is allowed this returns 'not-equal' at once.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export class ThreadPool {
   private readonly module: WebAssembly.Module;
   private readonly memory: WebAssembly.Memory;
   private readonly arena: Arena;
-  private readonly control = new SharedArrayBuffer(4096);
+  private readonly control = new SharedArrayBuffer(CONTROL_BYTES);
   private readonly i32 = new Int32Array(this.control);
-  private readonly f64 = new Float64Array(this.control, 1024);
-  private workers: NodeWorker[] = [];
+  private readonly f64 = new Float64Array(this.control, LAYOUT.argsOffset);
+  private readonly text = new Uint16Array(this.control, LAYOUT.textOffset);
+  private workers: PoolWorker[] = [];
   private workspaces: Region[] = [];
   private wsBytes = 0;
   private seq = 0;
+  /** Set when a worker died or stalled: the pool fails fast until setThreads replaces its workers. */
   private error: string | null = null;
+  /** When the calling thread posted the current job (the stall deadline counts from its own share). */
+  private postedAt = 0;
   /** Kernel exports with GEMMs that split across the pool. */
   readonly k: KernelExports;
+  /**
+   * Whether the calling thread waits for workers in Atomics.wait (detected: false on a browser's
+   * main thread, which then spins on Atomics.load). Results are the same either way.
+   */
+  canBlock = threadCanBlock();
+  /** How long a worker may lag the calling thread's own share before join gives up on it. */
+  stallMs = STALL_MS;
 
   private readonly tile6: boolean;
+
+  /**
+   * Work for the calling thread that does not touch wasm buffers a GEMM reads or writes (the
+   * training loop stages the next batch, a JS copy workers cannot do). The next GEMM that splits
+   * runs it while the workers compute, giving them a larger share so that both finish together;
+   * `runSideJob` runs it if no GEMM took it. Where C's rows or columns go never changes a result.
+   */
+  sideJob: (() => void) | null = null;
+  /** Running estimates for the uneven split: the side job's time (ms) and the GEMM rate (flops per ms). */
+  private sideMs = 0;
+  private flopsPerMs = 3e7;
+
+  /** Run the pending side job, if no GEMM has. */
+  runSideJob(): void {
+    const side = this.sideJob;
+    if (side === null) return;
+    this.sideJob = null;
+    side();
+  }
 
   /** `raw`: the exports as the calling thread uses them (GEMMs already routed to the chosen tile). */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, raw: KernelExports, arena: Arena, tile: GemmTile = '4x8') {
@@ -72,7 +141,8 @@ export class ThreadPool {
     k.f32_gemm_tn_minmax = this.split(1, raw.f32_gemm_tn_minmax);
     k.f32_gemm_nt_minmax = this.split(2, raw.f32_gemm_nt_minmax);
     for (const [name, ptrs] of Object.entries(ELEMENTWISE)) {
-      k[name] = this.splitElementwise(NAMES.indexOf(name), (raw as unknown as Record<string, (...a: number[]) => void>)[name]!, ptrs);
+      k[name] = this.splitElementwise(NAMES.indexOf(name), (raw as unknown as Record<string, (...a: number[]) => void>)[name]!, ptrs,
+        MIN_SPLIT[name] ?? MIN_SPLIT_ELEMENTS, INDEX_ARG[name] ?? 0);
     }
     this.k = k;
   }
@@ -82,37 +152,56 @@ export class ThreadPool {
     return this.workers.length + 1;
   }
 
-  /** Start or stop workers so that `n` threads (the calling one included) share GEMMs. */
+  /**
+   * Start or stop workers so that `n` threads (the calling one included) share GEMMs. Resolves once
+   * every new worker has instantiated the build (web Workers start asynchronously); if one fails
+   * to start, the new ones are stopped and it rejects.
+   */
   async setThreads(n: number): Promise<void> {
-    while (this.workers.length > n - 1) {
+    if (n - 1 > MAX_WORKERS) throw invalidArgument('n', `a positive integer of at most ${MAX_WORKERS + 1}`, n);
+    // A failed pool (a worker died or stalled) replaces all its workers.
+    const keep = this.error === null ? n - 1 : 0;
+    while (this.workers.length > keep) {
       const w = this.workers.pop()!;
-      const base = this.workers.length * 8;
+      const base = this.workers.length * LAYOUT.slots;
       Atomics.store(this.i32, base, -1);
       Atomics.notify(this.i32, base);
       await w.terminate();
     }
+    if (this.workers.length === 0) this.error = null;
     if (this.workers.length < n - 1) {
-      const { Worker } = await import('node:worker_threads');
-      while (this.workers.length < n - 1) {
-        const index = this.workers.length;
-        const base = index * 8;
-        Atomics.store(this.i32, base, 0);
-        Atomics.store(this.i32, base + 1, 0);
-        const w = new Worker(new URL('./worker.js', import.meta.url), {
-          workerData: { module: this.module, memory: this.memory, control: this.control, index, names: NAMES },
-        }) as unknown as NodeWorker;
-        w.on('message', (m) => {
-          this.error = (m as { error?: string }).error ?? this.error;
-        });
-        w.on('error', (e) => {
-          this.error = String(e);
-        });
-        w.unref();
-        this.workers.push(w);
+      const starting: Promise<PoolWorker>[] = [];
+      for (let index = this.workers.length; index < n - 1; index++) {
+        const base = index * LAYOUT.slots;
+        for (let j = 0; j < LAYOUT.slots; j++) Atomics.store(this.i32, base + j, 0);
+        starting.push(startWorker({ module: this.module, memory: this.memory, control: this.control, index, names: NAMES, layout: LAYOUT },
+          (message) => {
+            this.error ??= `worker ${index + 1}: ${message}`;
+          }));
       }
+      const started = await Promise.allSettled(starting);
+      const failed = started.find((r) => r.status === 'rejected');
+      if (failed !== undefined) {
+        for (const r of started) if (r.status === 'fulfilled') await r.value.terminate();
+        throw failed.reason;
+      }
+      for (const r of started) if (r.status === 'fulfilled') this.workers.push(r.value);
+    }
+    this.rewind();
+    this.reserve(this.wsBytes);
+  }
+
+  /**
+   * Restart job numbering while no job is out. Each worker's finished slot is zeroed before its
+   * posted slot, so a worker never takes the rewind for a job; a kept worker is never handed a
+   * number it has already finished.
+   */
+  private rewind(): void {
+    for (let w = 0; w < this.workers.length; w++) {
+      Atomics.store(this.i32, w * LAYOUT.slots + 1, 0);
+      Atomics.store(this.i32, w * LAYOUT.slots, 0);
     }
     this.seq = 0;
-    this.reserve(this.wsBytes);
   }
 
   /** Make sure every worker has a GEMM workspace of at least `bytes` (called while planning). */
@@ -137,13 +226,24 @@ export class ThreadPool {
       // column split) is the smaller one; blocks are multiples of the tile and the calling
       // thread takes the first.
       const byCols = n > m && n >= 2 * NR;
-      const chunk = byCols ? Math.ceil(n / t / NR) * NR : Math.ceil(m / t / MR) * MR;
+      const unit = byCols ? NR : MR;
       const total = byCols ? n : m;
+      const side = this.sideJob;
+      this.sideJob = null;
+      // The calling thread's share [0, own); workers take `chunk` each after it.
+      let own = Math.min(Math.ceil(total / t / unit) * unit, total);
+      let chunk = own;
+      if (side !== null) {
+        // Balance own·c + side = (total − own)·c / (t − 1), c the time of one row (or column).
+        const c = (2 * k * (byCols ? m : n)) / this.flopsPerMs;
+        own = Math.floor(Math.max(0, (total * c - this.sideMs * (t - 1)) / (c * t)) / unit) * unit;
+        chunk = Math.ceil((total - own) / (t - 1) / unit) * unit;
+      }
       const seq = ++this.seq;
       const f = this.f64;
       let posted = 0;
       for (let w = 0; w < this.workers.length; w++) {
-        const s0 = chunk * (w + 1);
+        const s0 = own + chunk * w;
         if (s0 >= total) break;
         const size = Math.min(chunk, total - s0);
         const o = w * 16;
@@ -164,9 +264,26 @@ export class ThreadPool {
         this.post(w, this.tile6 && f[o]! >= TILE6_MIN_ROWS ? kind + 3 : kind, seq);
         posted++;
       }
-      if (byCols) fn(m, Math.min(chunk, n), k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
-      else fn(Math.min(chunk, m), n, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
-      this.join(posted, seq);
+      if (side === null) {
+        if (byCols) fn(m, own, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
+        else fn(own, n, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
+        this.join(posted, seq);
+        return;
+      }
+      try {
+        const t0 = performance.now();
+        side();
+        const t1 = performance.now();
+        this.sideMs = this.sideMs === 0 ? t1 - t0 : 0.8 * this.sideMs + 0.2 * (t1 - t0);
+        if (own > 0) {
+          if (byCols) fn(m, own, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
+          else fn(own, n, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
+          const ms = performance.now() - t1;
+          if (ms > 0.02) this.flopsPerMs = 0.8 * this.flopsPerMs + 0.2 * ((2 * k * (byCols ? m * own : own * n)) / ms);
+        }
+      } finally {
+        this.join(posted, seq);
+      }
     };
   }
 
@@ -174,12 +291,13 @@ export class ThreadPool {
    * Split an elementwise update `fn(n, ...pointers, ...scalars)` (at most 14 arguments) into
    * ranges, one per thread. Fixed parameters rather than rest arguments: no allocation per call.
    */
-  private splitElementwise(kind: number, fn: (...args: number[]) => void, ptrs: readonly number[]): (...args: number[]) => void {
+  private splitElementwise(kind: number, fn: (...args: number[]) => void, ptrs: readonly number[], minSplit: number,
+    indexArg: number): (...args: number[]) => void {
     const f = this.f64;
     return (a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number,
       a9: number, a10: number, a11: number, a12: number, a13: number) => {
       const t = this.workers.length + 1;
-      if (t === 1 || a0 < MIN_SPLIT_ELEMENTS) {
+      if (t === 1 || a0 < minSplit) {
         fn(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
         return;
       }
@@ -196,6 +314,7 @@ export class ThreadPool {
           const p = ptrs[j]!;
           if (f[o + p] !== 0) f[o + p] = f[o + p]! + s0 * 4;
         }
+        if (indexArg !== 0) f[o + indexArg] = f[o + indexArg]! + s0;
         this.post(w, kind, seq);
         posted++;
       }
@@ -205,6 +324,7 @@ export class ThreadPool {
   }
 
   private post(w: number, kind: number, seq: number): void {
+    if (w === 0) this.postedAt = performance.now();
     const base = w * 8;
     this.i32[base + 2] = kind;
     Atomics.store(this.i32, base, seq);
@@ -216,11 +336,36 @@ export class ThreadPool {
     for (let w = 0; w < posted; w++) {
       const base = w * 8;
       for (let i = 0; i < 20000 && Atomics.load(this.i32, base + 1) !== seq; i++);
-      while (Atomics.load(this.i32, base + 1) !== seq) {
-        if (this.error !== null) throw new KerasmError(`A kerasm worker failed: ${this.error}`);
-        Atomics.wait(this.i32, base + 1, Atomics.load(this.i32, base + 1), 100);
+      if (Atomics.load(this.i32, base + 1) !== seq) this.wait(w, seq);
+      if (this.i32[base + 3] !== 0) {
+        const length = Math.min(this.i32[base + 4]!, LAYOUT.textChars);
+        const from = w * LAYOUT.textChars;
+        let message = '';
+        for (let i = 0; i < length; i++) message += String.fromCharCode(this.text[from + i]!);
+        throw new KerasmError(`kerasm worker ${w + 1} failed: ${message || 'unknown error'}`);
       }
-      if (this.i32[base + 3] !== 0) throw new KerasmError(`A kerasm worker failed: ${this.error ?? 'unknown error'}`);
+    }
+    if (seq >= REWIND_AT) this.rewind();
+  }
+
+  /**
+   * The slow path of join: sleep in Atomics.wait where this thread may block, else spin on
+   * Atomics.load (jobs are bounded: a share of one GEMM or update). A worker that lags the calling
+   * thread's own share by more than `stallMs` is taken for dead, so a page cannot hang for ever.
+   */
+  private wait(w: number, seq: number): void {
+    const base = w * 8;
+    const now = performance.now();
+    const deadline = now + this.stallMs + (now - this.postedAt);
+    for (let i = 1; Atomics.load(this.i32, base + 1) !== seq; i++) {
+      if (this.error !== null) throw new KerasmError(`A kerasm worker failed: ${this.error}`);
+      if (this.canBlock) Atomics.wait(this.i32, base + 1, Atomics.load(this.i32, base + 1), 100);
+      else if ((i & 0xffff) !== 0) continue;
+      if (performance.now() > deadline && Atomics.load(this.i32, base + 1) !== seq) {
+        this.error = `worker ${w + 1} of ${this.workers.length} made no progress for ${((performance.now() - now) / 1000).toFixed(1)} s ` +
+          'after the calling thread finished its share (it died or is starved); setThreads restarts the pool';
+        throw new KerasmError(`A kerasm worker failed: ${this.error}`);
+      }
     }
   }
 

@@ -90,6 +90,11 @@ interface Plan {
   y: Region;
   sw: Region;
   ws: Region;
+  /**
+   * A second input buffer (training with a thread pool): the next batch is staged into it while a
+   * GEMM of this step runs on the workers, then the two swap (see `prefetch` in fit).
+   */
+  xNext: Ptr;
   regions: Region[];
 }
 
@@ -179,7 +184,8 @@ export class Engine {
       const sw = alloc(want * 4);
       const ws = alloc(wsBytes);
       b.pool?.reserve(wsBytes);
-      this.plan_ = { rows: want, training: withGrads, acts, grads, y, sw, ws, regions };
+      const xNext = withGrads && b.pool !== null && b.pool.threads > 1 ? alloc(want * this.model.inputFeatures * 4).ptr : 0;
+      this.plan_ = { rows: want, training: withGrads, acts, grads, y, sw, ws, xNext, regions };
     } catch (e) {
       for (const l of layers) l.unplan(arena);
       for (const r of regions) arena.release(r);
@@ -381,6 +387,15 @@ export class Engine {
     const batchLogs: Logs = { batch: 0, size: 0 };
     const swData: Dataset | null = sw === null ? null : { data: sw, rows: sw.length, shape: [1], cols: 1 };
 
+    // With a thread pool, the next batch's inputs are staged (a JS copy the workers cannot do)
+    // while a GEMM of this step runs on the workers, which take a larger share of it. Not with
+    // batch hooks, which may look at or change the data between batches.
+    const pool = b.pool;
+    const prefetch = pool !== null && p.xNext !== 0 && !callbacks.wantsBatchHooks;
+    let prefetchStart = 0;
+    let prefetchRows = 0;
+    const prefetchJob = (): void => this.stage(b, x, order, prefetchStart, prefetchRows, p.xNext);
+
     await callbacks.onTrainBegin();
     for (let epoch = initialEpoch; epoch < epochs; epoch++) {
       await callbacks.onEpochBegin(epoch);
@@ -391,6 +406,7 @@ export class Engine {
       const bar = verbose === 1 ? new ProgressBar(steps) : null;
       if (verbose === 1) ProgressBar.epochHeader(epoch + 1, epochs);
       bar?.begin();
+      let staged = false;
       for (let step = 0; step < steps; step++) {
         const start = step * batchSize;
         const rows = Math.min(batchSize, x.rows - start);
@@ -399,12 +415,31 @@ export class Engine {
           batchLogs.size = rows;
           await callbacks.onBatchBegin(step, batchLogs);
         }
-        this.stage(b, x, order, start, rows, p.acts[0]!);
+        if (!staged) this.stage(b, x, order, start, rows, p.acts[0]!);
+        staged = false;
         this.checkFinite(b, x, order, start, rows, p.acts[0]!, 'x');
         this.stage(b, y, order, start, rows, p.y.ptr);
         this.checkFinite(b, y, order, start, rows, p.y.ptr, 'y');
         if (swData !== null) this.stage(b, swData, order, start, rows, p.sw.ptr);
-        const batchLoss = this.trainStep(b, p, rows, fusedKind, sw !== null, metrics, sums);
+        const ahead = prefetch && step + 1 < steps;
+        if (ahead) {
+          prefetchStart = start + batchSize;
+          prefetchRows = Math.min(batchSize, x.rows - prefetchStart);
+          pool.sideJob = prefetchJob;
+        }
+        let batchLoss: number;
+        try {
+          batchLoss = this.trainStep(b, p, rows, fusedKind, sw !== null, metrics, sums);
+        } finally {
+          // No GEMM of this step took the job (small layers): stage now.
+          if (ahead) pool.runSideJob();
+        }
+        if (ahead) {
+          const t = p.acts[0]!;
+          p.acts[0] = p.xNext;
+          p.xNext = t;
+          staged = true;
+        }
         if (!Number.isFinite(batchLoss)) {
           // The batch hooks see the loss first: a callback that stops training (terminateOnNaN)
           // ends fit normally (the epoch's loss is then non-finite); otherwise fit rejects.

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // npm run test:runtimes [-- name ...]: kerasm as users get it, in every runtime it claims (names:
-// node20 node22 node24 deno bun workerd chromium chromium-vite identical types-node16 types-bundler).
+// node20 node22 node24 deno bun workerd chromium chromium-threads chromium-vite chromium-vite-worker
+// identical types-node16 types-bundler).
 // `npm pack` (its `prepare` builds wasm and dist/), install the tarball into a clean folder outside
 // the repo, then in each runtime train the seed model one epoch on 512 MNIST-shaped samples,
-// predict, and check the result and the wasm build picked. Also: the packed .d.ts under
+// predict, and check the result and the wasm build picked. In Chromium, pages served with COOP/COEP
+// (cross-origin isolated) run the threads build with two threads, on the main thread and in a
+// dedicated Worker, and must give the weights of one thread bit for bit. Also: the packed .d.ts under
 // moduleResolution node16 and bundler, and bundlers (esbuild for workerd, Vite for the browser).
 // Prints one PASS/FAIL line per case and closes with `runtimes: N passed, N failed`; the counts
 // also go to test-results/runtimes.json for .ci/run.
@@ -24,7 +27,9 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-fir
 const CASE_TIMEOUT_MS = 180_000;
 const only = new Set(process.argv.slice(2));
 // Installing and packing always run: every case needs them.
-const wanted = (name) => only.size === 0 || only.has(name) || name === 'install' || name === 'pack+install';
+// chromium-vite-worker opens the page chromium-vite builds.
+const wanted = (name) => only.size === 0 || only.has(name) || name === 'install' || name === 'pack+install' ||
+  (name === 'chromium-vite' && only.has('chromium-vite-worker'));
 const t0 = Date.now();
 const results = [];
 
@@ -254,13 +259,19 @@ const smoke :Workerd.Worker = (
   });
 
   // Chromium: the page without a bundler (an import map) under a CSP without 'unsafe-eval', then
-  // the same page bundled by Vite (which must emit the .wasm found through new URL(…, import.meta.url)).
+  // the same page bundled by Vite (which must emit the .wasm found through new URL(…, import.meta.url)
+  // and kerasm's worker file). Pages served with `isolated` get the COOP/COEP headers (on every
+  // response, so that Workers are isolated too) and run the threads build.
   let browser = null;
-  const openPage = async (root, csp) => {
+  const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+  const openPage = async (root, csp, { isolated = false, path = '/index.html' } = {}) => {
     const { chromium } = await import('playwright-core');
     browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     const missing = [];
-    const server = await serve(root, (rel) => (rel.endsWith('.html') ? { 'content-security-policy': csp } : {}), missing);
+    const server = await serve(root, (rel) => ({
+      ...(isolated ? ISOLATION : {}),
+      ...(rel.endsWith('.html') ? { 'content-security-policy': csp } : {}),
+    }), missing);
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
@@ -271,7 +282,7 @@ const smoke :Workerd.Worker = (
       });
     });
     try {
-      await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+      await page.goto(`http://127.0.0.1:${server.address().port}${path}`);
       await page.waitForFunction(() => window.kerasmSmoke !== undefined, null, { timeout: 120_000 });
       const [result, violations] = await page.evaluate(() => [window.kerasmSmoke, window.cspViolations ?? []]);
       if (violations.length > 0) throw new Error(`CSP violations: ${violations.join('; ')}`);
@@ -285,18 +296,44 @@ const smoke :Workerd.Worker = (
       await new Promise((r) => server.close(r));
     }
   };
+  let viteDir = null;
   const sha256 = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  /** Checks of a page or worker's result on isolation and threads, on top of judge's. */
+  const threading = (result, { isolated, canBlock }) => {
+    const problems = [];
+    if (result?.crossOriginIsolated !== isolated) problems.push(`crossOriginIsolated is ${result?.crossOriginIsolated}, expected ${isolated}`);
+    if (isolated) {
+      if (result.build !== 'threads' || result.threadCount !== 2) problems.push(`expected threads×2, got build=${result.build} threadCount=${result.threadCount}`);
+      if (result.canBlock !== canBlock) problems.push(`the calling thread ${result.canBlock ? 'can' : 'cannot'} block in Atomics.wait, expected the opposite`);
+    } else if (result?.build === 'threads' || result?.threads) {
+      problems.push(`a page that is not cross-origin isolated ran build=${result.build} threads=${result.threads}`);
+    }
+    if (problems.length > 0) throw new Error(problems.join('; '));
+  };
+  const threadsDetail = (out) => `${out.detail}; weights #${out.value.weights} = #${out.value.weightsOneThread} on one thread`;
+  const importMap = JSON.stringify({ imports: {
+    kerasm: '/node_modules/kerasm/dist/index.js',
+    '@assemblyscript/loader': '/node_modules/@assemblyscript/loader/index.js',
+  } });
+  // No 'unsafe-eval': wasm may compile ('wasm-unsafe-eval'), no JavaScript from strings.
+  const importMapCsp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${sha256(importMap)}`;
+  const importMapPage = (title, script) => `<!doctype html>\n<meta charset="utf-8">\n<title>${title}</title>\n` +
+    `<script type="importmap">${importMap}</script>\n<script type="module" src="/${script}"></script>\n`;
   try {
     smokes.chromium = await check('chromium', async () => {
-      const importMap = JSON.stringify({ imports: {
-        kerasm: '/node_modules/kerasm/dist/index.js',
-        '@assemblyscript/loader': '/node_modules/@assemblyscript/loader/index.js',
-      } });
-      writeFileSync(join(consumer, 'index.html'), `<!doctype html>\n<meta charset="utf-8">\n<title>kerasm smoke</title>\n` +
-        `<script type="importmap">${importMap}</script>\n<script type="module" src="/page.mjs"></script>\n`);
-      // No 'unsafe-eval': wasm may compile ('wasm-unsafe-eval'), no JavaScript from strings.
-      const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${sha256(importMap)}`;
-      return judge(await openPage(consumer, csp), { relaxed: true });
+      writeFileSync(join(consumer, 'index.html'), importMapPage('kerasm smoke', 'page.mjs'));
+      const result = await openPage(consumer, importMapCsp);
+      threading(result, { isolated: false });
+      return judge(result, { relaxed: true });
+    });
+    // The same installed files, served cross-origin isolated: the page's main thread runs the pool
+    // (it cannot block, so it spins while the web Workers finish their blocks).
+    smokes['chromium-threads'] = await check('chromium-threads', async () => {
+      writeFileSync(join(consumer, 'threads.html'), importMapPage('kerasm threads smoke', 'threads-page.mjs'));
+      const result = await openPage(consumer, importMapCsp, { isolated: true, path: '/threads.html' });
+      const out = judge(result, { relaxed: true });
+      threading(result, { isolated: true, canBlock: false });
+      return { ...out, detail: threadsDetail(out) };
     });
     smokes['chromium-vite'] = await check('chromium-vite', async () => {
       const dir = join(work, 'vite');
@@ -304,25 +341,44 @@ const smoke :Workerd.Worker = (
       // Inside the consumer folder, so Vite resolves 'kerasm' from the installed tarball.
       const root = join(consumer, 'vite-app');
       mkdirSync(root, { recursive: true });
-      for (const f of ['page.mjs', 'smoke.mjs']) copyFileSync(join(APP, f), join(root, f));
+      for (const f of ['page.mjs', 'smoke.mjs', 'threads.mjs', 'threads-worker.mjs', 'threads-worker-page.mjs']) copyFileSync(join(APP, f), join(root, f));
       writeFileSync(join(root, 'index.html'), `<!doctype html>\n<meta charset="utf-8">\n<title>kerasm smoke (Vite)</title>\n` +
         `<script type="module" src="./page.mjs"></script>\n`);
+      // A second page (for chromium-vite-worker): a dedicated Worker that imports kerasm.
+      writeFileSync(join(root, 'threads.html'), `<!doctype html>\n<meta charset="utf-8">\n<title>kerasm threads smoke (Vite, Worker)</title>\n` +
+        `<script type="module" src="./threads-worker-page.mjs"></script>\n`);
       const { build } = await import('vite');
-      await build({ root, configFile: false, logLevel: 'error', build: { outDir: dir, emptyOutDir: true, target: 'es2022' } });
+      await build({ root, configFile: false, logLevel: 'error',
+        build: { outDir: dir, emptyOutDir: true, target: 'es2022', rollupOptions: { input: [join(root, 'index.html'), join(root, 'threads.html')] } } });
       const emitted = listFiles(dir).map((f) => f.slice(dir.length + 1));
-      for (const b of ['simd', 'relaxed']) {
+      for (const b of ['simd', 'relaxed', 'threads', 'threads-relaxed']) {
         if (!emitted.some((f) => new RegExp(`kerasm\\.${b}[-.][^/]*wasm$`).test(f))) {
           throw new Error(`Vite emitted no kerasm.${b}.wasm: ${emitted.join(', ')}`);
         }
       }
+      // kerasm's own worker, found through new Worker(new URL('./worker.web.js', import.meta.url)).
+      if (!emitted.some((f) => /worker\.web[-.][^/]*js$/.test(f))) throw new Error(`Vite emitted no worker.web.js: ${emitted.join(', ')}`);
       const js = emitted.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
       // Vite stubs a Node built-in that it meets in an import as __vite-browser-external: none may be met.
       const stubbed = emitted.filter((f) => f.includes('browser-external'));
       const found = [...stubbed, ...nodeImports(js)];
       if (found.length > 0) throw new Error(`Node-only code in the Vite bundle: ${found.join(', ')}`);
       const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'`;
-      const out = judge(await openPage(dir, csp), { relaxed: true });
-      return { ...out, detail: `${out.detail}; emitted ${emitted.filter((f) => f.endsWith('.wasm')).join(', ')}` };
+      const result = await openPage(dir, csp);
+      threading(result, { isolated: false });
+      const out = judge(result, { relaxed: true });
+      viteDir = dir;
+      return { ...out, detail: `${out.detail}; emitted ${emitted.filter((f) => /\.wasm$|worker/.test(f)).join(', ')}` };
+    });
+    // The Vite bundle's second page, cross-origin isolated: kerasm in a dedicated Worker, whose
+    // calling thread may block, starting its own nested Workers.
+    smokes['chromium-vite-worker'] = await check('chromium-vite-worker', async () => {
+      if (viteDir === null) throw new Error('needs the chromium-vite case (its Vite build)');
+      const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'`;
+      const result = await openPage(viteDir, csp, { isolated: true, path: '/threads.html' });
+      const out = judge(result, { relaxed: true });
+      threading(result, { isolated: true, canBlock: true });
+      return { ...out, detail: threadsDetail(out) };
     });
   } finally {
     await browser?.close();

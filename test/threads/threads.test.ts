@@ -80,6 +80,32 @@ test.each([
   expect(two).toEqual(one);
 });
 
+test('dropout masks split across threads draw the same numbers as one thread (odd sizes above the split threshold)', async () => {
+  const rng = new Rng(8);
+  for (const n of [4096, 4099, 20_001, 65_537]) {
+    const X = new GuardedBuffer(b, n);
+    rng.fill(X.data);
+    const out = async (threads: number) => {
+      await km.setThreads(threads);
+      const Y = new GuardedBuffer(b, n);
+      const M = new GuardedBuffer(b, n);
+      b.k.f32_dropout(n, X.ptr, Y.ptr, M.ptr, 0.35, 21, -22, 23, 0);
+      const U = new GuardedBuffer(b, n);
+      b.k.f32_uniform(n, U.ptr, 21, -22, 23, 0);
+      const r = [Array.from(Y.data), Array.from(M.data), Array.from(U.data)];
+      for (const buf of [Y, M, U]) {
+        buf.checkGuards();
+        buf.free();
+      }
+      return r;
+    };
+    const one = await out(1);
+    const two = await out(2);
+    expect(two, `n=${n}`).toEqual(one);
+    X.free();
+  }
+});
+
 test('the threads build takes the FMA flavour exactly where relaxed SIMD validates (threads-relaxed project)', () => {
   expect(b.relaxedSimd).toBe(hasRelaxedSimd());
   expect(km.backendInfo().relaxedSimd).toBe(hasRelaxedSimd());

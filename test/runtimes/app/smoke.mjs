@@ -44,11 +44,23 @@ function checksum(f32) {
   return h.toString(16).padStart(8, '0');
 }
 
+/** One checksum over all of a model's weights (getWeights order). */
+function weightsChecksum(weights) {
+  const all = new Float32Array(weights.reduce((n, w) => n + w.data.length, 0));
+  let o = 0;
+  for (const w of weights) {
+    all.set(w.data, o);
+    o += w.data.length;
+  }
+  return checksum(all);
+}
+
 /**
- * Runs the smoke test with the module namespace `km` ('kerasm'), `readyOptions` for km.ready.
- * Resolves to a plain object; `problems` lists every check that failed (empty: passed).
+ * Runs the smoke test with the module namespace `km` ('kerasm'), `readyOptions` for km.ready, and
+ * `batchSize` for fit (32). Resolves to a plain object; `problems` lists every check that failed
+ * (empty: passed); `checksum` and `weights` fingerprint the predictions and the trained weights.
  */
-export async function smoke(km, readyOptions = {}) {
+export async function smoke(km, readyOptions = {}, { batchSize = 32 } = {}) {
   const t0 = Date.now();
   const problems = [];
   await km.ready(readyOptions);
@@ -66,7 +78,7 @@ export async function smoke(km, readyOptions = {}) {
   ]});
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const before = model.evaluate(xs, ys);
-  const history = await model.fit(xs, ys, { epochs: 1, batchSize: 32, verbose: 0 });
+  const history = await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
   const after = model.evaluate(xs, ys);
   const probs = model.predict(xs);
   const trainLoss = history.history.loss?.[0];
@@ -95,6 +107,7 @@ export async function smoke(km, readyOptions = {}) {
     accuracyAfter: after.accuracy,
     trainLoss,
     checksum: checksum(probs.data),
+    weights: weightsChecksum(model.getWeights()),
     ms: Date.now() - t0,
     problems,
   };
