@@ -94,7 +94,13 @@ export class ThreadPool {
   private workers: PoolWorker[] = [];
   private workspaces: Region[] = [];
   private wsBytes = 0;
-  private seq = 0;
+  /**
+   * The last job number posted to each worker. Numbers are per worker, so the next one always
+   * differs from the one that worker last finished (the value its loop compares against): no
+   * rewind of shared slots while a worker may still be reading them (an ABA race that lost a
+   * wake-up when setThreads reset a shared counter).
+   */
+  private readonly jobs = new Int32Array(MAX_WORKERS);
   /** Set when a worker died or stalled: the pool fails fast until setThreads replaces its workers. */
   private error: string | null = null;
   /** When the calling thread posted the current job (the stall deadline counts from its own share). */
@@ -174,6 +180,7 @@ export class ThreadPool {
       for (let index = this.workers.length; index < n - 1; index++) {
         const base = index * LAYOUT.slots;
         for (let j = 0; j < LAYOUT.slots; j++) Atomics.store(this.i32, base + j, 0);
+        this.jobs[index] = 0;
         starting.push(startWorker({ module: this.module, memory: this.memory, control: this.control, index, names: NAMES, layout: LAYOUT },
           (message) => {
             this.error ??= `worker ${index + 1}: ${message}`;
@@ -187,21 +194,7 @@ export class ThreadPool {
       }
       for (const r of started) if (r.status === 'fulfilled') this.workers.push(r.value);
     }
-    this.rewind();
     this.reserve(this.wsBytes);
-  }
-
-  /**
-   * Restart job numbering while no job is out. Each worker's finished slot is zeroed before its
-   * posted slot, so a worker never takes the rewind for a job; a kept worker is never handed a
-   * number it has already finished.
-   */
-  private rewind(): void {
-    for (let w = 0; w < this.workers.length; w++) {
-      Atomics.store(this.i32, w * LAYOUT.slots + 1, 0);
-      Atomics.store(this.i32, w * LAYOUT.slots, 0);
-    }
-    this.seq = 0;
   }
 
   /** Make sure every worker has a GEMM workspace of at least `bytes` (called while planning). */
@@ -239,7 +232,6 @@ export class ThreadPool {
         own = Math.floor(Math.max(0, (total * c - this.sideMs * (t - 1)) / (c * t)) / unit) * unit;
         chunk = Math.ceil((total - own) / (t - 1) / unit) * unit;
       }
-      const seq = ++this.seq;
       const f = this.f64;
       let posted = 0;
       for (let w = 0; w < this.workers.length; w++) {
@@ -261,13 +253,13 @@ export class ThreadPool {
         f[o + 2] = k; f[o + 4] = lda; f[o + 6] = ldb; f[o + 8] = beta; f[o + 10] = ldc; f[o + 11] = min; f[o + 12] = max;
         f[o + 13] = this.workspaces[w]!.ptr;
         // The worker runs the tile the calling thread would pick for this block (kinds 3–5: 6×8).
-        this.post(w, this.tile6 && f[o]! >= TILE6_MIN_ROWS ? kind + 3 : kind, seq);
+        this.post(w, this.tile6 && f[o]! >= TILE6_MIN_ROWS ? kind + 3 : kind);
         posted++;
       }
       if (side === null) {
         if (byCols) fn(m, own, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
         else fn(own, n, k, a, lda, b, ldb, bias, beta, c, ldc, min, max, ws);
-        this.join(posted, seq);
+        this.join(posted);
         return;
       }
       try {
@@ -282,7 +274,7 @@ export class ThreadPool {
           if (ms > 0.02) this.flopsPerMs = 0.8 * this.flopsPerMs + 0.2 * ((2 * k * (byCols ? m * own : own * n)) / ms);
         }
       } finally {
-        this.join(posted, seq);
+        this.join(posted);
       }
     };
   }
@@ -302,7 +294,6 @@ export class ThreadPool {
         return;
       }
       const chunk = Math.ceil(a0 / t / 4) * 4;
-      const seq = ++this.seq;
       let posted = 0;
       for (let w = 0; w < this.workers.length; w++) {
         const s0 = chunk * (w + 1);
@@ -315,26 +306,29 @@ export class ThreadPool {
           if (f[o + p] !== 0) f[o + p] = f[o + p]! + s0 * 4;
         }
         if (indexArg !== 0) f[o + indexArg] = f[o + indexArg]! + s0;
-        this.post(w, kind, seq);
+        this.post(w, kind);
         posted++;
       }
       fn(Math.min(chunk, a0), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
-      this.join(posted, seq);
+      this.join(posted);
     };
   }
 
-  private post(w: number, kind: number, seq: number): void {
+  private post(w: number, kind: number): void {
     if (w === 0) this.postedAt = performance.now();
     const base = w * 8;
+    const seq = this.jobs[w]! >= REWIND_AT ? 1 : this.jobs[w]! + 1;
+    this.jobs[w] = seq;
     this.i32[base + 2] = kind;
     Atomics.store(this.i32, base, seq);
     Atomics.notify(this.i32, base);
   }
 
-  /** Wait for the first `posted` workers to finish job `seq`; a worker's failure becomes an Error. */
-  private join(posted: number, seq: number): void {
+  /** Wait for the first `posted` workers to finish their jobs; a worker's failure becomes an Error. */
+  private join(posted: number): void {
     for (let w = 0; w < posted; w++) {
       const base = w * 8;
+      const seq = this.jobs[w]!;
       for (let i = 0; i < 20000 && Atomics.load(this.i32, base + 1) !== seq; i++);
       if (Atomics.load(this.i32, base + 1) !== seq) this.wait(w, seq);
       if (this.i32[base + 3] !== 0) {
@@ -345,7 +339,6 @@ export class ThreadPool {
         throw new KerasmError(`kerasm worker ${w + 1} failed: ${message || 'unknown error'}`);
       }
     }
-    if (seq >= REWIND_AT) this.rewind();
   }
 
   /**
