@@ -52,7 +52,7 @@ const ELEMENTWISE: Record<string, readonly number[]> = {
 /** Argument position of the index of element 0, for kernels whose element i depends on i. */
 const INDEX_ARG: Record<string, number> = { f32_dropout: 8, f32_dropout_mask: 6, f32_uniform: 5 };
 /** Per-kernel split thresholds (elements) where a kernel costs more per element than a copy. */
-const MIN_SPLIT: Record<string, number> = { f32_dropout: 1 << 12, f32_dropout_mask: 1 << 12, f32_uniform: 1 << 12, f32_adam: 1 << 15 };
+const MIN_SPLIT: Record<string, number> = { f32_dropout: 1 << 12, f32_dropout_mask: 1 << 12, f32_uniform: 1 << 12 };
 const GEMMS_6X8 = ['f32_gemm_nn_minmax_6x8', 'f32_gemm_tn_minmax_6x8', 'f32_gemm_nt_minmax_6x8'] as const;
 const NAMES: readonly string[] = [...GEMMS, ...GEMMS_6X8, ...Object.keys(ELEMENTWISE)];
 
