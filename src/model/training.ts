@@ -435,9 +435,10 @@ export class Engine {
           if (ahead) pool.runSideJob();
         }
         if (ahead) {
-          const t = p.acts[0]!;
-          p.acts[0] = p.xNext;
-          p.xNext = t;
+          // Swap the input buffers, in every layer that aliases its input (InputLayer, Flatten).
+          const cur = p.acts[0]!;
+          for (let i = 0; i < p.acts.length && p.acts[i] === cur; i++) p.acts[i] = p.xNext;
+          p.xNext = cur;
           staged = true;
         }
         if (!Number.isFinite(batchLoss)) {

@@ -106,6 +106,27 @@ test('prefetching the next batch during a split GEMM changes nothing: 1 vs 2 thr
   expectSameNumbers(await run(2, true), one, '2 threads, batch hooks');
 });
 
+test.each([
+  ['InputLayer + Dropout', () => [km.layers.inputLayer({ inputShape: [12, 16] }), km.layers.flatten(), km.layers.dropout({ rate: 0.2 })]],
+  ['Flatten', () => [km.layers.flatten({ inputShape: [12, 16] })]],
+])('prefetching swaps the input of layers that alias it (%s first): same weights with 1 and 2 threads', async (_name, head) => {
+  const rng = new Rng(13);
+  const n = 200;
+  const x = km.tensor(Float32Array.from({ length: n * 192 }, () => rng.uniform(-1, 1)), [n, 12, 16]);
+  const y = Array.from({ length: n }, () => rng.int(3));
+  const run = async (threads: number) => {
+    await km.setThreads(threads);
+    km.setSeed(8);
+    const m = km.sequential({ layers: [...head(), km.layers.dense({ units: 320, activation: 'relu' }), km.layers.dense({ units: 3, activation: 'softmax' })] });
+    m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    const h = await m.fit(x, y, { epochs: 2, batchSize: 40, verbose: 0 });
+    const w = [...m.getWeights().map((t) => Array.from(t.data)), h.history.loss!];
+    m.dispose();
+    return w;
+  };
+  expectSameNumbers(await run(2), await run(1), 'weights and losses');
+});
+
 test('dropout masks split across threads draw the same numbers as one thread (odd sizes above the split threshold)', async () => {
   const rng = new Rng(8);
   for (const n of [4096, 4099, 20_001, 65_537]) {
