@@ -166,11 +166,7 @@ export abstract class Layer {
 
   /** Add the regularizers' gradients into the weight gradients (except where the optimizer fuses them: `penaltyInUpdate`). */
   protected addPenaltyGradients(k: KernelExports): void {
-    for (const w of this.weights) {
-      if (w.regularizer !== null && w.region !== null && w.grad !== null && w.penaltyInUpdate !== true) {
-        k.f32_l1l2_grad(w.size, w.region.ptr, w.grad.ptr, w.regularizer.gradientL1, w.regularizer.l2);
-      }
-    }
+    for (const w of this.weights) if (w.penaltyInUpdate !== true) addPenaltyGradient(k, w);
   }
 
   countParams(): number {
@@ -193,10 +189,13 @@ export abstract class Layer {
  * trainable: a frozen layer computes no weight gradients.
  */
 export function addDeferredPenaltyGradients(k: KernelExports, weights: readonly LayerWeight[]): void {
-  for (const w of weights) {
-    if (w.penaltyInUpdate === true && w.regularizer !== null && w.region !== null && w.grad !== null) {
-      k.f32_l1l2_grad(w.size, w.region.ptr, w.grad.ptr, w.regularizer.gradientL1, w.regularizer.l2);
-    }
+  for (const w of weights) if (w.penaltyInUpdate === true) addPenaltyGradient(k, w);
+}
+
+/** grad += the gradient of w's regularizer (L1 subgradient, 2·l2·w), where w has one and a gradient. */
+function addPenaltyGradient(k: KernelExports, w: LayerWeight): void {
+  if (w.regularizer !== null && w.region !== null && w.grad !== null) {
+    k.f32_l1l2_grad(w.size, w.region.ptr, w.grad.ptr, w.regularizer.gradientL1, w.regularizer.l2);
   }
 }
 

@@ -385,7 +385,7 @@ export class Engine {
     const rng = globalRandom();
     const cols = shapeSize(model.outputShape);
     const batchLogs: Logs = { batch: 0, size: 0 };
-    const swData: Dataset | null = sw === null ? null : { data: sw, rows: sw.length, shape: [1], cols: 1 };
+    const swData = sw === null ? null : sampleWeightData(sw);
 
     // With a thread pool, the next batch's inputs are staged (a JS copy the workers cannot do)
     // while a GEMM of this step runs on the workers, which take a larger share of it. Not with
@@ -522,7 +522,7 @@ export class Engine {
     const sums = new Float64Array(metrics.length);
     const fusedKind = this.fusedKind();
     const cols = shapeSize(this.model.outputShape);
-    const swData: Dataset | null = sw === null ? null : { data: sw, rows: sw.length, shape: [1], cols: 1 };
+    const swData = sw === null ? null : sampleWeightData(sw);
     let lossSum = 0;
     for (let start = 0; start < x.rows; start += batchSize) {
       const rows = Math.min(batchSize, x.rows - start);
@@ -724,6 +724,11 @@ const finiteRanges = new WeakMap<ArrayBufferLike, string[]>();
 
 function rangeKey(a: Float32Array): string {
   return `${a.byteOffset}:${a.length}`;
+}
+
+/** Per-sample weights as a one-column dataset, so they are staged like the labels. */
+function sampleWeightData(sw: Float32Array): Dataset {
+  return { data: sw, rows: sw.length, shape: [1], cols: 1 };
 }
 
 /**
