@@ -3,8 +3,7 @@
 // The only Node-only import of the pool is here, loaded on first use and behind a Node check.
 // Browser and Worker bundles get spawn.web.ts instead (package.json "browser" field), so bundlers
 // never meet node:worker_threads.
-import { KerasmError } from '../errors.js';
-import { startWebWorker } from './web-worker.js';
+import { handshake, startWebWorker } from './web-worker.js';
 
 /** Where a worker's slots sit in the control block (src/backend/threads.ts lays it out). */
 export interface ControlLayout {
@@ -52,34 +51,10 @@ export async function startWorker(init: WorkerInit, onError: (message: string) =
   if (!isNode()) return startWebWorker(init, onError);
   const { Worker } = await import('node:worker_threads');
   const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: init }) as unknown as NodeWorker;
-  return new Promise((resolve, reject) => {
-    let started = false;
-    let stopping = false;
-    const fail = (message: string): void => {
-      if (stopping) return;
-      if (started) {
-        onError(message);
-        return;
-      }
-      void w.terminate();
-      reject(new KerasmError(`kerasm worker ${init.index + 1} failed to start: ${message}`));
-    };
-    w.on('message', (m) => {
-      const msg = m as { ready?: boolean; error?: string };
-      if (msg.error !== undefined) fail(msg.error);
-      else if (msg.ready === true && !started) {
-        started = true;
-        // Ready workers never keep a process alive (a starting one does: setThreads awaits it).
-        w.unref();
-        resolve({
-          terminate: async () => {
-            stopping = true;
-            await w.terminate();
-          },
-        });
-      }
-    });
-    w.on('error', (e) => fail(String(e)));
-    w.on('exit', (code) => fail(`it exited with code ${String(code)}`));
-  });
+  // Ready workers never keep a process alive (a starting one does: setThreads awaits it).
+  const h = handshake(init.index, () => w.terminate(), onError, () => w.unref());
+  w.on('message', (m) => h.message(m));
+  w.on('error', (e) => h.fail(String(e)));
+  w.on('exit', (code) => h.fail(`it exited with code ${String(code)}`));
+  return h.started;
 }
