@@ -95,12 +95,78 @@ export function checkBoolean(name: string, value: unknown): boolean {
 }
 
 /**
- * Reject option names that are not known, so a typo (`epoch` for `epochs`, `activaton`) fails
- * instead of being ignored. Keras: "Unrecognized keyword arguments passed to Dense: {...}".
+ * Keras / TF.js spellings kerasm recognizes, mapped to its own option name. snake_case names
+ * need no row: `learning_rate` is matched to `learningRate` by spelling. A row here is for a
+ * name that differs in more than case.
+ */
+const OPTION_ALIASES: Readonly<Record<string, string>> = {
+  lr: 'learningRate',
+  layer: 'layers',
+  callback: 'callbacks',
+  metric: 'metrics',
+  losses: 'loss',
+  restoreBest: 'restoreBestWeights',
+};
+
+/** `learning_rate` → `learningRate`. */
+export function camelCase(name: string): string {
+  return name.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The known option a foreign spelling means (`lr`, `learning_rate` → `learningRate`), or null. */
+export function aliasOf(name: string, known: readonly string[]): string | null {
+  const explicit = Object.hasOwn(OPTION_ALIASES, name) ? OPTION_ALIASES[name]! : null;
+  if (explicit !== null && known.includes(explicit)) return explicit;
+  const camel = camelCase(name);
+  if (camel !== name && known.includes(camel)) return camel;
+  const lower = name.toLowerCase();
+  const sameLetters = known.find((k) => k.toLowerCase() === lower);
+  return sameLetters ?? null;
+}
+
+/**
+ * Reject option names that are not known, so a typo (`epoch` for `epochs`, `activaton`) or a
+ * Keras spelling (`learning_rate`) fails instead of being ignored. Keras: "Unrecognized keyword
+ * arguments passed to Dense: {...}". A name kerasm recognizes as another library's spelling is
+ * answered with kerasm's (`Use learningRate instead of learning_rate`). Every options object of
+ * the public API goes through this one function.
  */
 export function checkOptionNames(args: object, known: readonly string[], where: string): void {
   const unknown = Object.keys(args).filter((k) => !known.includes(k));
-  if (unknown.length > 0) {
-    throw new ValueError(`Unrecognized options passed to ${where}: ${unknown.join(', ')}. Known options: ${known.join(', ')}`);
+  if (unknown.length === 0) return;
+  const hints = unknown.flatMap((k) => {
+    const alias = aliasOf(k, known);
+    return alias === null ? [] : [`\`${alias}\` instead of \`${k}\``];
+  });
+  const hint = hints.length === 0 ? '' : ` Use ${hints.join(', ')} (kerasm's option names are TF.js's: camelCase).`;
+  throw new ValueError(`Unrecognized options passed to ${where}: ${unknown.join(', ')}.${hint} Known options: ${known.join(', ')}`);
+}
+
+/**
+ * `checkOptionNames` after the options-object check: `args` must be a plain object (or
+ * undefined, when every option is optional). Returns the object to read options from.
+ */
+export function checkOptions<T extends object>(args: T | undefined, known: readonly string[], where: string, optional = true): T {
+  if (args === undefined && optional) return {} as T;
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    throw invalidArgument('args', `an options object for ${where} { ${known.join(', ')} }`, args);
   }
+  checkOptionNames(args, known, where);
+  return args;
+}
+
+const warnedConfigKeys = new Set<string>();
+
+/**
+ * Keys of a layer config read from a file that kerasm does not know (a newer Keras writes
+ * more): a warning, once per class and key set, instead of an error: the file is data that
+ * kerasm did not write.
+ */
+export function warnUnknownConfigKeys(config: Record<string, unknown>, known: readonly string[], className: string): void {
+  const unknown = Object.keys(config).filter((k) => !known.includes(k));
+  if (unknown.length === 0) return;
+  const key = `${className}:${unknown.sort().join(',')}`;
+  if (warnedConfigKeys.has(key)) return;
+  warnedConfigKeys.add(key);
+  console.warn(`kerasm: ignoring config keys of ${className} that kerasm does not read: ${unknown.join(', ')}`);
 }
