@@ -94,39 +94,70 @@ export function globalRandom(): RandomStream {
   return globalStream;
 }
 
+/** The two Philox keys of a stream seeded with `s`. */
+function keysOf(s: number): [number, number] {
+  return [mix32(s) | 0, mix32(s ^ 0x5bd1e995) | 0];
+}
+
 /**
- * A layer's place in a counter-based random stream in wasm (Philox, assembly/f32-reduce/dropout.ts):
+ * A layer's place in a counter-based random stream in wasm (Philox, assembly/f32-dropout/dropout.ts):
  * two keys from a seed (the layer's own, else one drawn from the global stream) and a counter
  * that advances once per draw, so every training step gets new, reproducible noise.
+ *
+ * Without a seed of its own, the keys are drawn from the global stream at the stream's first
+ * draw (the layer's first training step), not when the layer is built: building a model, or
+ * loading one from a file, then draws nothing, and the initializers of a model built after
+ * `setSeed` see the same global stream whether or not it has dropout layers.
  */
 export class KeyedStream {
-  key0 = 0;
-  key1 = 0;
+  private seed: number | null = null;
+  private keys: [number, number] | null = null;
   counter = 0;
 
-  /** New keys from `seed` (null: drawn from the global stream), counter back to 0. */
+  /** Start over from `seed` (null: keys drawn from the global stream at the first draw), counter 0. */
   reset(seed: number | null): void {
-    const s = seed ?? globalRandom().seed();
-    this.key0 = mix32(s) | 0;
-    this.key1 = mix32(s ^ 0x5bd1e995) | 0;
+    this.seed = seed;
+    this.keys = seed === null ? null : keysOf(seed);
     this.counter = 0;
   }
 
-  /** The counter of this draw; the stream moves on by one. */
+  /** The keys, drawn now from the global stream if the layer has no seed and has not drawn yet. */
+  private keyed(): [number, number] {
+    if (this.keys === null) this.keys = keysOf(globalRandom().seed());
+    return this.keys;
+  }
+
+  get key0(): number {
+    return this.keyed()[0];
+  }
+
+  get key1(): number {
+    return this.keyed()[1];
+  }
+
+  /** The counter of this draw; the stream moves on by one (the keys exist from here on). */
   next(): number {
+    this.keyed();
     const c = this.counter;
     this.counter = (c + 1) | 0;
     return c;
   }
 
-  /** `[key0, key1, counter]`: what io saves so that training resumes identically. */
-  get state(): [number, number, number] {
-    return [this.key0, this.key1, this.counter];
+  /**
+   * `[key0, key1, counter]`: what io saves so that training resumes identically; null while an
+   * unseeded stream has drawn nothing (its keys will come from the global stream at its first draw).
+   */
+  get state(): [number, number, number] | null {
+    return this.keys === null ? null : [this.keys[0], this.keys[1], this.counter];
   }
 
-  set state(s: [number, number, number]) {
-    this.key0 = s[0] | 0;
-    this.key1 = s[1] | 0;
+  /** Continue from a saved state; null: as after `reset` (keys at the first draw, or from the seed). */
+  set state(s: [number, number, number] | null) {
+    if (s === null) {
+      this.reset(this.seed);
+      return;
+    }
+    this.keys = [s[0] | 0, s[1] | 0];
     this.counter = s[2] | 0;
   }
 }

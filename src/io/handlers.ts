@@ -6,7 +6,7 @@ export { fileSystem } from './file-system.js';
 export { http } from './http.js';
 export type { HttpOptions } from './http.js';
 export type {
-  IOHandler, LoadOptions, LoadSource, ModelArtifacts, ModelArtifactsInfo, SaveOptions, SaveResult, SaveTarget, WeightData, WeightSpec,
+  IOHandler, LoadOptions, LoadSource, LoadWeightsOptions, ModelArtifacts, ModelArtifactsInfo, SaveOptions, SaveResult, SaveTarget, WeightData, WeightSpec,
 } from './types.js';
 
 /** A handler whose `save` calls `fn` with the artifacts (TF.js `tf.io.withSaveHandler`). */

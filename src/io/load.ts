@@ -1,10 +1,10 @@
 // km.loadModel and km.modelFromJSON: rebuild a Sequential from kerasm, TF.js or Keras files.
-import { KerasmError, invalidArgument } from '../errors.js';
+import { KerasmError, checkOptions, invalidArgument } from '../errors.js';
 import { Sequential } from '../model/sequential.js';
 import { formatError, isArrayBuffer, isObject, own, parseJson, sanitize } from './json.js';
 import type { JsonObject } from './json.js';
 import { loadArtifacts } from './resolve.js';
-import { applyWeights, checkModelSize, kerasmRecord, prepareWeights, restoreTrainingState } from './restore.js';
+import { applyWeights, checkModelSize, checkRestoreOption, kerasmRecord, prepareWeights, restoreTrainingState } from './restore.js';
 import { parseTopology } from './topology.js';
 import { compileArgsFromJson } from './training-config.js';
 import type { LoadOptions, LoadSource } from './types.js';
@@ -28,12 +28,18 @@ function trainingConfigOf(record: JsonObject | null, artifactsConfig: unknown, t
  * Load a model saved by kerasm, TF.js (`model.save`) or converted from Keras
  * (tensorflowjs_converter): `file://…/model.json` (Node), `http(s)://…/model.json`, an IO
  * handler `{ load }` or artifacts `{ modelTopology, weightSpecs, weightData }`. With a training
- * config the model comes back compiled; with state saved by `{ includeOptimizer: true }`,
- * training resumes where it stopped.
+ * config the model comes back compiled; with state saved by `{ includeOptimizer: true }`, the
+ * optimizer and the dropout layers' streams continue where they stopped.
+ *
+ * Loading draws nothing from the process-wide random stream (the file's weights are not
+ * initialized first) and leaves it where it is, so another model training in the same process
+ * is not affected. `{ restoreGlobalRandomState: true }` sets it back to where the saving
+ * process had it: with `includeOptimizer`, the next `fit` then continues bit-identically.
  */
-export async function loadModel(source: LoadSource, options: LoadOptions = {}): Promise<Sequential> {
-  if (options === null || typeof options !== 'object') throw invalidArgument('options', 'an options object { compile }', options);
+export async function loadModel(source: LoadSource, options?: LoadOptions): Promise<Sequential> {
+  options = checkOptions(options, ['compile', 'restoreGlobalRandomState'], 'loadModel');
   if (options.compile !== undefined && typeof options.compile !== 'boolean') throw invalidArgument('compile', 'a boolean', options.compile);
+  const restoreGlobal = checkRestoreOption(options.restoreGlobalRandomState);
   const artifacts = await loadArtifacts(source);
   if (artifacts.modelTopology === undefined || artifacts.modelTopology === null) {
     throw formatError('Invalid model artifacts', 'no modelTopology (a file of weights alone, from model.saveWeights, loads with model.loadWeights)');
@@ -55,7 +61,7 @@ export async function loadModel(source: LoadSource, options: LoadOptions = {}): 
         }
       }
     }
-    if (loaded !== null && weights !== null && record !== null) restoreTrainingState(model, loaded, weights, record);
+    if (loaded !== null && weights !== null && record !== null) restoreTrainingState(model, loaded, weights, record, restoreGlobal);
     return model;
   } catch (e) {
     model.dispose();
@@ -66,7 +72,9 @@ export async function loadModel(source: LoadSource, options: LoadOptions = {}): 
 
 /**
  * A model from its topology JSON (`model.toJSON()`, a model.json, or the object itself),
- * uncompiled, with fresh weights. TF.js: `tf.models.modelFromJSON`.
+ * uncompiled, with fresh weights. TF.js: `tf.models.modelFromJSON`. Nothing is drawn from the
+ * random stream until the model is used (its initializers run at the first fit, predict or
+ * getWeights).
  */
 export async function modelFromJSON(json: string | object): Promise<Sequential> {
   const value = typeof json === 'string' ? parseJson(json, 'Invalid model JSON') : sanitize(json, 'Invalid model JSON');

@@ -2,7 +2,7 @@
 // model.loadWeights uses its own). Everything is checked before the model changes.
 import { ready } from '../backend/loader.js';
 import type { Backend } from '../backend/loader.js';
-import { KerasmError } from '../errors.js';
+import { KerasmError, checkOptions, invalidArgument } from '../errors.js';
 import type { LayerWeight } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
 import { globalRandom } from '../random.js';
@@ -12,7 +12,7 @@ import { loadArtifacts } from './resolve.js';
 import { hasStream, STATE_FORMAT } from './save.js';
 import type { StreamLayer } from './save.js';
 import { shapeSize } from '../tensor.js';
-import type { LoadSource, ModelArtifacts } from './types.js';
+import type { LoadSource, LoadWeightsOptions, ModelArtifacts } from './types.js';
 import { checkWeightData, checkWeightSpecs, joinWeightData, matchWeights, restoreOptimizer, specBytes, weightsHash, writeTensors } from './weights.js';
 import type { CheckedSpec } from './weights.js';
 
@@ -74,12 +74,16 @@ export function checkModelSize(model: Sequential): void {
   if (!(params * 4 <= MAX_WEIGHT_BYTES)) throw new KerasmError(`The model declares ${params} parameters (${params * 4} bytes), more than the ${MAX_WEIGHT_BYTES} bytes kerasm allocates for weights.`);
 }
 
-/** Match, check and copy the model's weights; returns the backend and the pairs matched. */
+/**
+ * Match, check and copy the model's weights; returns the backend and the pairs matched. The
+ * weights the file provides are allocated without running their initializers (which would
+ * draw from the global random stream only to be overwritten).
+ */
 export async function applyWeights(model: Sequential, w: PreparedWeights): Promise<{ b: Backend; pairs: [LayerWeight, CheckedSpec][] }> {
   const pairs = matchWeights(model.layers, w.specs);
   checkModelSize(model);
   await ready();
-  const b = model.ensureAllocated();
+  const b = model.ensureAllocated(new Set(pairs.map(([weight]) => weight)));
   writeTensors(b, pairs.map(([weight, spec]) => ({ spec, dst: weight.region! })), w.bytes);
   return { b, pairs };
 }
@@ -91,11 +95,24 @@ function u32List(v: unknown, n: number, what: string): number[] {
   return v as number[];
 }
 
+/** `{ restoreGlobalRandomState }` checked (shared by loadModel and loadWeights). */
+export function checkRestoreOption(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw invalidArgument('restoreGlobalRandomState', 'a boolean', value);
+  return value;
+}
+
+/** A layer stream's saved state: `[key0, key1, counter]`, or null (its keys were not drawn yet). */
+function streamStateOf(v: unknown, name: string): [number, number, number] | null {
+  return v === null ? null : u32List(v, 3, `the stream of ${name}`) as [number, number, number];
+}
+
 /**
  * Restore the optimizer state (when the model is compiled with the optimizer that wrote it)
- * and the random streams: each Dropout layer's (by name, else by order) and the global one.
+ * and the random streams: each Dropout layer's (by name, else by order), and the global one
+ * only when `restoreGlobal` (it belongs to the whole process, not to this model).
  */
-export function restoreTrainingState(model: Sequential, loaded: { b: Backend; pairs: [LayerWeight, CheckedSpec][] }, w: PreparedWeights, record: JsonObject): void {
+export function restoreTrainingState(model: Sequential, loaded: { b: Backend; pairs: [LayerWeight, CheckedSpec][] }, w: PreparedWeights, record: JsonObject, restoreGlobal: boolean): void {
   const opt = own(record, 'optimizer');
   if (isObject(opt) && model.compiled !== null) restoreOptimizer(loaded.b, loaded.pairs, model.compiled.optimizer, opt, w.specs, w.bytes);
   const random = own(record, 'random');
@@ -106,24 +123,28 @@ export function restoreTrainingState(model: Sequential, loaded: { b: Backend; pa
   if (!Array.isArray(saved)) throw formatError('Invalid kerasm record', '`random.layers` is not an array');
   const entries = saved.map((e, i) => {
     if (!isObject(e) || typeof e.name !== 'string') throw formatError('Invalid kerasm record', `\`random.layers[${i}]\` is not { name, state }`);
-    return { name: e.name, state: u32List(e.state, 3, `the stream of ${e.name}`) as [number, number, number] };
+    return { name: e.name, state: streamStateOf(e.state, e.name) };
   });
   const targets = model.layers.filter(hasStream);
   const byName = targets.every((l) => entries.some((e) => e.name === l.name));
-  const pairs: [StreamLayer, [number, number, number]][] = [];
+  const pairs: [StreamLayer, [number, number, number] | null][] = [];
   if (byName) for (const l of targets) pairs.push([l, entries.find((e) => e.name === l.name)!.state]);
   else if (entries.length === targets.length) targets.forEach((l, i) => pairs.push([l, entries[i]!.state]));
   for (const [l, s] of pairs) l.streamState = s;
-  globalRandom().setState(global);
+  if (restoreGlobal) globalRandom().setState(global);
 }
 
-/** `model.loadWeights(source)`: weights by name (or order), plus optimizer and random state if the file has them. */
-export async function loadModelWeights(model: Sequential, source: LoadSource): Promise<void> {
+/**
+ * `model.loadWeights(source, { restoreGlobalRandomState })`: weights by name (or order), plus
+ * optimizer and layer random state if the file has them (and the global stream when asked).
+ */
+export async function loadModelWeights(model: Sequential, source: LoadSource, options?: LoadWeightsOptions): Promise<void> {
   model.checkAlive();
+  const restoreGlobal = checkRestoreOption(checkOptions(options, ['restoreGlobalRandomState'], 'loadWeights').restoreGlobalRandomState);
   const artifacts = await loadArtifacts(source);
   const w = prepareWeights(artifacts);
   if (w === null) throw formatError('Invalid weights', 'the source holds no weights (weightSpecs and weightData)');
   const record = kerasmRecord(artifacts);
   const loaded = await applyWeights(model, w);
-  if (record !== null) restoreTrainingState(model, loaded, w, record);
+  if (record !== null) restoreTrainingState(model, loaded, w, record, restoreGlobal);
 }

@@ -2,7 +2,7 @@
 // kerasm's compile config and training state travel in `userDefinedMetadata.kerasm`, a field
 // TF.js carries without reading; TF.js itself loads the files uncompiled.
 import { ready } from '../backend/loader.js';
-import { invalidArgument } from '../errors.js';
+import { checkOptions, invalidArgument } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
 import { globalRandom } from '../random.js';
@@ -17,19 +17,20 @@ import { encodeWeights, joinWeightData, slotNames, weightsHash } from './weights
 /** Version of the `userDefinedMetadata.kerasm` record. */
 export const STATE_FORMAT = 1;
 
-/** Layers with a random stream of their own (Dropout and its relatives) expose its state. */
+/**
+ * Layers with a random stream of their own (Dropout and its relatives) expose its state; null
+ * while an unseeded layer has not drawn its keys yet (they come at its first training step).
+ */
 export interface StreamLayer {
-  streamState: [number, number, number];
+  streamState: [number, number, number] | null;
 }
 
 export function hasStream(layer: Layer): layer is Layer & StreamLayer {
-  return 'streamState' in layer && Array.isArray((layer as unknown as StreamLayer).streamState);
+  return 'streamState' in layer;
 }
 
-function checkOptions(options: unknown): SaveOptions {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw invalidArgument('options', 'an options object { includeOptimizer }', options);
-  const o = options as SaveOptions;
+function checkSaveOptions(options: SaveOptions | undefined, where: string): SaveOptions {
+  const o = checkOptions(options, ['includeOptimizer'], where);
   if (o.includeOptimizer !== undefined && typeof o.includeOptimizer !== 'boolean') throw invalidArgument('includeOptimizer', 'a boolean', o.includeOptimizer);
   return o;
 }
@@ -46,7 +47,7 @@ export async function modelArtifacts(model: Sequential, options: SaveOptions, wi
   if (withTopology && model.compiled !== null) kerasm.training_config = trainingConfigToJson(model.compiled);
   if (optimizer !== null) kerasm.optimizer = { class_name: optimizer.className, slot_names: slotNames(optimizer) };
   if (options.includeOptimizer === true) {
-    const layers = model.layers.filter(hasStream).map((l) => ({ name: l.name, state: l.streamState.slice() }));
+    const layers = model.layers.filter(hasStream).map((l) => ({ name: l.name, state: l.streamState?.slice() ?? null }));
     kerasm.random = { global: globalRandom().getState(), layers };
   }
   const artifacts: ModelArtifacts = {};
@@ -63,7 +64,7 @@ export async function modelArtifacts(model: Sequential, options: SaveOptions, wi
 /** `model.save(target, { includeOptimizer })`. */
 export async function saveModel(model: Sequential, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
   const handler = saveHandlerFor(target);
-  const artifacts = await modelArtifacts(model, checkOptions(options), true);
+  const artifacts = await modelArtifacts(model, checkSaveOptions(options, 'model.save'), true);
   const result = await handler.save(artifacts);
   return result ?? { modelArtifactsInfo: artifactsInfo(artifacts) };
 }
@@ -71,7 +72,7 @@ export async function saveModel(model: Sequential, target: SaveTarget, options?:
 /** `model.saveWeights(target, { includeOptimizer })`: the same files without the topology. */
 export async function saveModelWeights(model: Sequential, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
   const handler = saveHandlerFor(target);
-  const artifacts = await modelArtifacts(model, checkOptions(options), false);
+  const artifacts = await modelArtifacts(model, checkSaveOptions(options, 'model.saveWeights'), false);
   const result = await handler.save(artifacts);
   return result ?? { modelArtifactsInfo: artifactsInfo(artifacts) };
 }

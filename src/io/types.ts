@@ -58,12 +58,27 @@ export interface SaveOptions {
   /**
    * Also save the optimizer's state (group `optimizer`: its iteration count and slots), each
    * Dropout layer's mask-stream position and the global random stream's, so that training
-   * resumes bit-identically after `km.loadModel`. Default false.
+   * resumes bit-identically after `km.loadModel(source, { restoreGlobalRandomState: true })`.
+   * Default false.
    */
   includeOptimizer?: boolean;
 }
 
-export interface LoadOptions {
+/** Options of `model.loadWeights`. */
+export interface LoadWeightsOptions {
+  /**
+   * Set the process-wide random stream (`km.setSeed`'s: shuffling, initializers, the keys of
+   * unseeded dropout layers) to where it was when the file was saved with `includeOptimizer`,
+   * so that the next `fit` shuffles as the saving process's next `fit` did: a bit-identical
+   * resume. Default false: loading leaves the process-wide stream alone, so other models
+   * training in the same process are not affected. The layers' own streams (Dropout masks)
+   * always come from the file when it has them.
+   */
+  restoreGlobalRandomState?: boolean;
+}
+
+/** Options of `km.loadModel`. */
+export interface LoadOptions extends LoadWeightsOptions {
   /** Compile the model from the file's training config, when it has one (Keras `compile=True`). Default true. */
   compile?: boolean;
 }

@@ -17,7 +17,7 @@ export interface DropoutArgs extends LayerArgs {
    * for "same as the input") broadcasts, e.g. `[null, 1]` drops whole samples' features together.
    */
   noiseShape?: (number | null)[] | null;
-  /** Seed of this layer's mask stream; default: drawn from the global seed. */
+  /** Seed of this layer's mask stream; default: drawn from the global stream at the layer's first training step. */
   seed?: number | null;
 }
 
@@ -66,12 +66,15 @@ export class Dropout extends Layer {
     return inputShape.slice();
   }
 
-  /** The mask stream's keys and position `[key0, key1, counter]` (io saves it so training resumes identically). */
-  get streamState(): [number, number, number] {
+  /**
+   * The mask stream's keys and position `[key0, key1, counter]` (io saves it so training resumes
+   * identically); null until an unseeded layer's first training step draws its keys.
+   */
+  get streamState(): [number, number, number] | null {
     return this.stream.state;
   }
 
-  set streamState(s: [number, number, number]) {
+  set streamState(s: [number, number, number] | null) {
     this.stream.state = s;
   }
 

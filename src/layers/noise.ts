@@ -43,12 +43,12 @@ export abstract class NoiseLayer extends Layer {
     this.stream.counter = c | 0;
   }
 
-  /** The stream's keys and position `[key0, key1, counter]`, as Dropout's. */
-  get streamState(): [number, number, number] {
+  /** The stream's keys and position `[key0, key1, counter]`, as Dropout's (null before an unseeded layer's first draw). */
+  get streamState(): [number, number, number] | null {
     return this.stream.state;
   }
 
-  set streamState(s: [number, number, number]) {
+  set streamState(s: [number, number, number] | null) {
     this.stream.state = s;
   }
 
@@ -96,7 +96,7 @@ export abstract class NoiseLayer extends Layer {
 export interface GaussianNoiseArgs extends LayerArgs {
   /** Standard deviation of the additive noise, ≥ 0. */
   stddev: number;
-  /** Seed of this layer's noise stream; default: drawn from the global seed. */
+  /** Seed of this layer's noise stream; default: drawn from the global stream at the layer's first training step. */
   seed?: number | null;
 }
 

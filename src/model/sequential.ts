@@ -21,7 +21,7 @@ import { summaryLines } from './summary.js';
 import { WeightSnapshotBuffer } from './snapshot.js';
 import { loadModelWeights } from '../io/restore.js';
 import { modelToJSON, saveModel, saveModelWeights } from '../io/save.js';
-import type { LoadSource, SaveOptions, SaveResult, SaveTarget } from '../io/types.js';
+import type { LoadSource, LoadWeightsOptions, SaveOptions, SaveResult, SaveTarget } from '../io/types.js';
 
 export interface SequentialArgs {
   layers?: Layer[];
@@ -169,8 +169,12 @@ export class Sequential {
     if (this.disposed) throw new StateError(`Model ${this.name} has been disposed and cannot be used.`);
   }
 
-  /** Allocate and initialize every weight in wasm memory (once). */
-  ensureAllocated(): Backend {
+  /**
+   * Allocate and initialize every weight in wasm memory (once). Weights in `provided` (those a
+   * loaded file is about to write) are allocated zero-filled and not initialized, so loading
+   * draws nothing from the random stream.
+   */
+  ensureAllocated(provided?: ReadonlySet<LayerWeight>): Backend {
     this.checkAlive();
     if (this.layers.length === 0) throw new StateError('The model has no layers yet.');
     let b: Backend;
@@ -185,8 +189,7 @@ export class Sequential {
         for (const w of this.weights) {
           w.region = b.arena.alloc(w.size * 4);
           made.push(w);
-          const view = b.arena.view(w.region, w.size);
-          w.initializer.fill(w.shape, view);
+          if (provided?.has(w) !== true) w.initializer.fill(w.shape, b.arena.view(w.region, w.size));
         }
       } catch (e) {
         for (const w of made) {
@@ -280,7 +283,8 @@ export class Sequential {
   /**
    * Save to a `file://` folder (Node: `model.json` + `weights.bin`) or an IO handler `{ save }`,
    * in the TF.js layers format. `{ includeOptimizer: true }` adds the optimizer and random
-   * state so that training resumes bit-identically after `km.loadModel`.
+   * state so that training resumes bit-identically after
+   * `km.loadModel(source, { restoreGlobalRandomState: true })`.
    */
   save(target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
     return saveModel(this, target, options);
@@ -292,8 +296,8 @@ export class Sequential {
   }
 
   /** Load weights by name (or, when the names differ, by order) from a file, URL, handler or artifacts. */
-  loadWeights(source: LoadSource): Promise<void> {
-    return loadModelWeights(this, source);
+  loadWeights(source: LoadSource, options?: LoadWeightsOptions): Promise<void> {
+    return loadModelWeights(this, source, options);
   }
 
   /** The topology as a TF.js-style JSON string (`km.modelFromJSON` rebuilds it). */

@@ -80,7 +80,7 @@ describe('resumed training (includeOptimizer)', () => {
     const target = `file://${join(dir, 'resume')}`;
     await a.save(target, { includeOptimizer: true });
     await a.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
-    const b = await km.loadModel(`${target}/model.json`);
+    const b = await km.loadModel(`${target}/model.json`, { restoreGlobalRandomState: true });
     expect(b.compiled!.optimizer.iterations).toBe(12);
     await b.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
     const wa = a.getWeights();
@@ -104,7 +104,7 @@ describe('resumed training (includeOptimizer)', () => {
     const json = JSON.parse(await readFile(join(dir, 'prox', 'model.json'), 'utf8'));
     expect(json.modelTopology.config.layers[0].config.kernel_regularizer).toEqual({ class_name: 'L1L2', config: { l1: 0.01, l2: 0, proximal: true } });
     await a.fit(x, y, { epochs: 1, batchSize: 5, verbose: 0 });
-    const b = await km.loadModel(`${target}/model.json`);
+    const b = await km.loadModel(`${target}/model.json`, { restoreGlobalRandomState: true });
     expect((b.layers[0] as km.layers.Dense).kernelRegularizer!.proximal).toBe(true);
     await b.fit(x, y, { epochs: 1, batchSize: 5, verbose: 0 });
     a.getWeights().forEach((w, i) => expect(sameBits(b.getWeights()[i]!.data, w.data)).toBe(true));
@@ -143,7 +143,7 @@ describe('resumed training (includeOptimizer)', () => {
     const b = mlp(99);
     expect(b.layers[0]!.name).not.toBe(a.layers[0]!.name);
     b.compile({ optimizer: km.optimizers.adam({ learningRate: 0.02 }), loss: 'categoricalCrossentropy' });
-    await b.loadWeights(saved!);
+    await b.loadWeights(saved!, { restoreGlobalRandomState: true });
     await b.fit(x, y, { epochs: 1, batchSize: 6, verbose: 0 });
     a.getWeights().forEach((w, i) => expect(sameBits(b.getWeights()[i]!.data, w.data)).toBe(true));
     a.dispose();
