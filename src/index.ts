@@ -3,7 +3,7 @@ export { ready, backendInfo, setThreads, shutdown } from './backend/loader.js';
 export type { BackendInfo, BuildName, ReadyOptions, WasmSource } from './backend/loader.js';
 export type { GemmTile } from './backend/tiles.js';
 export { KerasmError, ValueError, StateError } from './errors.js';
-export { Tensor, tensor, oneHot } from './tensor.js';
+export { Tensor, tensor, tensor1d, tensor2d, oneHot } from './tensor.js';
 export { setSeed } from './random.js';
 export { Sequential } from './model/sequential.js';
 export type { SequentialArgs, CompileArgs } from './model/sequential.js';
@@ -11,8 +11,9 @@ export type { FitArgs, EvaluateArgs, PredictArgs, FitDatasetArgs, DatasetSource,
 
 import { Sequential } from './model/sequential.js';
 import type { SequentialArgs } from './model/sequential.js';
-/** `km.sequential({ layers: [...] })`. */
-export function sequential(args?: SequentialArgs): Sequential {
+import type { Layer } from './layers/layer.js';
+/** `km.sequential({ layers: [...] })`, or Keras's `Sequential([layer, ...])`: `km.sequential([layer, ...])`. */
+export function sequential(args?: SequentialArgs | Layer[]): Sequential {
   return new Sequential(args);
 }
 

@@ -1,6 +1,11 @@
 import { ValueError, invalidArgument, invalidArgumentAt } from './errors.js';
 
-/** A dense float32 tensor in JS memory, row-major. Owned by the caller. */
+/**
+ * A dense float32 tensor in JS memory, row-major, owned by the caller: plain data, not an op
+ * library (no `add`, `matMul`…: kerasm's arithmetic runs inside its layers). TF.js's read-outs
+ * work on it: `arraySync()`, `array()`, `dataSync()`. TF.js's `await t.data()` is `t.data`
+ * here: the values themselves, a Float32Array field (the contract), so it cannot also be a method.
+ */
 export class Tensor {
   readonly data: Float32Array;
   readonly shape: number[];
@@ -56,7 +61,17 @@ export class Tensor {
     return out;
   }
 
-  /** TF.js compatibility: `dataSync()` returns the data. */
+  /** Nested arrays (TF.js `arraySync()`; the same as `toArray()`). */
+  arraySync(): unknown {
+    return this.toArray();
+  }
+
+  /** Nested arrays, as a promise (TF.js `array()`). */
+  array(): Promise<unknown> {
+    return Promise.resolve(this.toArray());
+  }
+
+  /** The values, flat (TF.js `dataSync()`): the tensor's own array, not a copy. */
   dataSync(): Float32Array {
     return this.data;
   }
@@ -105,6 +120,22 @@ function flatten(values: unknown): number[] {
   };
   walk(values);
   return out;
+}
+
+/** A rank-1 tensor (TF.js `tf.tensor1d`). */
+export function tensor1d(values: ArrayLike<number>): Tensor {
+  if (values === null || typeof values !== 'object' || typeof (values as ArrayLike<number>).length !== 'number' || (Array.isArray(values) && values.some(Array.isArray))) {
+    throw invalidArgument('values', 'a flat array of numbers or a typed array', values);
+  }
+  return tensor(values, [values.length]);
+}
+
+/** A rank-2 tensor from nested arrays, or flat values with their `[rows, cols]` (TF.js `tf.tensor2d`). */
+export function tensor2d(values: ArrayLike<number> | number[][], shape?: [number, number]): Tensor {
+  if (shape !== undefined && (!Array.isArray(shape) || shape.length !== 2)) throw invalidArgument('shape', '[rows, cols]', shape);
+  const t = tensor(values as ArrayLike<number>, shape);
+  if (t.rank !== 2) throw invalidArgumentAt('values', 'nested arrays [[...], ...] of rank 2, or flat values with a shape [rows, cols]', `values of shape [${t.shape.join(', ')}]`);
+  return t;
 }
 
 /** One-hot encode integer labels: [n] → [n, numClasses]. */

@@ -76,6 +76,10 @@ export function toDataset(x: unknown, name = 'x'): Dataset {
     const data = shape.length === 2 && !Array.isArray(x[0]) && !ArrayBuffer.isView(x[0]) ? Float32Array.from(x as number[]) : flattenInto(x, shape, name);
     return { data, rows: shape[0]!, shape: shape.slice(1), cols: shapeSize(shape.slice(1)) };
   }
+  if (ArrayBuffer.isView(x)) {
+    throw invalidArgumentAt(name, 'a km.Tensor, { data, shape } or nested number arrays',
+      `${show(x)}. A typed array has no shape: pass { data, shape: [samples, ...features] } or km.tensor(data, [samples, ...features])`);
+  }
   throw invalidArgument(name, 'a km.Tensor, { data, shape } or nested number arrays', x);
 }
 
@@ -88,7 +92,10 @@ export function toSparseLabels(y: unknown, numClasses: number, name = 'y'): Data
     data = Float32Array.from(y as number[]);
   } else {
     const d = toDataset(y, name);
-    if (d.cols !== 1) throw new ValueError(`Invalid value received for argument \`${name}\`: expected sparse labels of shape [n] or [n, 1]. Received: shape [${d.rows}, ${d.shape.join(', ')}]`);
+    if (d.cols !== 1) {
+      const oneHot = d.cols === numClasses ? ': these look like one-hot labels. Use the loss \'categoricalCrossentropy\' for one-hot labels, or pass class ids (for a km.Tensor y, y.argMax())' : '';
+      throw new ValueError(`Invalid value received for argument \`${name}\`: expected sparse labels of shape [n] or [n, 1]. Received: shape [${d.rows}, ${d.shape.join(', ')}]${oneHot}`);
+    }
     data = d.data;
   }
   for (let i = 0; i < data.length; i++) {
@@ -110,9 +117,26 @@ export function toTargets(y: unknown, units: number, name = 'y'): Dataset {
     d = toDataset(y, name);
   }
   if (d.cols !== units) {
-    throw new ValueError(`Invalid value received for argument \`${name}\`: expected targets of shape [n, ${units}] to match the model's output. Received: shape [${d.rows}, ${d.shape.join(', ')}]`);
+    throw new ValueError(`Invalid value received for argument \`${name}\`: expected targets of shape [n, ${units}] to match the model's output. Received: shape [${d.rows}, ${d.shape.join(', ')}]${targetHints(d, units)}`);
   }
   return d;
+}
+
+/** What a one-column y that should have `units` columns probably is: class ids, or values given flat. */
+function targetHints(d: Dataset, units: number): string {
+  if (d.cols !== 1 || units < 2) return '';
+  const hints: string[] = [];
+  if (d.rows % units === 0) hints.push(`if these are ${units} values per sample given flat, pass them with their shape: km.tensor(values, [${d.rows / units}, ${units}])`);
+  if (looksLikeClassIds(d.data, units)) hints.push(`if these are class ids, pass one-hot targets (km.oneHot(labels, ${units})) or use the loss 'sparseCategoricalCrossentropy'`);
+  return hints.length === 0 ? '' : `. ${hints.join('; ')}`;
+}
+
+function looksLikeClassIds(data: Float32Array, classes: number): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= classes) return false;
+  }
+  return data.length > 0;
 }
 
 /** Sample weights: one non-negative finite number per sample. */

@@ -4,9 +4,9 @@
 import { ready } from '../backend/loader.js';
 import type { Region } from '../backend/memory.js';
 import { toDataset } from '../data/coerce.js';
-import { checkPositiveInt, invalidArgument } from '../errors.js';
+import { checkOptions, checkPositiveInt, invalidArgument } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import type { Sequential } from './sequential.js';
+import { Sequential } from './sequential.js';
 
 export interface McPredictArgs {
   /** Number of stochastic forward passes. Default 30. */
@@ -21,7 +21,12 @@ export interface McPredictArgs {
  * prediction (std: population, divided by `samples`).
  */
 export async function mcPredict(model: Sequential, x: unknown, args: McPredictArgs = {}): Promise<{ mean: Tensor; std: Tensor }> {
-  if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { samples, batchSize }', args);
+  if (!(model instanceof Sequential)) throw invalidArgument('model', 'a kerasm model', model);
+  checkOptions(args, ['samples', 'batchSize'], 'mcPredict');
+  return model.exclusive('mcPredict', () => sample(model, x, args));
+}
+
+async function sample(model: Sequential, x: unknown, args: McPredictArgs): Promise<{ mean: Tensor; std: Tensor }> {
   const samples = args.samples === undefined ? 30 : checkPositiveInt('samples', args.samples);
   await ready();
   const d = toDataset(x, 'x');

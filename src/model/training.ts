@@ -9,7 +9,7 @@ import { toDataset, toSampleWeights, toSparseLabels, toTargets } from '../data/c
 import { classWeightsToSampleWeights } from '../data/class-weight.js';
 import type { ClassWeight } from '../data/class-weight.js';
 import type { Dataset } from '../data/coerce.js';
-import { KerasmError, ValueError, checkOptionNames, checkPositiveInt, invalidArgument, invalidArgumentAt } from '../errors.js';
+import { KerasmError, ValueError, aliasOf, checkOptionNames, checkPositiveInt, invalidArgument, invalidArgumentAt } from '../errors.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import type { Layer, StepContext } from '../layers/layer.js';
@@ -115,6 +115,12 @@ export class Engine {
   private readonly model: Sequential;
   private plan_: Plan | null = null;
   private ctx: StepContext | null = null;
+  /**
+   * True while fit or fitDataset runs: an inference call from one of its callbacks (predict,
+   * validation) then works in the training plan's buffers, in batches of its rows, instead of
+   * laying out a larger plan and freeing the buffers the running step holds.
+   */
+  private pinned = false;
 
   constructor(model: Sequential) {
     this.model = model;
@@ -140,7 +146,7 @@ export class Engine {
   /** A plan for at least `rows` rows, with gradient buffers if `training`. Reused when it fits. */
   private plan(b: Backend, rows: number, training: boolean): Plan {
     const p = this.plan_;
-    if (p !== null && p.rows >= rows && (p.training || !training)) return p;
+    if (p !== null && ((p.rows >= rows && (p.training || !training)) || (this.pinned && !training))) return p;
     const want = Math.max(rows, p?.rows ?? 0);
     const withGrads = training || (p?.training ?? false);
     this.dispose();
@@ -313,7 +319,25 @@ export class Engine {
     return sum / lossRows;
   }
 
-  async fit(xIn: unknown, yIn: unknown, args: FitArgs): Promise<History> {
+  /** Run a training call with the plan pinned (see `pinned`). */
+  private async pinnedRun<T>(run: () => Promise<T>): Promise<T> {
+    this.pinned = true;
+    try {
+      return await run();
+    } finally {
+      this.pinned = false;
+    }
+  }
+
+  fit(xIn: unknown, yIn: unknown, args: FitArgs): Promise<History> {
+    return this.pinnedRun(() => this.fitArrays(xIn, yIn, args));
+  }
+
+  fitDataset(source: DatasetSource, args: FitDatasetArgs): Promise<History> {
+    return this.pinnedRun(() => this.fitSource(source, args));
+  }
+
+  private async fitArrays(xIn: unknown, yIn: unknown, args: FitArgs): Promise<History> {
     const model = this.model;
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
     const compiled = model.compiledOrThrow('fit');
@@ -333,7 +357,7 @@ export class Engine {
     let x = toDataset(xIn, 'x');
     this.checkInputShape(x, 'x');
     let y = toLabels(model, yIn, 'y');
-    if (x.rows !== y.rows) throw new ValueError(`Invalid value received for argument \`y\`: expected ${x.rows} samples to match x. Received: ${y.rows} samples`);
+    checkSameRows(x, y, this.model);
     let sw = args.sampleWeight === undefined ? null : toSampleWeights(args.sampleWeight, x.rows);
     let val: { x: Dataset; y: Dataset; sw: Float32Array | null } | null = null;
     if (args.validationData !== undefined) {
@@ -511,7 +535,10 @@ export class Engine {
   private checkInputShape(x: Dataset, name: string): void {
     const want = this.model.inputShape;
     if (shapeSize(x.shape) !== shapeSize(want) || (x.shape.length > 1 && x.shape.join() !== want.join())) {
-      throw new ValueError(`Invalid value received for argument \`${name}\`: expected samples of shape [${want.join(', ')}] (the model's input shape). Received: samples of shape [${x.shape.join(', ')}]`);
+      // A flat array of one sample's values reads as that many samples of one feature.
+      const flat = x.cols === 1 && x.rows === shapeSize(want)
+        ? `. A flat array of ${x.rows} numbers is read as ${x.rows} samples of one value each; for one sample pass [[...values]] or km.tensor(values, [1, ${want.join(', ')}])` : '';
+      throw new ValueError(`Invalid value received for argument \`${name}\`: expected samples of shape [${want.join(', ')}] (the model's input shape). Received: samples of shape [${x.shape.join(', ')}]${flat}`);
     }
   }
 
@@ -547,8 +574,7 @@ export class Engine {
     const x = toDataset(xIn, 'x');
     this.checkInputShape(x, 'x');
     const y = toLabels(this.model, yIn, 'y');
-    if (x.rows !== y.rows) throw new ValueError(`Invalid value received for argument \`y\`: expected ${x.rows} samples to match x. Received: ${y.rows} samples`);
-    if (x.rows === 0) throw new ValueError('Invalid value received for argument `x`: expected at least one sample. Received: 0 samples');
+    checkSameRows(x, y, this.model);
     let sw = args.sampleWeight === undefined ? null : toSampleWeights(args.sampleWeight, x.rows);
     if (args.classWeight !== undefined) sw = this.classWeights(args.classWeight, y, sw);
     const b = this.model.ensureAllocated();
@@ -595,7 +621,7 @@ export class Engine {
     const x = toDataset(xIn, 'x');
     this.checkInputShape(x, 'x');
     const y = toLabels(model, yIn, 'y');
-    if (x.rows !== y.rows || x.rows === 0) throw new ValueError(`Invalid value received for argument \`y\`: expected ${x.rows} samples to match x. Received: ${y.rows} samples`);
+    checkSameRows(x, y, model);
     const b = model.ensureAllocated();
     const p = this.plan(b, x.rows, true);
     this.stage(b, x, null, 0, x.rows, p.acts[0]!);
@@ -613,7 +639,7 @@ export class Engine {
    * Train from batches that arrive one at a time (data that does not fit in memory): one
    * source pass per epoch. Buffers are planned for the largest batch seen.
    */
-  async fitDataset(source: DatasetSource, args: FitDatasetArgs): Promise<History> {
+  private async fitSource(source: DatasetSource, args: FitDatasetArgs): Promise<History> {
     const model = this.model;
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
     model.compiledOrThrow('fitDataset');
@@ -650,7 +676,6 @@ export class Engine {
     await callbacks.onTrainBegin();
     for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
       await callbacks.onEpochBegin(epoch);
-      if (verbose === 1) ProgressBar.epochHeader(epoch + 1, epochs);
       let lossSum = 0;
       let seen = 0;
       let step = 0;
@@ -660,7 +685,7 @@ export class Engine {
         const x = toDataset(batch.xs, 'xs');
         this.checkInputShape(x, 'xs');
         const y = toLabels(model, batch.ys, 'ys');
-        if (x.rows !== y.rows || x.rows === 0) throw new ValueError(`Invalid value received for argument \`ys\`: expected ${x.rows} samples to match xs in batch ${step}. Received: ${y.rows} samples`);
+        checkSameRows(x, y, model, ['xs', 'ys'], ` in batch ${step}`);
         const p = this.plan(b, x.rows, true);
         model.compiled!.optimizer.build(b.arena, b.k, model.trainableWeights);
         this.stage(b, x, null, 0, x.rows, p.acts[0]!);
@@ -696,8 +721,7 @@ export class Engine {
     const x = toDataset(xIn, 'x');
     this.checkInputShape(x, 'x');
     const y = toLabels(model, yIn, 'y');
-    if (x.rows !== y.rows) throw new ValueError(`Invalid value received for argument \`y\`: expected ${x.rows} samples to match x. Received: ${y.rows} samples`);
-    if (x.rows === 0) throw new ValueError('Invalid value received for argument `x`: expected at least one sample. Received: 0 samples');
+    checkSameRows(x, y, this.model);
     const b = model.ensureAllocated();
     const p = this.plan(b, x.rows, true);
     compiled.optimizer.build(b.arena, b.k, model.trainableWeights);
@@ -789,6 +813,26 @@ const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'valid
 
 const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'setModel', 'setParams'] as const;
 
+/** Hook names of Keras and TF.js that kerasm spells or runs differently: a plain object using one is refused. */
+const FOREIGN_HOOKS: Readonly<Record<string, string>> = {
+  on_train_batch_begin: 'use `onBatchBegin`',
+  on_train_batch_end: 'use `onBatchEnd`',
+  onTrainBatchBegin: 'use `onBatchBegin`',
+  onTrainBatchEnd: 'use `onBatchEnd`',
+  onYield: 'kerasm does not call `onYield` (TF.js); use `onBatchEnd`',
+};
+
+/**
+ * A hook spelt another way (`on_epoch_end`, `onepochend`): refused, since training would run
+ * without it. Other own fields of a callback object are the user's and stay allowed.
+ */
+function misspeltHook(key: string): string | null {
+  if (Object.hasOwn(FOREIGN_HOOKS, key)) return FOREIGN_HOOKS[key]!;
+  if ((HOOKS as readonly string[]).includes(key)) return null;
+  const alias = aliasOf(key, HOOKS);
+  return alias === null ? null : `use \`${alias}\``;
+}
+
 /** `callbacks`: a callback object or an array of them, each hook a function (checked before training). */
 function checkCallbacks(arg: unknown): CallbackHooks[] {
   if (arg === undefined) return [];
@@ -801,8 +845,26 @@ function checkCallbacks(arg: unknown): CallbackHooks[] {
       const h = (c as Record<string, unknown>)[hook];
       if (h !== undefined && typeof h !== 'function') throw invalidArgument(`${where}.${hook}`, 'a function', h);
     }
+    for (const key of Object.keys(c)) {
+      const fix = misspeltHook(key);
+      if (fix !== null) throw new ValueError(`Unrecognized callback hook \`${key}\` in ${where}: ${fix} (kerasm's hooks: ${HOOKS.join(', ')}).`);
+    }
   });
   return list as CallbackHooks[];
+}
+
+/**
+ * x and y hold the same number of samples, at least one. A y with exactly `outputs` times as
+ * many values as x has samples is flat one-hot or multi-output targets given without a shape.
+ */
+function checkSameRows(x: Dataset, y: Dataset, model: Sequential, names: [string, string] = ['x', 'y'], where = ''): void {
+  const [xn, yn] = names;
+  if (x.rows === 0) throw new ValueError(`Invalid value received for argument \`${xn}\`: expected at least one sample. Received: 0 samples${where}`);
+  if (x.rows === y.rows) return;
+  const outputs = shapeSize(model.outputShape);
+  const flat = y.cols === 1 && outputs > 1 && y.rows === x.rows * outputs
+    ? `. These look like ${outputs} values per sample given flat (one-hot labels?): pass them with their shape, km.tensor(values, [${x.rows}, ${outputs}]), with the loss 'categoricalCrossentropy' for one-hot labels` : '';
+  throw new ValueError(`Invalid value received for argument \`${yn}\`: expected ${x.rows} samples to match ${xn}${where}. Received: ${y.rows} samples${flat}`);
 }
 
 function sliceRows(d: Dataset, from: number, to: number): Dataset {
