@@ -2,7 +2,7 @@
 // The loops themselves live in training.ts.
 import { backend, ready } from '../backend/loader.js';
 import type { Backend } from '../backend/loader.js';
-import { KerasmError, StateError, ValueError, checkOptionNames, invalidArgument, invalidArgumentAt } from '../errors.js';
+import { KerasmError, StateError, ValueError, checkOptionNames, checkOptions, invalidArgument, invalidArgumentAt } from '../errors.js';
 import { Dense } from '../layers/dense.js';
 import { InputLayer } from '../layers/core.js';
 import { Layer, shapesEqual } from '../layers/layer.js';
@@ -58,9 +58,12 @@ export class Sequential {
   private disposed = false;
   private engine_: Engine | null = null;
   private readonly snapshots = new Set<WeightSnapshotBuffer>();
+  /** The long call in progress (`fit`, `fitDataset`, `mcPredict`), or null: one at a time per model. */
+  private running: string | null = null;
 
-  constructor(args: SequentialArgs = {}) {
-    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { layers }', args);
+  /** `new Sequential({ layers, name })`, or Keras's `Sequential([layer, ...])`. */
+  constructor(argsOrLayers: SequentialArgs | Layer[] = {}) {
+    const args = Array.isArray(argsOrLayers) ? { layers: argsOrLayers } : checkOptions(argsOrLayers, ['layers', 'name'], 'sequential', false);
     this.name = args.name ?? (modelCounter++ === 0 ? 'sequential' : `sequential_${modelCounter - 1}`);
     if (args.layers !== undefined) {
       if (!Array.isArray(args.layers)) throw invalidArgument('layers', 'an array of layers', args.layers);
@@ -134,6 +137,7 @@ export class Sequential {
   /** Configure training. Can be called again (a new optimizer starts from fresh state). */
   compile(args: CompileArgs): void {
     this.checkAlive();
+    this.checkIdle('compile');
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { optimizer, loss, metrics }', args);
     checkOptionNames(args, ['optimizer', 'loss', 'metrics'], 'compile');
     if (this.layers.length === 0) throw new StateError('Add layers before compiling the model.');
@@ -167,6 +171,35 @@ export class Sequential {
 
   checkAlive(): void {
     if (this.disposed) throw new StateError(`Model ${this.name} has been disposed and cannot be used.`);
+  }
+
+  /**
+   * Refuse `call` while a long call (fit, fitDataset, mcPredict) runs on this model: the two
+   * would interleave steps on the same weights and buffers. Calls a callback makes that leave
+   * training alone (predict, save, getWeights, stopTraining) are not checked. TF.js refuses
+   * a second fit in the same way.
+   * @internal
+   */
+  checkIdle(call: string): void {
+    if (this.running === null) return;
+    throw new StateError(`Cannot call ${call}() on model ${this.name}: a previous ${this.running}() call is still running ` +
+      `(a missing \`await\`?). Await it first: \`await model.${this.running}(...)\`.`);
+  }
+
+  /**
+   * Run a long asynchronous call with the model marked busy (see `checkIdle`); the mark is
+   * set before the first await, so a call made right after without `await` is refused.
+   * @internal
+   */
+  async exclusive<T>(call: string, run: () => Promise<T>): Promise<T> {
+    this.checkAlive();
+    this.checkIdle(call);
+    this.running = call;
+    try {
+      return await run();
+    } finally {
+      this.running = null;
+    }
   }
 
   /**
@@ -209,14 +242,16 @@ export class Sequential {
   }
 
   /** Train for a number of epochs. Resolves to a History. */
-  async fit(x: unknown, y: unknown, args: FitArgs = {}): Promise<History> {
-    this.checkAlive();
-    await ready();
-    return this.engine.fit(x, y, args);
+  fit(x: unknown, y: unknown, args: FitArgs = {}): Promise<History> {
+    return this.exclusive('fit', async () => {
+      await ready();
+      return this.engine.fit(x, y, args);
+    });
   }
 
   /** Loss and metrics in inference mode (penalties included, as Keras). */
   evaluate(x: unknown, y: unknown, args: EvaluateArgs = {}): Record<string, number> {
+    this.checkIdle('evaluate');
     return this.engine.evaluate(x, y, args);
   }
 
@@ -226,14 +261,16 @@ export class Sequential {
   }
 
   /** Train from an iterable or async iterable of `{ xs, ys }` batches (TF.js `fitDataset`). */
-  async fitDataset(source: DatasetSource, args: FitDatasetArgs = {}): Promise<History> {
-    this.checkAlive();
-    await ready();
-    return this.engine.fitDataset(source, args);
+  fitDataset(source: DatasetSource, args: FitDatasetArgs = {}): Promise<History> {
+    return this.exclusive('fitDataset', async () => {
+      await ready();
+      return this.engine.fitDataset(source, args);
+    });
   }
 
   /** One gradient step on one batch. Returns the loss, or [loss, ...metrics] when metrics are compiled. */
   trainOnBatch(x: unknown, y: unknown): number | number[] {
+    this.checkIdle('trainOnBatch');
     return this.engine.trainOnBatch(x, y);
   }
 
@@ -245,6 +282,7 @@ export class Sequential {
 
   /** Replace every weight (Keras order); counts and shapes are checked before anything changes. */
   setWeights(weights: readonly (Tensor | { data: ArrayLike<number>; shape: number[] })[]): void {
+    this.checkIdle('setWeights');
     const b = this.ensureAllocated();
     const all = this.weights;
     if (!Array.isArray(weights) || weights.length !== all.length) {
@@ -297,7 +335,7 @@ export class Sequential {
 
   /** Load weights by name (or, when the names differ, by order) from a file, URL, handler or artifacts. */
   loadWeights(source: LoadSource, options?: LoadWeightsOptions): Promise<void> {
-    return loadModelWeights(this, source, options);
+    return this.exclusive('loadWeights', () => loadModelWeights(this, source, options));
   }
 
   /** The topology as a TF.js-style JSON string (`km.modelFromJSON` rebuilds it). */
@@ -324,6 +362,7 @@ export class Sequential {
 
   dispose(): void {
     if (this.disposed) return;
+    this.checkIdle('dispose');
     for (const s of [...this.snapshots]) s.dispose();
     this.engine_?.dispose();
     this.compiled?.optimizer.dispose();
