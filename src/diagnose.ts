@@ -1,7 +1,9 @@
 // km.diagnose(history): underfits, overfits or fits, in one sentence with its numbers.
 // Bias shows as a training loss that stays high or keeps falling; variance as a validation loss
-// that rose from its lowest point, or a training accuracy well above the validation one.
-import { ValueError, checkNonNegative, invalidArgument } from './errors.js';
+// that rose from its lowest point, a training accuracy well above the validation one, or (for a
+// regression, with no accuracy to compare) a validation loss well above the training loss or
+// drifting up while the training loss still falls.
+import { ValueError, checkNonNegative, checkOptions, invalidArgument } from './errors.js';
 import { accuracyKey, readHistory } from './plot/history.js';
 
 /** Thresholds of {@link diagnose}; the defaults are stated in each verdict's sentence. */
@@ -14,7 +16,14 @@ export interface DiagnoseOptions {
   minAccuracy?: number;
   /** Training loss still falling this fraction per epoch (averaged over the last quarter of the epochs) is underfitting. Default 0.01. */
   progressTolerance?: number;
+  /**
+   * Regressions (no accuracy metric recorded): validation loss at the last epoch this many times
+   * the training loss or more overfits. Default 1.5.
+   */
+  ratioTolerance?: number;
 }
+
+const OPTION_NAMES = ['riseTolerance', 'gapTolerance', 'minAccuracy', 'progressTolerance', 'ratioTolerance'] as const;
 
 export interface Diagnosis {
   verdict: 'underfits' | 'overfits' | 'fits';
@@ -39,15 +48,73 @@ function option(name: string, value: unknown, def: number): number {
   return value === undefined ? def : checkNonNegative(name, value);
 }
 
+/** Least-squares slope of the finite values of `v` per step, or 0 with fewer than two. */
+function slope(v: readonly number[]): number {
+  const pts = v.flatMap((y, i) => (Number.isFinite(y) ? [[i, y] as const] : []));
+  if (pts.length < 2) return 0;
+  const mx = pts.reduce((a, [x]) => a + x, 0) / pts.length;
+  const my = pts.reduce((a, [, y]) => a + y, 0) / pts.length;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of pts) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return num / den;
+}
+
+/** What a regression's verdict reads: the losses, the lowest validation epoch and the thresholds. */
+interface RegressionView {
+  loss: readonly number[];
+  valLoss: readonly number[];
+  epochs: number[];
+  best: number;
+  riseTol: number;
+  ratioTol: number;
+  valPart: string;
+}
+
+/**
+ * Variance in a regression, where no accuracy gap can show it: the validation loss is
+ * `ratioTolerance` times the training loss or more (and the difference is more than rounding
+ * noise: 1 % of the first epoch's loss), or it has not improved for the last quarter of the
+ * epochs (at least 2), trends up since its lowest, while the training loss fell `riseTolerance`
+ * or more since then. Null when neither holds.
+ */
+function regressionOverfit(r: RegressionView): string | null {
+  const { loss, valLoss, epochs, best } = r;
+  const last = loss.length - 1;
+  const lastLoss = loss[last]!;
+  const lastVal = valLoss[last]!;
+  const ratio = lastLoss > 0 ? lastVal / lastLoss : Infinity;
+  const ratioText = Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'far above';
+  const scale = Math.max(...[loss[0]!, valLoss[0]!].filter(Number.isFinite), 0);
+  if (Number.isFinite(lastVal) && ratio >= r.ratioTol && lastVal - lastLoss > 0.01 * scale) {
+    return `Overfits: validation loss ${fmt(lastVal)} is ${ratioText} the training loss ${fmt(lastLoss)} at epoch ${epochs[last]} (≥ ${r.ratioTol.toFixed(2)}×), and ${r.valPart}.`;
+  }
+  const stalledFor = last - best;
+  const fell = loss[best]! > 0 ? (loss[best]! - lastLoss) / loss[best]! : 0;
+  const trend = slope(valLoss.slice(best)) / Math.max(Math.abs(valLoss[best]!), 1e-12);
+  if (stalledFor >= Math.max(2, Math.floor(loss.length / 4)) && trend > 0 && fell >= r.riseTol) {
+    return `Overfits: validation loss has not improved since epoch ${epochs[best]} (${fmt(valLoss[best]!)}) and trends up (+${pct(trend)} per epoch) to ${fmt(lastVal)} at epoch ${epochs[last]}, while training loss fell ${pct(fell)} to ${fmt(lastLoss)}; validation loss is ${ratioText} the training loss.`;
+  }
+  return null;
+}
+
 /**
  * Read a History (from `fit` with `validationSplit` or `validationData`) and say whether the model
  * underfits, overfits or fits, in one sentence with its numbers:
  * - **overfits** when validation loss at the last epoch is `riseTolerance` (10 %) or more above its
  *   lowest (`risingFrom` is then the epoch after the lowest one), or training accuracy exceeds
- *   validation accuracy by `gapTolerance` (0.05) or more;
+ *   validation accuracy by `gapTolerance` (0.05) or more; for a regression (no accuracy metric),
+ *   when validation loss is `ratioTolerance` (1.5) times the training loss or more, or has not
+ *   improved for the last quarter of the epochs and trends up while training loss fell by
+ *   `riseTolerance` or more since validation loss was lowest;
  * - otherwise **underfits** when training accuracy is below `minAccuracy` (0.9), or training loss
  *   still fell by `progressTolerance` (1 %) or more per epoch over the last quarter of the epochs;
  * - otherwise **fits**.
+ * A model that does not learn its own training data underfits first (low training accuracy, or a
+ * training loss that hardly moved), whatever its train–validation gap.
  *
  * ```ts
  * const d = km.diagnose(await model.fit(x, y, { epochs: 30, validationSplit: 0.2, verbose: 0 }));
@@ -55,13 +122,14 @@ function option(name: string, value: unknown, def: number): number {
  * d.sentence;  // 'Overfits: validation loss was lowest at epoch 6 (0.2950) and rose from epoch 7 to …'
  * ```
  */
-export function diagnose(history: unknown, options: DiagnoseOptions = {}): Diagnosis {
+export function diagnose(history: unknown, options?: DiagnoseOptions): Diagnosis {
   const { logs, epochs } = readHistory(history);
-  if (options === null || typeof options !== 'object') throw invalidArgument('options', 'an options object', options);
-  const riseTol = option('riseTolerance', options.riseTolerance, 0.1);
-  const gapTol = option('gapTolerance', options.gapTolerance, 0.05);
-  const minAcc = option('minAccuracy', options.minAccuracy, 0.9);
-  const progressTol = option('progressTolerance', options.progressTolerance, 0.01);
+  const o = checkOptions(options, OPTION_NAMES, 'diagnose');
+  const riseTol = option('riseTolerance', o.riseTolerance, 0.1);
+  const gapTol = option('gapTolerance', o.gapTolerance, 0.05);
+  const minAcc = option('minAccuracy', o.minAccuracy, 0.9);
+  const progressTol = option('progressTolerance', o.progressTolerance, 0.01);
+  const ratioTol = option('ratioTolerance', o.ratioTolerance, 1.5);
   const loss = logs.loss;
   const valLoss = logs.val_loss;
   if (loss === undefined || valLoss === undefined) {
@@ -105,11 +173,16 @@ export function diagnose(history: unknown, options: DiagnoseOptions = {}): Diagn
   if (gap !== undefined && gap >= gapTol) {
     return { verdict: 'overfits', sentence: `Overfits: ${accPart.replace(/\)$/, ` ≥ ${fmt(gapTol)})`)}, though ${valPart}.`, bestEpoch };
   }
+  if (accKey === null) {
+    const overfit = regressionOverfit({ loss, valLoss, epochs, best, riseTol, ratioTol, valPart });
+    if (overfit !== null) return { verdict: 'overfits', sentence: overfit, bestEpoch };
+  }
   const w = Math.max(1, Math.floor(n / 4));
   const from = loss[last - w];
   const drop = n >= 2 && from !== undefined && Number.isFinite(from) && from > 0 ? (from - lastLoss) / from / w : 0;
   if (drop >= progressTol) {
     return { verdict: 'underfits', sentence: `Underfits: training loss is still falling, ${pct(drop)} per epoch over the last ${w} epoch${w === 1 ? '' : 's'} to ${fmt(lastLoss)}, and ${valPart}${accPart === '' ? '' : `; ${accPart}`}.`, bestEpoch };
   }
-  return { verdict: 'fits', sentence: `Fits: ${valPart}, training loss has levelled off at ${fmt(lastLoss)} (${pct(Math.max(0, drop))} per epoch over the last ${w} epoch${w === 1 ? '' : 's'})${accPart === '' ? '' : `, and ${accPart}`}.`, bestEpoch };
+  const ratioPart = accKey === null && lastLoss > 0 && Number.isFinite(lastVal) ? `, and validation loss is ${(lastVal / lastLoss).toFixed(2)}× the training loss` : '';
+  return { verdict: 'fits', sentence: `Fits: ${valPart}, training loss has levelled off at ${fmt(lastLoss)} (${pct(Math.max(0, drop))} per epoch over the last ${w} epoch${w === 1 ? '' : 's'})${accPart === '' ? ratioPart : `, and ${accPart}`}.`, bestEpoch };
 }

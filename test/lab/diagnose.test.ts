@@ -1,5 +1,5 @@
 // km.diagnose: one verdict and one sentence with its numbers, from a History.
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as km from '../../src/index.js';
 
 const h = (history: Record<string, number[]>, epoch?: number[]) => (epoch === undefined ? { history } : { epoch, history });
@@ -88,4 +88,46 @@ test('without an accuracy metric, a training loss stuck at chance underfits', ()
   const d = km.diagnose(h({ loss: [2.3026, 2.3025, 2.3025, 2.3024], val_loss: [2.3027, 2.3026, 2.3026, 2.3026] }));
   expect(d.verdict).toBe('underfits');
   expect(d.sentence).toMatch(/^Underfits: training loss hardly moved, from 2.3026 at epoch 1 to 2.3024 at epoch 4/);
+});
+
+describe('regressions (no accuracy metric): judged by the gap between validation and training loss', () => {
+  test('validation MSE 2.8× the training MSE overfits, though validation loss is at its lowest and training loss still falls', () => {
+    const d = km.diagnose(h({ loss: [1.0, 0.5, 0.3, 0.2, 0.15, 0.12, 0.1], val_loss: [1.05, 0.6, 0.4, 0.32, 0.29, 0.28, 0.28] }));
+    expect(d.verdict).toBe('overfits');
+    expect(d.risingFrom).toBeUndefined();
+    expect(d.sentence).toBe('Overfits: validation loss 0.2800 is 2.80× the training loss 0.1000 at epoch 7 (≥ 1.50×), and validation loss 0.2800 at epoch 7 is within 10.0 % of its lowest (0.2800 at epoch 6).');
+    expect(km.diagnose(h({ loss: [1.0, 0.5, 0.3, 0.2, 0.15, 0.12, 0.1], val_loss: [1.05, 0.6, 0.4, 0.32, 0.29, 0.28, 0.28] }), { ratioTolerance: 3 }).verdict).toBe('underfits');
+  });
+
+  test('a validation loss that stopped improving and drifts up while training loss keeps falling overfits (ratio below the tolerance)', () => {
+    const d = km.diagnose(h({ loss: [1, 0.6, 0.48, 0.42, 0.4, 0.385, 0.37, 0.36], val_loss: [1.02, 0.62, 0.5, 0.46, 0.462, 0.465, 0.468, 0.47] }));
+    expect(d.verdict).toBe('overfits');
+    expect(d.bestEpoch).toBe(4);
+    expect(d.sentence).toBe('Overfits: validation loss has not improved since epoch 4 (0.4600) and trends up (+0.6 % per epoch) to 0.4700 at epoch 8, while training loss fell 14.3 % to 0.3600; validation loss is 1.31× the training loss.');
+  });
+
+  test('a regression whose training loss still falls with validation close behind underfits', () => {
+    const d = km.diagnose(h({ loss: [1, 0.8, 0.62, 0.5, 0.41, 0.34, 0.28, 0.23], val_loss: [1.05, 0.84, 0.66, 0.54, 0.45, 0.38, 0.32, 0.27] }));
+    expect(d.verdict).toBe('underfits');
+    expect(d.sentence).toMatch(/^Underfits: training loss is still falling/);
+  });
+
+  test('a regression whose losses levelled off close together fits, and says the ratio', () => {
+    const d = km.diagnose(h({ loss: [1, 0.5, 0.3, 0.25, 0.24, 0.237, 0.236, 0.2355], val_loss: [1.1, 0.55, 0.33, 0.27, 0.262, 0.26, 0.259, 0.2585] }));
+    expect(d.verdict).toBe('fits');
+    expect(d.sentence).toBe('Fits: validation loss 0.2585 is at its lowest at epoch 8, training loss has levelled off at 0.2355 (0.3 % per epoch over the last 2 epochs), and validation loss is 1.10× the training loss.');
+  });
+
+  test('a near-perfect fit whose tiny losses differ by more than the ratio is not overfitting (the gap is rounding noise)', () => {
+    const d = km.diagnose(h({ loss: [1, 0.01, 1e-6, 1e-7, 1e-7, 1e-7], val_loss: [1.1, 0.012, 2e-6, 3e-7, 3e-7, 3e-7] }));
+    expect(d.verdict).toBe('fits');
+  });
+});
+
+test('the options object is checked: unknown keys are refused with kerasm\'s name', () => {
+  const history = h({ loss: [1, 0.5], val_loss: [1, 0.6] });
+  expect(() => km.diagnose(history, { rise_tolerance: 0.2 } as never)).toThrow('Unrecognized options passed to diagnose: rise_tolerance. Use `riseTolerance` instead of `rise_tolerance`');
+  expect(() => km.diagnose(history, { patience: 3 } as never)).toThrow(km.ValueError);
+  expect(() => km.diagnose(history, null as never)).toThrow(km.ValueError);
+  expect(() => km.diagnose(history, { ratioTolerance: -1 })).toThrow('Invalid value received for argument `ratioTolerance`: expected a non-negative finite number. Received: ratioTolerance=-1');
 });
