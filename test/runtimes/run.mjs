@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // npm run test:runtimes [-- name ...]: kerasm as users get it, in every runtime it claims (names:
-// node20 node22 node24 deno bun workerd chromium chromium-threads chromium-vite chromium-vite-worker
-// identical types-node16 types-bundler).
-// `npm pack` (its `prepare` builds wasm and dist/), install the tarball into a clean folder outside
+// publint attw node20 node22 node24 deno bun workerd chromium chromium-threads chromium-vite
+// chromium-vite-worker chromium-lab-report identical types-node16 types-bundler).
+// `npm pack` (its `prepack` builds wasm and dist/), lint the tarball (publint, and
+// @arethetypeswrong/cli with the esm-only profile), install it into a clean folder outside
 // the repo, then in each runtime train the seed model one epoch on 512 MNIST-shaped samples,
 // predict, and check the result and the wasm build picked. In Chromium, pages served with COOP/COEP
 // (cross-origin isolated) run the threads build with two threads, on the main thread and in a
 // dedicated Worker, and must give the weights of one thread bit for bit. Also: the packed .d.ts under
 // moduleResolution node16 and bundler, and bundlers (esbuild for workerd, Vite for the browser).
+// And the overfitting lab's HTML report in Chromium (test/runtimes/lab-report.mjs), with a screenshot.
 // Prints one PASS/FAIL line per case and closes with `runtimes: N passed, N failed`; the counts
 // also go to test-results/runtimes.json for .ci/run.
 import { spawn } from 'node:child_process';
@@ -17,7 +19,7 @@ import { createServer as createNetServer } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHROMIUM, installRuntimes } from '../../scripts/install-runtimes.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -162,7 +164,7 @@ await check('install', async () => {
   return { detail: `${Object.keys(bins).join(', ')} in .runtimes/, chromium at ${CHROMIUM}` };
 });
 
-// Pack (prepare builds build/ and dist/) into a folder outside the repo, install the tarball there.
+// Pack (prepack builds build/ and dist/) into a folder outside the repo, install the tarball there.
 const work = mkdtempSync(join(tmpdir(), 'kerasm-runtimes-'));
 const consumer = join(work, 'app');
 mkdirSync(consumer);
@@ -173,7 +175,10 @@ const packed = await check('pack+install', async () => {
   if (tgz.length !== 1) throw new Error(`npm pack left ${tgz.length} tarballs in ${work}`);
   tarball = join(work, tgz[0]);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'kerasm-consumer', private: true, type: 'module' }, null, 2));
-  await runOk('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: consumer, timeoutMs: 300_000 });
+  // No build step and no warning in the consumer (a `prepare` script made npm warn about it).
+  const installed = await runOk('npm', ['install', '--no-audit', '--no-fund', '--loglevel=warn', tarball], { cwd: consumer, timeoutMs: 300_000 });
+  const warnings = `${installed.stdout}\n${installed.stderr}`.split('\n').filter((l) => /\bwarn/i.test(l));
+  if (warnings.length > 0) throw new Error(`npm install of the tarball warned:\n${warnings.join('\n')}`);
   for (const f of readdirSync(APP)) copyFileSync(join(APP, f), join(consumer, f));
   const pkgDir = join(consumer, 'node_modules', 'kerasm');
   const files = listFiles(pkgDir).map((f) => f.slice(pkgDir.length + 1));
@@ -184,6 +189,22 @@ const packed = await check('pack+install', async () => {
   }
   return { value: true, detail: `${tgz[0]} (${(statSync(tarball).size / 1024).toFixed(1)} KiB, ${files.length} files) into ${consumer}` };
 });
+
+// The tarball as a registry would get it: publint (package.json against the files it ships) and
+// arethetypeswrong (each entry point's types under node16 and bundler resolution; ESM only, so the
+// CommonJS resolutions are not judged). Warnings fail too.
+const devBin = (name) => join(REPO, 'node_modules', '.bin', name);
+if (packed) {
+  await check('publint', async () => {
+    const r = await runOk(devBin('publint'), ['run', tarball, '--strict']);
+    const notes = r.stdout.split('\n').filter((l) => /^\d+\. /.test(l));
+    return { detail: notes.length === 0 ? 'no messages' : `no errors or warnings; ${notes.length} suggestion(s): ${notes.join(' ')}` };
+  });
+  await check('attw', async () => {
+    await runOk(devBin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii']);
+    return { detail: 'no problems (profile esm-only)' };
+  });
+}
 
 const smokes = {};
 if (packed) {
@@ -379,6 +400,18 @@ const smoke :Workerd.Worker = (
       const out = judge(result, { relaxed: true });
       threading(result, { isolated: true, canBlock: true });
       return { ...out, detail: threadsDetail(out) };
+    });
+    // The lab's report, made by the installed tarball's kerasm, in the same browser.
+    await check('chromium-lab-report', async () => {
+      const { chromium } = await import('playwright-core');
+      browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+      const km = await import(pathToFileURL(join(consumer, 'node_modules', 'kerasm', 'dist', 'index.js')).href);
+      const { checkLabReport } = await import('./lab-report.mjs');
+      try {
+        return { detail: await checkLabReport({ km, browser, screenshot: join(REPO, 'test-results', 'lab-report-chromium.png') }) };
+      } finally {
+        await km.shutdown();
+      }
     });
   } finally {
     await browser?.close();
