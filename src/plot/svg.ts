@@ -44,6 +44,60 @@ export function niceTicks(lo: number, hi: number, count = 5): { lo: number; hi: 
   return { lo: first, hi: last, step, ticks };
 }
 
+/** The log10 ticks of a log axis over [lo, hi] (both > 0), the axis ends (log10), and their labels. */
+export interface LogTicks {
+  /** log10 of the axis ends: 1, 2 or 5 × 10^k just outside the data. */
+  lo: number;
+  hi: number;
+  /** log10 of each tick. */
+  ticks: number[];
+}
+
+/** The 1, 2 or 5 × 10^k at or below (`down`) or at or above `v` (> 0). */
+function snap125(v: number, down: boolean): number {
+  const e = Math.floor(Math.log10(v));
+  const steps = [1, 2, 5, 10].map((m) => m * 10 ** e);
+  const within = (s: number) => Math.abs(s - v) <= v * 1e-9;
+  if (down) return [...steps].reverse().find((s) => s <= v || within(s))!;
+  return steps.find((s) => s >= v || within(s))!;
+}
+
+/**
+ * Ticks of a log axis: every decade inside the range (every 2nd, 3rd… decade past 8 of them),
+ * and also 2 and 5 × 10^k when fewer than three decades fall inside, so a narrow range still
+ * gets labels. The range snaps outwards to 1, 2 or 5 × 10^k.
+ */
+export function logTicks(lo: number, hi: number): LogTicks {
+  let a = snap125(lo, true);
+  let b = snap125(hi, false);
+  if (!(b > a)) {
+    a /= 10;
+    b *= 10;
+  }
+  const e0 = Math.ceil(Math.log10(a) - 1e-9);
+  const e1 = Math.floor(Math.log10(b) + 1e-9);
+  const every = Math.max(1, Math.ceil((e1 - e0 + 1) / 8));
+  let ticks: number[] = [];
+  for (let e = e0; e <= e1; e++) if ((e - e0) % every === 0) ticks.push(e);
+  if (ticks.length < 3) {
+    ticks = [];
+    for (let e = Math.floor(Math.log10(a) + 1e-9); e <= e1; e++) {
+      for (const m of [1, 2, 5]) {
+        const v = m * 10 ** e;
+        if (v >= a * (1 - 1e-9) && v <= b * (1 + 1e-9)) ticks.push(Math.log10(v));
+      }
+    }
+  }
+  return { lo: Math.log10(a), hi: Math.log10(b), ticks };
+}
+
+/** The label of a log tick (its log10 given): `0.01`, `0.5`, `2000`, or `1e-4`, `2e4` outside [1e-3, 1e4). */
+export function logTickLabel(t: number): string {
+  const v = Number((10 ** t).toPrecision(1));
+  if (v >= 1e-3 && v < 1e4) return String(v);
+  return v.toExponential(0).replace('e+', 'e');
+}
+
 /** Integer ticks (epochs) over [first, last]: `first`, then the multiples of a 1-2-5 step. */
 export function integerTicks(first: number, last: number, count = 6): number[] {
   const step = Math.max(1, niceTicks(first, last, count).step);
@@ -82,13 +136,16 @@ export interface Frame {
 export const px = (f: Frame, v: number): number => f.x + ((v - f.xLo) / (f.xHi - f.xLo || 1)) * f.w;
 export const py = (f: Frame, v: number): number => f.y + f.h - ((v - f.yLo) / (f.yHi - f.yLo || 1)) * f.h;
 
-/** Grid lines, tick labels on both axes, the axis box and the axis titles. */
-export function axes(f: Frame, xTicks: number[], yTicks: number[], yStep: number, xLabel: string, yLabel: string, xStep = 1): string {
+/**
+ * Grid lines, tick labels on both axes, the axis box and the axis titles. `yText` labels a y tick
+ * (default: `tickLabel` with `yStep`; a log axis passes its own).
+ */
+export function axes(f: Frame, xTicks: number[], yTicks: number[], yStep: number, xLabel: string, yLabel: string, xStep = 1, yText = (t: number) => tickLabel(t, yStep)): string {
   const parts: string[] = [];
   for (const t of yTicks) {
     const y = py(f, t);
     parts.push(line(f.x, y, f.x + f.w, y, COLORS.grid));
-    parts.push(text(f.x - 6, y + 4, tickLabel(t, yStep), 'text-anchor="end" font-size="11"'));
+    parts.push(text(f.x - 6, y + 4, yText(t), 'text-anchor="end" font-size="11"'));
   }
   for (const t of xTicks) {
     const x = px(f, t);

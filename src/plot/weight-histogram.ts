@@ -1,5 +1,5 @@
 // A histogram of a model's weights as one SVG string, with exact zeros counted apart.
-import { invalidArgument, ValueError } from '../errors.js';
+import { checkOptions, invalidArgument, ValueError } from '../errors.js';
 import { COLORS, axes, esc, n2, niceTicks, optionalTitle, px, py, size, svgOpen, text } from './svg.js';
 import type { Frame } from './svg.js';
 
@@ -100,8 +100,8 @@ export function binWeights(arrays: ArrayLike<number>[], bins: number, range?: [n
  * fs.writeFileSync('weights.svg', km.plot.weightHistogram(model, { range: [-0.3, 0.3] }));
  * ```
  */
-export function weightHistogram(model: unknown, options: WeightHistogramOptions = {}): string {
-  if (options === null || typeof options !== 'object') throw invalidArgument('options', 'an options object', options);
+export function weightHistogram(model: unknown, options?: WeightHistogramOptions): string {
+  options = checkOptions(options, ['bins', 'include', 'range', 'width', 'height', 'title'], 'plot.weightHistogram');
   const bins = size('bins', options.bins, 40, 1);
   const include = options.include ?? 'kernels';
   if (include !== 'kernels' && include !== 'all') throw invalidArgument('include', "'kernels' or 'all'", include);

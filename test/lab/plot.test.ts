@@ -169,3 +169,61 @@ describe('weightHistogram', () => {
     expect(() => km.plot.weightHistogram([w([Number.NaN])])).toThrow('expected finite weights');
   });
 });
+
+describe('learningCurves with yScale: log', () => {
+  const lossPath = (svg: El, name = 'loss') => subpaths(attr(select(svg, 'path', 'km-series').find((p) => attr(p, 'data-series') === name)!, 'd')!);
+  /** The y tick labels of the first panel (right-aligned texts left of the plot). */
+  const yLabels = (svg: El) => select(select(svg, 'g', 'km-panel')[0]!, 'text').filter((t) => attr(t, 'text-anchor') === 'end' && !/best/.test(textOf(t))).map(textOf);
+
+  test('decade ticks, and each decade the same height: y is linear in log10 of the value', () => {
+    const mse = { history: { loss: [1, 0.1, 0.01, 0.001], val_loss: [2, 0.3, 0.05, 0.02] } };
+    const svg = svgOf(km.plot.learningCurves(mse, { yScale: 'log' }));
+    expect(attr(select(svg, 'g', 'km-panel')[0]!, 'data-y-scale')).toBe('log');
+    expect(yLabels(svg)).toEqual(['0.001', '0.01', '0.1', '1']); // the axis ends at 2 (1, 2 or 5 × 10^k just above the data)
+    const [loss] = lossPath(svg);
+    expect(loss).toHaveLength(4);
+    const steps = loss!.slice(1).map((p, i) => p[1] - loss![i]![1]);
+    for (const s of steps) expect(s).toBeCloseTo(steps[0]!, 1);
+    expect(steps[0]).toBeGreaterThan(0);
+    // The linear plot of the same history squeezes the last three points within a few pixels.
+    const [flat] = lossPath(svgOf(km.plot.learningCurves(mse)));
+    expect(flat![3]![1] - flat![1]![1]).toBeLessThan(steps[0]! / 2);
+  });
+
+  test('coordinates are monotone in the value and proportional to its logarithm', () => {
+    const values = [3.2, 1.7, 0.9, 0.41, 0.22, 0.13, 0.09, 0.061, 0.05, 0.049];
+    const [path] = lossPath(svgOf(km.plot.learningCurves({ history: { loss: values } }, { yScale: 'log' })));
+    for (let i = 1; i < values.length; i++) expect(path![i]![1]).toBeGreaterThan(path![i - 1]![1]);
+    const perDecade = (path![values.length - 1]![1] - path![0]![1]) / Math.log10(values[0]! / values[values.length - 1]!);
+    values.forEach((v, i) => expect(path![i]![1] - path![0]![1]).toBeCloseTo(perDecade * Math.log10(values[0]! / v), 0));
+  });
+
+  test('a narrow range gets 1-2-5 ticks; a very wide one every other decade', () => {
+    expect(yLabels(svgOf(km.plot.learningCurves({ history: { loss: [0.3, 0.27, 0.25] } }, { yScale: 'log' })))).toEqual(['0.2', '0.5']);
+    expect(yLabels(svgOf(km.plot.learningCurves({ history: { loss: [10, 1e-3, 1e-9] } }, { yScale: 'log' })))).toEqual(['1e-9', '1e-7', '1e-5', '0.001', '0.1', '10']);
+    expect(yLabels(svgOf(km.plot.learningCurves({ history: { loss: [1e6, 2e5, 3e4] } }, { yScale: 'log' })))).toEqual(['2e4', '5e4', '1e5', '2e5', '5e5', '1e6']);
+  });
+
+  test('values ≤ 0 are left out (a gap, as NaN) and counted in a note; the axis is set by the positive values', () => {
+    const svg = svgOf(km.plot.learningCurves({ history: { loss: [1, 0, 0.1, -1, 0.01], val_loss: [1, 0.5, 0.2, 0.1, 0.05] } }, { yScale: 'log' }));
+    expect(lossPath(svg).map((s) => s.length)).toEqual([1, 1, 1]);
+    expect(textOf(select(svg, 'text', 'km-note')[0]!)).toBe('2 values ≤ 0 not drawn (log scale)');
+    expect(yLabels(svg)).toEqual(['0.01', '0.1', '1']);
+    expect(select(svgOf(km.plot.learningCurves({ history: { loss: [1, 0.1] } }, { yScale: 'log' })), 'text', 'km-note')).toHaveLength(0);
+    // Nothing positive at all: an empty panel on a default decade, no error.
+    const none = svgOf(km.plot.learningCurves({ history: { loss: [0, 0] } }, { yScale: 'log' }));
+    expect(lossPath(none)).toEqual([]);
+  });
+});
+
+describe('plot options are checked', () => {
+  test('unknown keys are ValueErrors naming them (and kerasm\'s spelling); yScale is linear or log', () => {
+    expect(() => km.plot.learningCurves(overfit, { y_scale: 'log' } as never)).toThrow('Unrecognized options passed to plot.learningCurves: y_scale. Use `yScale` instead of `y_scale`');
+    expect(() => km.plot.learningCurves(overfit, { logy: true } as never)).toThrow(km.ValueError);
+    expect(() => km.plot.learningCurves(overfit, { yScale: 'symlog' as 'log' })).toThrow("Invalid value received for argument `yScale`: expected 'linear' or 'log'. Received: yScale='symlog'");
+    expect(() => km.plot.learningCurves(overfit, null as never)).toThrow(km.ValueError);
+    const w = { data: new Float32Array([0.5, -0.5]), shape: [2] };
+    expect(() => km.plot.weightHistogram([w], { bin: 10 } as never)).toThrow('Unrecognized options passed to plot.weightHistogram: bin.');
+    expect(() => km.plot.weightHistogram([w], { Range: [-1, 1] } as never)).toThrow('Use `range` instead of `Range`');
+  });
+});
