@@ -18,6 +18,7 @@ export function heap_base(): usize {
 }
 export * from './f32-vunary/index';
 export * from './f32-reduce/index';
+export * from './f32-dropout/index';
 export * from './f32-loss/index';
 export * from './f32-optim/index';
 export * from './f32-prox/index';

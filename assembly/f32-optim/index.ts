@@ -6,4 +6,5 @@ export { f32_sgd, f32_sgd_momentum } from './sgd';
 export { f32_adam } from './adam';
 export { f32_rmsprop } from './rmsprop';
 export { f32_adagrad } from './adagrad';
+export { f32_ftrl } from './ftrl';
 export { f32_clip_by_value, f32_l1l2_grad_sumsq } from './clip';

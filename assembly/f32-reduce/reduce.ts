@@ -1,12 +1,12 @@
-// Reductions: column sums (bias gradients), Σx², Σ|x|, max|x|, row argmax and the first
-// non-finite element. Every sum has a fixed order that depends on the sizes alone: the main
+// Reductions: column sums (bias gradients), Σx², Σ|x| (the L1 penalty, regularizer.ts) and the
+// first non-finite element. Every sum has a fixed order that depends on the sizes alone: the main
 // loop keeps four independent f32x4 accumulators (16 elements a step), leftover whole vectors
 // go into the first one, the four are combined as (a0 + a1) + (a2 + a3), the lanes as
 // ((l0 + l2) + (l1 + l3)) (`hsum`), and the scalar tail is added last in increasing index.
 //
 // Sizes and strides are elements; pointers are byte addresses, any 4-byte alignment.
 
-import { vfma, sfma, hsum, hmax } from '../shared/simd';
+import { vfma, sfma, hsum } from '../shared/simd';
 
 /** y[j] = (beta ? y[j] : 0) + Σ_{i<m} x[i·ldx + j], j < n; x row-major m×n with ldx ≥ n; sum over i in increasing order, then y added. y must not alias x. */
 export function f32_colsum(m: i32, n: i32, x: usize, ldx: i32, y: usize, beta: i32): void {
@@ -118,79 +118,6 @@ export function f32_colsum(m: i32, n: i32, x: usize, ldx: i32, y: usize, beta: i
 /** Σ_{i<n} x[i]² (0 for n = 0), summed in the fixed order above. */
 export function f32_sumsq(n: i32, x: usize): f32 {
   return sumSquares(n, x);
-}
-
-/** Σ_{i<n} |x[i]| (0 for n = 0), summed in the fixed order above. */
-export function f32_sumabs(n: i32, x: usize): f32 {
-  return sumAbs(n, x);
-}
-
-/** max_{i<n} |x[i]|: 0 for n = 0, NaN if any x[i] is NaN (wasm f32x4.max propagates NaN). */
-export function f32_maxabs(n: i32, x: usize): f32 {
-  let a0 = f32x4.splat(0);
-  let a1 = a0;
-  let a2 = a0;
-  let a3 = a0;
-  const end16 = <usize>(n & ~15) << 2;
-  const end4 = <usize>(n & ~3) << 2;
-  const end = <usize>n << 2;
-  let o: usize = 0;
-  for (; o < end16; o += 64) {
-    a0 = f32x4.max(a0, f32x4.abs(v128.load(x + o)));
-    a1 = f32x4.max(a1, f32x4.abs(v128.load(x + o, 16)));
-    a2 = f32x4.max(a2, f32x4.abs(v128.load(x + o, 32)));
-    a3 = f32x4.max(a3, f32x4.abs(v128.load(x + o, 48)));
-  }
-  for (; o < end4; o += 16) a0 = f32x4.max(a0, f32x4.abs(v128.load(x + o)));
-  let s = hmax(f32x4.max(f32x4.max(a0, a1), f32x4.max(a2, a3)));
-  for (; o < end; o += 4) s = max<f32>(s, Mathf.abs(load<f32>(x + o)));
-  return s;
-}
-
-/** Index of the first lane of x[0..cols) equal to `target` (first NaN if `nan`), or -1. */
-// @ts-ignore: decorator
-@inline function firstMatch(cols: i32, x: usize, target: f32, nan: bool): i32 {
-  const t = f32x4.splat(target);
-  const end4 = <usize>(cols & ~3) << 2;
-  const end = <usize>cols << 2;
-  let o: usize = 0;
-  for (; o < end4; o += 16) {
-    const v = v128.load(x + o);
-    const hit = nan ? f32x4.ne(v, v) : f32x4.eq(v, t);
-    if (v128.any_true(hit)) return <i32>(o >> 2) + ctz(i32x4.bitmask(hit));
-  }
-  for (; o < end; o += 4) {
-    const v = load<f32>(x + o);
-    if (nan ? v != v : v == target) return <i32>(o >> 2);
-  }
-  return -1;
-}
-
-/** out[r] (i32) = index of the first maximum of row r of x (rows×cols, row-major, packed); a NaN in the row gives the index of its first NaN; -1 if cols = 0. out must not alias x. */
-export function f32_argmax_rows(rows: i32, cols: i32, x: usize, out: usize): void {
-  const rs = <usize>cols << 2;
-  const end16 = <usize>(cols & ~15) << 2;
-  const end4 = <usize>(cols & ~3) << 2;
-  for (let r = 0; r < rows; r++) {
-    const row = x + <usize>r * rs;
-    // Pass 1: the row maximum (NaN-propagating max, so a NaN anywhere makes it NaN).
-    let a0 = f32x4.splat(-Infinity);
-    let a1 = a0;
-    let a2 = a0;
-    let a3 = a0;
-    let o: usize = 0;
-    for (; o < end16; o += 64) {
-      a0 = f32x4.max(a0, v128.load(row + o));
-      a1 = f32x4.max(a1, v128.load(row + o, 16));
-      a2 = f32x4.max(a2, v128.load(row + o, 32));
-      a3 = f32x4.max(a3, v128.load(row + o, 48));
-    }
-    for (; o < end4; o += 16) a0 = f32x4.max(a0, v128.load(row + o));
-    let best = hmax(f32x4.max(f32x4.max(a0, a1), f32x4.max(a2, a3)));
-    for (; o < rs; o += 4) best = max<f32>(best, load<f32>(row + o));
-    // Pass 2: the first element equal to it (-0 == +0, so ties between zeros go to the first).
-    store<i32>(out + (<usize>r << 2), firstMatch(cols, row, best, best != best));
-  }
 }
 
 /** Index of the first NaN or ±Inf among x[0..n) (exponent bits all ones), or -1 if all are finite. */

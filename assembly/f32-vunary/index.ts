@@ -7,7 +7,7 @@
 // with the other families.
 
 export { f32_vrelu, f32_vrelu_grad, f32_vrelu6, f32_vrelu6_grad, f32_vleaky_relu, f32_vleaky_relu_grad,
-  f32_vhard_sigmoid, f32_vhard_sigmoid_grad, f32_vlinear, f32_vlinear_grad } from './relu';
+  f32_vhard_sigmoid, f32_vhard_sigmoid_grad } from './relu';
 export { f32_velu, f32_velu_grad, f32_vselu, f32_vselu_grad } from './elu';
 export { f32_vsigmoid, f32_vsigmoid_grad, f32_vswish, f32_vswish_grad, f32_vsoftplus, f32_vsoftplus_grad,
   f32_vexponential, f32_vexponential_grad } from './sigmoid';

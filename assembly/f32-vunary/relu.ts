@@ -1,5 +1,5 @@
 // Piecewise-linear activations (Keras 3, keras/src/activations/activations.py): relu, relu6,
-// leaky_relu, hard_sigmoid, linear. Forward: y[i] = f(x[i]), i < n, y may alias x.
+// leaky_relu, hard_sigmoid (`linear` needs no kernel: the GEMM epilogue, or f32_vcopy). Forward: y[i] = f(x[i]), i < n, y may alias x.
 // Backward: dx[i] = dy[i]·f'(x[i]), dx may alias dy. The derivative is formed as a number and
 // multiplied in, so NaN (and inf·0) in dy propagate as IEEE says, and NaN in x gives NaN.
 // At a kink the derivative is that of the closed flat side (relu'(0) = 0, as TensorFlow).
@@ -163,16 +163,4 @@ export function f32_vhard_sigmoid_grad(n: i32, x: usize, y: usize, dy: usize, dx
     const b = end - o;
     storeTail(dx + o, f32x4.mul(loadTail(dy + o, b), hardSigmoidDeriv4(loadTail(x + o, b))), b);
   }
-}
-
-/** Linear (Keras `linear`): y[i] = x[i], a copy (nothing to do when y == x). `alpha` unused. */
-export function f32_vlinear(n: i32, x: usize, y: usize, alpha: f32): void {
-  if (n <= 0 || x == y) return;
-  memory.copy(y, x, <usize>n << 2);
-}
-
-/** Linear backward: dx[i] = dy[i], a copy (nothing to do when dx == dy). `x`, `y`, `alpha` unused. */
-export function f32_vlinear_grad(n: i32, x: usize, y: usize, dy: usize, dx: usize, alpha: f32): void {
-  if (n <= 0 || dy == dx) return;
-  memory.copy(dx, dy, <usize>n << 2);
 }

@@ -1,60 +1,41 @@
-// The wasm exports, typed. One interface for all builds: relaxed SIMD and threads are
-// builds of the same source, never different names. Each kernel family types its own
-// exports in kernels-<family>.ts; this file joins them.
-import type { VunaryExports } from './kernels-vunary.js';
-import type { ReduceExports } from './kernels-reduce.js';
-import type { LossExports } from './kernels-loss.js';
-import type { OptimExports } from './kernels-optim.js';
-import type { ProxExports } from './kernels-prox.js';
-import type { NormExports } from './kernels-norm.js';
-import { VUNARY_NAMES } from './kernels-vunary.js';
-import { REDUCE_NAMES } from './kernels-reduce.js';
-import { LOSS_NAMES } from './kernels-loss.js';
-import { OPTIM_NAMES } from './kernels-optim.js';
-import { PROX_NAMES } from './kernels-prox.js';
-import { NORM_NAMES } from './kernels-norm.js';
+// The kernel table: every wasm export, once, joined from the per-family tables (one file per
+// assembly/ folder, kernels-<family>.ts; the vocabulary is in kernel-spec.ts). One table for all
+// builds: relaxed SIMD and threads are builds of the same source, never different names.
+// Derived from it: KernelExports (the typed exports), KERNEL_NAMES (checked by the loader), the
+// thread pool's split tables (threads.ts) and the activation table (src/activations).
+import type { ExportsOf, KernelTable } from './kernel-spec.js';
+import { usedBy } from './kernel-spec.js';
+import { GEMM_KERNELS } from './kernels-gemm.js';
+import { VUNARY_KERNELS } from './kernels-vunary.js';
+import { REDUCE_KERNELS } from './kernels-reduce.js';
+import { DROPOUT_KERNELS } from './kernels-dropout.js';
+import { LOSS_KERNELS } from './kernels-loss.js';
+import { OPTIM_KERNELS } from './kernels-optim.js';
+import { PROX_KERNELS } from './kernels-prox.js';
+import { NORM_KERNELS } from './kernels-norm.js';
 
-/** A byte address in wasm memory. */
-export type Ptr = number;
+export type { Ptr } from './kernel-spec.js';
 
-export interface KernelExports extends VunaryExports, ReduceExports, LossExports, OptimExports, ProxExports, NormExports {
-  heap_base(): Ptr;
-  f32_peak_fma(iters: number, x: number, y: number): number;
+export const KERNELS = {
+  /** First byte past the module's static data: where the host's arena may start. */
+  heap_base: '() -> number',
+  /** The FMA peak loop of DESIGN.md's "Measuring speed" (assembly/f32-misc): 12 chains, `iters` steps. */
+  f32_peak_fma: usedBy('(iters, x, y) -> number', 'bench'),
+  ...GEMM_KERNELS,
+  ...VUNARY_KERNELS,
+  ...REDUCE_KERNELS,
+  ...DROPOUT_KERNELS,
+  ...LOSS_KERNELS,
+  ...OPTIM_KERNELS,
+  ...PROX_KERNELS,
+  ...NORM_KERNELS,
+} as const satisfies KernelTable;
 
-  // f32-gemm: C = β·C + op(A)·op(B) + bias, clamped to [min, max]
-  f32_gemm_workspace_bytes(m: number, n: number, k: number): number;
-  f32_gemm_nn_minmax(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
-    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
-  f32_gemm_tn_minmax(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
-    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
-  f32_gemm_nt_minmax(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
-    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
-  // The same with a 6×8 register tile: bit-identical results, picked at start-up where faster.
-  f32_gemm_nn_minmax_6x8(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
-    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
-  f32_gemm_tn_minmax_6x8(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
-    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
-  f32_gemm_nt_minmax_6x8(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number,
-    bias: Ptr, beta: number, c: Ptr, ldc: number, min: number, max: number, ws: Ptr): void;
-}
+/** The wasm exports, typed: `k.f32_sgd(n, w, g, lr, wd, params)`. An interface, so messages name it. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface KernelExports extends ExportsOf<typeof KERNELS> {}
 
 export type KernelName = keyof KernelExports;
 
-/** Every export the wasm builds must have: a test checks the binaries against this list. */
-export const KERNEL_NAMES: readonly KernelName[] = [
-  'heap_base',
-  'f32_peak_fma',
-  'f32_gemm_workspace_bytes',
-  'f32_gemm_nn_minmax',
-  'f32_gemm_tn_minmax',
-  'f32_gemm_nt_minmax',
-  'f32_gemm_nn_minmax_6x8',
-  'f32_gemm_tn_minmax_6x8',
-  'f32_gemm_nt_minmax_6x8',
-  ...VUNARY_NAMES,
-  ...REDUCE_NAMES,
-  ...LOSS_NAMES,
-  ...OPTIM_NAMES,
-  ...PROX_NAMES,
-  ...NORM_NAMES,
-];
+/** Every export the wasm builds have (besides memory): the loader checks them, a test checks the binaries. */
+export const KERNEL_NAMES = Object.keys(KERNELS) as readonly KernelName[];

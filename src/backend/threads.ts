@@ -1,12 +1,15 @@
 // The worker pool: cores − 1 workers plus the main thread, GEMMs split by rows or columns in
-// multiples of the tile, elementwise optimizer updates split by ranges. Each element of C is computed by one thread in the same order as on one thread,
-// so results are bit-identical whatever the thread count. Small GEMMs stay on the calling thread
+// multiples of the tile, elementwise kernels (the kernel table's `split`) by ranges. Each element
+// of C is computed by one thread in the same order as on one thread, so results are bit-identical whatever the thread count. Small GEMMs stay on the calling thread
 // (a wake-up costs microseconds). Platform-neutral: spawn.ts starts the workers (Node's
 // worker_threads, unref'd so they never keep a process alive; web Workers on cross-origin isolated
 // pages), which all run worker-loop.js. A thread that cannot block (a browser's main thread) waits
 // for its workers by spinning, with a deadline.
 import { KerasmError, invalidArgument } from '../errors.js';
+import type { KernelSpec } from './kernel-spec.js';
+import { parseSignature } from './kernel-spec.js';
 import type { KernelExports } from './kernels.js';
+import { KERNELS, KERNEL_NAMES } from './kernels.js';
 import type { Arena, Region } from './memory.js';
 import { startWorker } from './spawn.js';
 import type { ControlLayout, PoolWorker } from './spawn.js';
@@ -20,41 +23,40 @@ const NR = 8;
 /** Elementwise updates below this many elements run on one thread. */
 const MIN_SPLIT_ELEMENTS = 1 << 16;
 
-/** What a worker can run: GEMMs split by rows, elementwise optimizer updates split by range. */
+/** What a worker can run: GEMMs split by rows or columns, and the kernels the table splits by range. */
 const GEMMS = ['f32_gemm_nn_minmax', 'f32_gemm_tn_minmax', 'f32_gemm_nt_minmax'] as const;
-/**
- * Kernels whose element i depends only on element i of each buffer: split by ranges that are
- * multiples of 4, so every element keeps its place in the vector body or the global tail. The numbers
- * are the argument positions holding pointers (0 stays 0: an absent buffer).
- */
-const ELEMENTWISE: Record<string, readonly number[]> = {
-  // Optimizer updates. Their last argument, the fused-options block (penalty, clipping,
-  // constraint: src/optimizers), is a pointer left out of these lists on purpose: every thread
-  // reads the same block, so it must not be offset by the thread's range.
-  f32_sgd: [1, 2],
-  f32_sgd_momentum: [1, 2, 3],
-  f32_adam: [1, 2, 3, 4, 5],
-  f32_rmsprop: [1, 2, 3, 4, 5],
-  f32_adagrad: [1, 2, 3],
-  f32_ftrl: [1, 2, 3, 4],
-  // The backward pass's elementwise steps on large layers (dropout, ReLU, L1/L2 gradients).
-  f32_vmul: [1, 2, 3],
-  f32_vcopy: [1, 2],
-  f32_vrelu_grad: [1, 2, 3, 4],
-  f32_l1l2_grad: [1, 2],
-  // Dropout masks: Philox draws cost ~2.5 ns an element, so they split from far smaller sizes;
-  // each block passes its first element's index (INDEX_ARG) so it draws the same numbers.
-  f32_dropout: [1, 2, 3],
-  f32_dropout_mask: [1],
-  f32_uniform: [1],
-  f32_dropout_clamp_grad: [1, 2, 3, 4],
-};
-/** Argument position of the index of element 0, for kernels whose element i depends on i. */
-const INDEX_ARG: Record<string, number> = { f32_dropout: 8, f32_dropout_mask: 6, f32_uniform: 5 };
-/** Per-kernel split thresholds (elements) where a kernel costs more per element than a copy. */
-const MIN_SPLIT: Record<string, number> = { f32_dropout: 1 << 12, f32_dropout_mask: 1 << 12, f32_uniform: 1 << 12 };
 const GEMMS_6X8 = ['f32_gemm_nn_minmax_6x8', 'f32_gemm_tn_minmax_6x8', 'f32_gemm_nt_minmax_6x8'] as const;
-const NAMES: readonly string[] = [...GEMMS, ...GEMMS_6X8, ...Object.keys(ELEMENTWISE)];
+
+/**
+ * A kernel whose element i depends only on element i of each buffer (or on i itself, through
+ * `index`), from the kernel table's `split`: split by ranges that are multiples of 4, so every
+ * element keeps its place in the vector body or the global tail.
+ */
+interface ElementwiseJob {
+  readonly name: string;
+  /** Argument positions of the pointers each range offsets (0 stays 0: an absent buffer). */
+  readonly ptrs: readonly number[];
+  /** Argument position of the index of element 0 (0: none; position 0 is always the count). */
+  readonly indexArg: number;
+  /** Fewer elements stay on the calling thread. */
+  readonly minSplit: number;
+}
+
+function elementwiseJobs(): ElementwiseJob[] {
+  const jobs: ElementwiseJob[] = [];
+  for (const name of KERNEL_NAMES) {
+    const spec: KernelSpec = KERNELS[name];
+    if (typeof spec === 'string' || spec.split === undefined) continue;
+    const { shared = [], index, minElements = MIN_SPLIT_ELEMENTS } = spec.split;
+    const { args, pointers } = parseSignature(spec);
+    const ptrs = pointers.filter((p) => !shared.includes(args[p]!));
+    jobs.push({ name, ptrs, indexArg: index === undefined ? 0 : args.indexOf(index), minSplit: minElements });
+  }
+  return jobs;
+}
+
+const ELEMENTWISE = elementwiseJobs();
+const NAMES: readonly string[] = [...GEMMS, ...GEMMS_6X8, ...ELEMENTWISE.map((j) => j.name)];
 
 type GemmFn = KernelExports['f32_gemm_nn_minmax'];
 
@@ -146,9 +148,9 @@ export class ThreadPool {
     k.f32_gemm_nn_minmax = this.split(0, raw.f32_gemm_nn_minmax);
     k.f32_gemm_tn_minmax = this.split(1, raw.f32_gemm_tn_minmax);
     k.f32_gemm_nt_minmax = this.split(2, raw.f32_gemm_nt_minmax);
-    for (const [name, ptrs] of Object.entries(ELEMENTWISE)) {
+    for (const { name, ptrs, minSplit, indexArg } of ELEMENTWISE) {
       k[name] = this.splitElementwise(NAMES.indexOf(name), (raw as unknown as Record<string, (...a: number[]) => void>)[name]!, ptrs,
-        MIN_SPLIT[name] ?? MIN_SPLIT_ELEMENTS, INDEX_ARG[name] ?? 0);
+        minSplit, indexArg);
     }
     this.k = k;
   }

@@ -1,4 +1,4 @@
-// Random normals and Bernoulli masks on the Philox4x32-10 stream of assembly/f32-reduce/dropout.ts:
+// Random normals and Bernoulli masks on the Philox4x32-10 stream of dropout.ts:
 // element i always takes the uniform u_i of f32_uniform(key0, key1, counter), so a layer's noise
 // depends on (seed, step, index) alone, never on the build, the batch split or n.
 //
@@ -9,7 +9,7 @@
 // q = p − ½, and of √(−ln min(p, 1 − p)) − 1.6 beyond (that root is ≤ 4.2 < 5 here, so
 // PPND7's third branch is never needed). q and min(p, 1 − p) are exact in f32.
 
-import { f32_uniform } from '../f32-reduce/dropout';
+import { f32_uniform } from './dropout';
 import { vlog } from '../f32-loss/math';
 import { vfma } from '../shared/simd';
 

@@ -1,10 +1,10 @@
 // FTRL-Proximal: Keras 3 keras/src/optimizers/ftrl.py `Ftrl.update_step` (McMahan et al. 2013,
 // "Ad Click Prediction: a View from the Trenches", KDD; Algorithm 1, with Keras' l2 shrinkage
 // and `beta`). The caller folds `beta` into the l2 term: l2x2 = 2·(l2 + beta/(2·lr)).
-// `params`: the fused-options block (f32-optim/common.ts; 0 = none): penalty, clipping, constraint.
+// `params`: the fused-options block (common.ts; 0 = none): penalty, clipping, constraint.
 
-import { decay, fuseFlags, fuseWord, fusedGrad, fusedWeight, ld, st } from '../f32-optim/common';
-import { powv } from './prox';
+import { decay, fuseFlags, fuseWord, fusedGrad, fusedWeight, ld, st } from './common';
+import { powv } from '../f32-prox/prox';
 
 /**
  * FTRL, in place (e = −learning_rate_power; e = 0.5 uses √, other powers Mathf.pow per lane):
