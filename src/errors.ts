@@ -106,6 +106,11 @@ const OPTION_ALIASES: Readonly<Record<string, string>> = {
   metric: 'metrics',
   losses: 'loss',
   restoreBest: 'restoreBestWeights',
+  /** Keras 3 `Input(batch_shape=...)` / InputLayer config. */
+  batch_shape: 'batchInputShape',
+  batchShape: 'batchInputShape',
+  /** TF.js `tf.train.momentum(lr, momentum, useNesterov)`. */
+  useNesterov: 'nesterov',
 };
 
 /** `learning_rate` → `learningRate`. */
@@ -139,7 +144,7 @@ export function checkOptionNames(args: object, known: readonly string[], where: 
     return alias === null ? [] : [`\`${alias}\` instead of \`${k}\``];
   });
   const hint = hints.length === 0 ? '' : ` Use ${hints.join(', ')} (kerasm's option names are TF.js's: camelCase).`;
-  throw new ValueError(`Unrecognized options passed to ${where}: ${unknown.join(', ')}.${hint} Known options: ${known.join(', ')}`);
+  throw new ValueError(`Unrecognized options passed to ${where}: ${unknown.join(', ')}.${hint} Known options: ${known.length === 0 ? 'none' : known.join(', ')}`);
 }
 
 /**

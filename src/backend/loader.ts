@@ -1,6 +1,6 @@
 // The one file that loads wasm: feature detection, build choice, instantiation.
 import { instantiate } from '@assemblyscript/loader';
-import { KerasmError, checkPositiveInt, invalidArgument } from '../errors.js';
+import { KerasmError, checkOptions, checkPositiveInt, invalidArgument } from '../errors.js';
 import { MAX_WORKERS, ThreadPool } from './threads.js';
 import { calibrateTile, withTile } from './tiles.js';
 import type { GemmTile } from './tiles.js';
@@ -170,8 +170,16 @@ async function toModuleSource(src: WasmSource | undefined, build: string): Promi
 let current: Backend | null = null;
 let pending: Promise<Backend> | null = null;
 
+/** The options `ready` takes: a misspelt one (`modules`, `thread`) is refused, not ignored. */
+const READY_OPTIONS: readonly string[] = ['module', 'relaxedModule', 'threadsModule', 'threadsRelaxedModule', 'build', 'threads', 'gemmTile'];
+
 /** Load and instantiate the best build (idempotent: later calls return the first backend). */
 export function ready(options: ReadyOptions = {}): Promise<Backend> {
+  try {
+    checkOptions(options, READY_OPTIONS, 'ready', false);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   if (current !== null) {
     if (options.build !== undefined && options.build !== current.build) {
       return Promise.reject(new KerasmError(`kerasm is already running the '${current.build}' build; ready({ build: '${options.build}' }) must come first (the build cannot change in a running process)`));

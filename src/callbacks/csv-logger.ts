@@ -1,7 +1,7 @@
 // CSVLogger (Keras 3: keras/src/callbacks/csv_logger.py): one CSV row per epoch, `epoch` then
 // the log keys sorted (val_ columns added, "NA", when the first epoch has none), Python csv's
 // excel dialect (\r\n line ends). Node only; each row is appended and flushed at epoch end.
-import { invalidArgument } from '../errors.js';
+import { checkOptions, invalidArgument } from '../errors.js';
 import { Callback } from './callback.js';
 import type { Logs } from './callback.js';
 import { nodeFs } from './node-fs.js';
@@ -24,11 +24,12 @@ export class CSVLogger extends Callback {
   constructor(filename: string, args: CSVLoggerArgs = {}) {
     super();
     if (typeof filename !== 'string' || filename.length === 0) throw invalidArgument('filename', 'a file path', filename);
-    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    checkOptions(args, ['separator', 'append'], 'CSVLogger', false);
     this.filename = filename.startsWith('file://') ? filename.slice('file://'.length) : filename;
     this.separator = args.separator ?? ',';
     if (typeof this.separator !== 'string' || this.separator.length === 0) throw invalidArgument('separator', 'a non-empty string', args.separator);
     this.append = args.append ?? false;
+    if (typeof this.append !== 'boolean') throw invalidArgument('append', 'a boolean', args.append);
   }
 
   async onTrainBegin(): Promise<void> {

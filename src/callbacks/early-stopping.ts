@@ -1,8 +1,8 @@
 // EarlyStopping (Keras 3: keras/src/callbacks/early_stopping.py): stop when the monitored
 // quantity has stopped improving; optionally restore the weights of the best epoch at the end.
-import { KerasmError, invalidArgument } from '../errors.js';
+import { KerasmError, checkOptions, invalidArgument } from '../errors.js';
 import type { CallbackModel, Logs, WeightSnapshot } from './callback.js';
-import { MonitorCallback } from './monitor-callback.js';
+import { MONITOR_ARG_NAMES, MonitorCallback } from './monitor-callback.js';
 import type { MonitorArgs } from './monitor-callback.js';
 
 export interface EarlyStoppingArgs extends MonitorArgs {
@@ -18,6 +18,9 @@ export interface EarlyStoppingArgs extends MonitorArgs {
   /** Epochs to wait before monitoring starts (warm-up). Default 0. */
   startFromEpoch?: number;
 }
+
+/** A misspelt option (`restore_best_weights`) fails instead of being ignored. */
+const EARLY_STOPPING_ARG_NAMES: readonly string[] = [...MONITOR_ARG_NAMES, 'patience', 'verbose', 'restoreBestWeights', 'startFromEpoch'];
 
 function nonNegInt(name: string, v: unknown): number {
   if (v === undefined) return 0;
@@ -39,7 +42,7 @@ export class EarlyStopping extends MonitorCallback {
   private haveBest = false;
 
   constructor(args: EarlyStoppingArgs = {}) {
-    super(args);
+    super(checkOptions(args, EARLY_STOPPING_ARG_NAMES, 'EarlyStopping', false));
     this.patience = nonNegInt('patience', args.patience);
     const verbose = args.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) throw invalidArgument('verbose', '0 or 1', args.verbose);

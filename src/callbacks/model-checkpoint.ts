@@ -2,9 +2,9 @@
 // weights, at the end of every epoch or only when the monitored quantity improves. A `file://`
 // (or plain) path is written to a temporary sibling first and renamed into place, so a crash
 // never leaves a half-written checkpoint: the old one stays until the new one is complete.
-import { KerasmError, invalidArgument } from '../errors.js';
+import { KerasmError, checkOptions, invalidArgument } from '../errors.js';
 import type { Logs } from './callback.js';
-import { MonitorCallback } from './monitor-callback.js';
+import { MONITOR_ARG_NAMES, MonitorCallback } from './monitor-callback.js';
 import type { MonitorArgs } from './monitor-callback.js';
 import { filePath, nodeFs } from './node-fs.js';
 
@@ -18,6 +18,10 @@ export interface ModelCheckpointArgs extends MonitorArgs {
   /** Keras `initial_value_threshold`: the value to beat before the first save with saveBestOnly. */
   initialValueThreshold?: number | null;
 }
+
+/** Keras's ModelCheckpoint has `initial_value_threshold` where the others have `baseline`. */
+const MODEL_CHECKPOINT_ARG_NAMES: readonly string[] = [...MONITOR_ARG_NAMES.filter((k) => k !== 'baseline'), 'verbose', 'saveBestOnly',
+  'saveWeightsOnly', 'initialValueThreshold'];
 
 let tmpCounter = 0;
 
@@ -53,7 +57,7 @@ export class ModelCheckpoint extends MonitorCallback {
   readonly saveWeightsOnly: boolean;
 
   constructor(filepath: string, args: ModelCheckpointArgs = {}) {
-    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    checkOptions(args, MODEL_CHECKPOINT_ARG_NAMES, 'ModelCheckpoint', false);
     super({ ...args, baseline: args.initialValueThreshold ?? null });
     if (typeof filepath !== 'string' || filepath.length === 0) throw invalidArgument('filepath', 'a path (plain or file://)', filepath);
     this.filepath = filepath;

@@ -18,6 +18,9 @@ export interface MonitorArgs {
   baseline?: number | null;
 }
 
+/** The options every monitoring callback takes (MonitorArgs). */
+export const MONITOR_ARG_NAMES: readonly string[] = ['monitor', 'mode', 'minDelta', 'baseline'];
+
 /** Metric names that go up as a model improves (Keras metrics with `_direction = "up"`). */
 const UP = /(^|_)(acc|accuracy|auc|precision|recall|f1(_score)?|fbeta(_score)?|iou|r2(_score)?)$|accuracy$|Accuracy$/;
 /** Metric names that go down: losses, errors, divergences, the learning rate. */

@@ -1,8 +1,8 @@
 // ReduceLROnPlateau (Keras 3: keras/src/callbacks/reduce_lr_on_plateau.py): multiply the
 // learning rate by `factor` after `patience` epochs without improvement, then wait `cooldown`.
-import { KerasmError, ValueError, invalidArgument } from '../errors.js';
+import { KerasmError, ValueError, checkOptions, invalidArgument } from '../errors.js';
 import type { Logs } from './callback.js';
-import { MonitorCallback } from './monitor-callback.js';
+import { MONITOR_ARG_NAMES, MonitorCallback } from './monitor-callback.js';
 import type { MonitorArgs } from './monitor-callback.js';
 
 export interface ReduceLROnPlateauArgs extends MonitorArgs {
@@ -17,6 +17,8 @@ export interface ReduceLROnPlateauArgs extends MonitorArgs {
   /** Lower bound on the learning rate. Default 0. */
   minLr?: number;
 }
+
+const REDUCE_LR_ARG_NAMES: readonly string[] = [...MONITOR_ARG_NAMES, 'factor', 'patience', 'verbose', 'cooldown', 'minLr'];
 
 function nonNegInt(name: string, v: unknown, def: number): number {
   if (v === undefined) return def;
@@ -35,7 +37,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
   cooldownCounter = 0;
 
   constructor(args: ReduceLROnPlateauArgs = {}) {
-    super(args, { minDelta: 1e-4 });
+    super(checkOptions(args, REDUCE_LR_ARG_NAMES, 'ReduceLROnPlateau', false), { minDelta: 1e-4 });
     const factor = args.factor ?? 0.1;
     if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 0) throw invalidArgument('factor', 'a number in [0, 1)', args.factor);
     if (factor >= 1) throw new ValueError(`ReduceLROnPlateau does not support a factor >= 1.0. Received factor=${factor}`);

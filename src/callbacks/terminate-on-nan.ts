@@ -2,7 +2,7 @@
 // batch whose loss is NaN or ±Inf. kerasm's fit shows the non-finite loss to the batch hooks
 // before rejecting; with this callback it stops gracefully instead (onEpochEnd and onTrainEnd
 // still run), the weights being those of the last completed step.
-import { KerasmError } from '../errors.js';
+import { KerasmError, checkOptions, invalidArgument } from '../errors.js';
 import { Callback } from './callback.js';
 import type { Logs } from './callback.js';
 
@@ -16,7 +16,9 @@ export class TerminateOnNaN extends Callback {
   readonly raiseError: boolean;
   constructor(args: TerminateOnNaNArgs = {}) {
     super();
+    checkOptions(args, ['raiseError'], 'TerminateOnNaN', false);
     this.raiseError = args.raiseError ?? false;
+    if (typeof this.raiseError !== 'boolean') throw invalidArgument('raiseError', 'a boolean', args.raiseError);
   }
   onBatchEnd(batch: number, logs?: Logs): void {
     const loss = logs?.loss;

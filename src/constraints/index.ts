@@ -3,7 +3,7 @@
 // constraints after applying gradients"). Max-norm with dropout is the pairing of the dropout
 // paper (Srivastava et al. 2014, JMLR 15, §5.1).
 import type { KernelExports, Ptr } from '../backend/kernels.js';
-import { ValueError, invalidArgument } from '../errors.js';
+import { ValueError, checkOptions, invalidArgument, warnUnknownConfigKeys } from '../errors.js';
 
 /** Keras `backend.epsilon()`, added to every norm before dividing by it. */
 const EPSILON = 1e-7;
@@ -20,11 +20,13 @@ function checkNumber(name: string, v: unknown, def: number, min = -Infinity): nu
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw invalidArgument(name, min === 0 ? 'a non-negative finite number' : 'a finite number', v);
   return v;
 }
-function options<T extends object>(args: T | number | undefined, key: keyof T): T {
-  if (args === undefined) return {} as T;
+/**
+ * The options object of constraint `where` (a bare number is its first option, `key`), its keys
+ * checked against `known`: a misspelt option fails instead of leaving the default.
+ */
+function options<T extends object>(args: T | number | undefined, key: keyof T & string, known: readonly string[], where: string): T {
   if (typeof args === 'number') return { [key]: args } as T;
-  if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
-  return args;
+  return checkOptions(args, known, where);
 }
 
 /**
@@ -94,7 +96,7 @@ export class MaxNorm extends Constraint {
   readonly axis: Axis;
   constructor(args?: MaxNormArgs | number) {
     super();
-    const a = options<MaxNormArgs>(args, 'maxValue');
+    const a = options<MaxNormArgs>(args, 'maxValue', ['maxValue', 'axis'], 'MaxNorm');
     this.maxValue = checkNumber('maxValue', a.maxValue, 2, 0);
     this.axis = a.axis === undefined ? 0 : checkAxis(a.axis);
   }
@@ -115,6 +117,10 @@ const NON_NEGATIVE: readonly [number, number] = [0, Infinity];
 /** `max(w, 0)`. Keras: `keras.constraints.NonNeg`. */
 export class NonNeg extends Constraint {
   static override readonly className = 'NonNeg';
+  constructor(args?: Record<string, never>) {
+    super();
+    checkOptions(args, [], 'NonNeg');
+  }
   apply(k: KernelExports, w: Ptr, _shape: readonly number[], size: number): void {
     k.f32_nonneg(size, w, w);
   }
@@ -138,7 +144,7 @@ export class UnitNorm extends Constraint {
   readonly axis: Axis;
   constructor(args?: UnitNormArgs) {
     super();
-    const a = options<UnitNormArgs>(args, 'axis');
+    const a = options<UnitNormArgs>(args, 'axis', ['axis'], 'UnitNorm');
     this.axis = a.axis === undefined ? 0 : checkAxis(a.axis);
   }
   override validate(shape: readonly number[]): void {
@@ -176,7 +182,7 @@ export class MinMaxNorm extends Constraint {
   readonly axis: Axis;
   constructor(args?: MinMaxNormArgs) {
     super();
-    const a = options<MinMaxNormArgs>(args, 'minValue');
+    const a = options<MinMaxNormArgs>(args, 'minValue', ['minValue', 'maxValue', 'rate', 'axis'], 'MinMaxNorm');
     this.minValue = checkNumber('minValue', a.minValue, 0, 0);
     this.maxValue = checkNumber('maxValue', a.maxValue, 1, 0);
     if (this.maxValue < this.minValue) throw invalidArgument('maxValue', `a number ≥ minValue (${this.minValue})`, this.maxValue);
@@ -207,6 +213,13 @@ const ALL: Record<string, FromConfig> = {
     rate: c.rate as number | undefined, axis: c.axis as Axis | undefined,
   }),
 };
+/** The config keys each class reads (Keras snake_case, TF.js camelCase). */
+const CONFIG_KEYS: Record<string, readonly string[]> = {
+  MaxNorm: ['max_value', 'maxValue', 'axis'],
+  NonNeg: [],
+  UnitNorm: ['axis'],
+  MinMaxNorm: ['min_value', 'minValue', 'max_value', 'maxValue', 'rate', 'axis'],
+};
 /** Keras snake_case names and TF.js camelCase names. */
 const ALIASES: Record<string, string> = {
   max_norm: 'MaxNorm', maxNorm: 'MaxNorm', non_neg: 'NonNeg', nonNeg: 'NonNeg',
@@ -221,7 +234,10 @@ export function get(id: ConstraintIdentifier | null | undefined, argName = 'cons
   if (name === undefined) throw invalidArgument(argName, 'a constraint name, config or instance', id);
   const key = Object.hasOwn(ALL, name) ? name : Object.hasOwn(ALIASES, name) ? ALIASES[name]! : undefined;
   if (key === undefined) throw invalidArgument(argName, `one of ${[...Object.keys(ALL), ...Object.keys(ALIASES)].join(', ')}`, name);
-  return ALL[key]!(typeof id === 'object' ? (id.config ?? {}) : {});
+  const config = typeof id === 'object' ? (id.config ?? {}) : {};
+  // A config is data (a file, or Keras's form in code): keys a newer Keras writes get a warning, once.
+  warnUnknownConfigKeys(config, CONFIG_KEYS[key]!, key);
+  return ALL[key]!(config);
 }
 
 export function serialize(c: Constraint | null): { class_name: string; config: Record<string, unknown> } | null {
@@ -231,7 +247,7 @@ export function serialize(c: Constraint | null): { class_name: string; config: R
 /** `km.constraints.maxNorm({ maxValue: 2, axis: 0 })` or `maxNorm(3)`. */
 export const maxNorm = (args?: MaxNormArgs | number) => new MaxNorm(args);
 /** `km.constraints.nonNeg()`. */
-export const nonNeg = () => new NonNeg();
+export const nonNeg = (args?: Record<string, never>) => new NonNeg(args);
 /** `km.constraints.unitNorm({ axis: 0 })`. */
 export const unitNorm = (args?: UnitNormArgs) => new UnitNorm(args);
 /** `km.constraints.minMaxNorm({ minValue, maxValue, rate, axis })`. */

@@ -1,6 +1,6 @@
 // Weight initializers (Keras 3: keras/src/initializers/). Host-side: they run once when a
 // layer is built, never in the training loop. All draw from a seeded stream.
-import { ValueError, invalidArgument } from '../errors.js';
+import { ValueError, camelCase, checkOptions, invalidArgument, warnUnknownConfigKeys } from '../errors.js';
 import { RandomStream, globalRandom } from '../random.js';
 import { shapeSize } from '../tensor.js';
 
@@ -9,6 +9,10 @@ export type Distribution = 'normal' | 'uniform' | 'truncatedNormal' | 'untruncat
 
 export abstract class Initializer {
   static readonly className: string = 'Initializer';
+  /** The option names the constructor takes (TF.js's): others are refused (`checkArgs`). */
+  static readonly argNames: readonly string[] = [];
+  /** Config keys other writers add that this class reads as data but does not use (TF.js presets). */
+  static readonly configOnlyKeys: readonly string[] = [];
   /** Fill `out` (shapeSize(shape) floats) with initial values. */
   abstract fill(shape: readonly number[], out: Float32Array): void;
   abstract getConfig(): Record<string, unknown>;
@@ -31,6 +35,14 @@ function streamFor(seed: number | null): RandomStream {
   return new RandomStream(seed === null ? globalRandom().seed() : seed);
 }
 
+/**
+ * The options object `args` of a `cls` initializer (undefined: none), its keys checked against
+ * `cls.argNames`: a misspelt or Keras-spelt option fails instead of leaving the default.
+ */
+function checkArgs<T extends object>(args: T | undefined, cls: { readonly className: string; readonly argNames: readonly string[] }): T {
+  return checkOptions(args, cls.argNames, cls.className);
+}
+
 function checkSeed(seed: unknown): number | null {
   if (seed === undefined || seed === null) return null;
   if (typeof seed !== 'number' || !Number.isInteger(seed)) throw invalidArgument('seed', 'an integer or null', seed);
@@ -39,6 +51,10 @@ function checkSeed(seed: unknown): number | null {
 
 export class Zeros extends Initializer {
   static override readonly className = 'Zeros';
+  constructor(args?: Record<string, never>) {
+    super();
+    checkArgs(args, Zeros);
+  }
   fill(_shape: readonly number[], out: Float32Array): void {
     out.fill(0);
   }
@@ -49,6 +65,10 @@ export class Zeros extends Initializer {
 
 export class Ones extends Initializer {
   static override readonly className = 'Ones';
+  constructor(args?: Record<string, never>) {
+    super();
+    checkArgs(args, Ones);
+  }
   fill(_shape: readonly number[], out: Float32Array): void {
     out.fill(1);
   }
@@ -59,9 +79,11 @@ export class Ones extends Initializer {
 
 export class Constant extends Initializer {
   static override readonly className = 'Constant';
+  static override readonly argNames: readonly string[] = ['value'];
   readonly value: number;
   constructor(args: { value?: number } | number = {}) {
     super();
+    if (typeof args !== 'number') checkArgs(args, Constant);
     const v = typeof args === 'number' ? args : (args.value ?? 0);
     if (typeof v !== 'number' || !Number.isFinite(v)) throw invalidArgument('value', 'a finite number', v);
     this.value = v;
@@ -76,11 +98,13 @@ export class Constant extends Initializer {
 
 export class RandomNormal extends Initializer {
   static override readonly className: string = 'RandomNormal';
+  static override readonly argNames: readonly string[] = ['mean', 'stddev', 'seed'];
   readonly mean: number;
   readonly stddev: number;
   readonly seed: number | null;
   constructor(args: { mean?: number; stddev?: number; seed?: number | null } = {}) {
     super();
+    checkArgs(args, new.target as typeof RandomNormal);
     this.mean = args.mean ?? 0;
     this.stddev = args.stddev ?? 0.05;
     this.seed = checkSeed(args.seed);
@@ -96,11 +120,13 @@ export class RandomNormal extends Initializer {
 
 export class RandomUniform extends Initializer {
   static override readonly className = 'RandomUniform';
+  static override readonly argNames: readonly string[] = ['minval', 'maxval', 'seed'];
   readonly minval: number;
   readonly maxval: number;
   readonly seed: number | null;
   constructor(args: { minval?: number; maxval?: number; seed?: number | null } = {}) {
     super();
+    checkArgs(args, RandomUniform);
     this.minval = args.minval ?? -0.05;
     this.maxval = args.maxval ?? 0.05;
     this.seed = checkSeed(args.seed);
@@ -148,12 +174,14 @@ export interface VarianceScalingArgs {
 /** Keras `VarianceScaling`: std (or uniform limit) from scale / fan. */
 export class VarianceScaling extends Initializer {
   static override readonly className: string = 'VarianceScaling';
+  static override readonly argNames: readonly string[] = ['scale', 'mode', 'distribution', 'seed'];
   readonly scale: number;
   readonly mode: FanMode;
   readonly distribution: Distribution;
   readonly seed: number | null;
   constructor(args: VarianceScalingArgs = {}) {
     super();
+    checkArgs(args, VarianceScaling);
     this.scale = args.scale ?? 1;
     if (!(this.scale > 0)) throw invalidArgument('scale', 'a positive number', args.scale);
     const mode = MODES[args.mode ?? 'fanIn'];
@@ -191,8 +219,11 @@ export class VarianceScaling extends Initializer {
 function preset(className: string, scale: number, mode: FanMode, distribution: Distribution) {
   return class extends VarianceScaling {
     static override readonly className = className;
+    static override readonly argNames: readonly string[] = ['seed'];
+    /** TF.js writes a preset's fixed VarianceScaling values into its config. */
+    static override readonly configOnlyKeys: readonly string[] = ['scale', 'mode', 'distribution'];
     constructor(args: { seed?: number | null } = {}) {
-      super({ scale, mode, distribution, seed: args.seed ?? null });
+      super({ scale, mode, distribution, seed: checkArgs(args, new.target).seed ?? null });
     }
     override getConfig(): Record<string, unknown> {
       return { seed: this.seed };
@@ -210,10 +241,12 @@ export const LecunUniform = preset('LecunUniform', 1, 'fanIn', 'uniform');
 /** Keras `Orthogonal`: a (semi-)orthogonal matrix from the QR decomposition of a normal one, times `gain`. */
 export class Orthogonal extends Initializer {
   static override readonly className = 'Orthogonal';
+  static override readonly argNames: readonly string[] = ['gain', 'seed'];
   readonly gain: number;
   readonly seed: number | null;
   constructor(args: { gain?: number; seed?: number | null } = {}) {
     super();
+    checkArgs(args, Orthogonal);
     this.gain = args.gain ?? 1;
     this.seed = checkSeed(args.seed);
   }
@@ -280,7 +313,7 @@ export function get(id: InitializerIdentifier, argName = 'initializer'): Initial
   if (id !== null && typeof id === 'object' && typeof id.class_name === 'string') {
     const C = resolveName(id.class_name);
     if (C === undefined) throw unknownInitializer(argName, id.class_name);
-    return new C(fromKerasKeys(id.config ?? {}));
+    return new C(fromKerasKeys(id.config ?? {}, C as unknown as typeof Initializer));
   }
   throw invalidArgument(argName, 'an initializer name, config or instance', id);
 }
@@ -289,13 +322,15 @@ function unknownInitializer(argName: string, name: string): ValueError {
   return invalidArgument(argName, `a known initializer (one of ${Object.keys(ALL).join(', ')})`, name);
 }
 
-/** Config keys are Keras snake_case; constructor options are camelCase. */
-function fromKerasKeys(config: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Config keys are Keras snake_case; constructor options are camelCase. A config is data (a file,
+ * or Keras's form in code): keys `cls` does not take get a warning, once, and are left out.
+ */
+function fromKerasKeys(config: Record<string, unknown>, cls: typeof Initializer): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) {
-    if (k === '__proto__' || k === 'constructor') continue;
-    out[k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())] = v;
-  }
+  const known = (k: string, names: readonly string[]) => names.includes(camelCase(k));
+  warnUnknownConfigKeys(config, Object.keys(config).filter((k) => known(k, cls.argNames) || known(k, cls.configOnlyKeys)), cls.className);
+  for (const k of Object.keys(config)) if (known(k, cls.argNames)) out[camelCase(k)] = config[k];
   if (typeof out.mode === 'string') out.mode = MODES[out.mode] ?? out.mode;
   if (typeof out.distribution === 'string') out.distribution = DISTS[out.distribution] ?? out.distribution;
   return out;
@@ -306,8 +341,8 @@ export function serialize(init: Initializer): { class_name: string; config: Reco
 }
 
 // Factories, TF.js style.
-export const zeros = () => new Zeros();
-export const ones = () => new Ones();
+export const zeros = (args?: Record<string, never>) => new Zeros(args);
+export const ones = (args?: Record<string, never>) => new Ones(args);
 export const constant = (args: { value: number }) => new Constant(args);
 export const randomNormal = (args?: ConstructorParameters<typeof RandomNormal>[0]) => new RandomNormal(args);
 export const randomUniform = (args?: ConstructorParameters<typeof RandomUniform>[0]) => new RandomUniform(args);

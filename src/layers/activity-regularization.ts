@@ -3,7 +3,7 @@
 // regularizers; TF.js has no such layer and its activity regularizers throw, tfjs#8022).
 import { invalidArgument } from '../errors.js';
 import { shapeSize } from '../tensor.js';
-import { Layer, layerArgsFromConfig } from './layer.js';
+import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
 
 /** Arguments for {@link ActivityRegularization}. Keras: `keras.layers.ActivityRegularization`. */
@@ -25,6 +25,8 @@ function checkFactor(name: string, v: unknown): number {
  */
 export class ActivityRegularization extends Layer {
   static override readonly className = 'ActivityRegularization';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'l1', 'l2'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'l1', 'l2'];
   readonly l1: number;
   readonly l2: number;
 
@@ -59,6 +61,6 @@ export class ActivityRegularization extends Layer {
   }
 
   static fromConfig(c: Record<string, unknown>): ActivityRegularization {
-    return new ActivityRegularization({ ...layerArgsFromConfig(c), l1: c.l1 as number | undefined, l2: c.l2 as number | undefined });
+    return new ActivityRegularization({ ...layerArgsFromConfig(c, ActivityRegularization), l1: c.l1 as number | undefined, l2: c.l2 as number | undefined });
   }
 }

@@ -6,7 +6,7 @@ import { invalidArgument } from '../errors.js';
 import * as initializers from '../initializers/index.js';
 import type { Initializer, InitializerIdentifier } from '../initializers/index.js';
 import type { LayerWeight, Shape, StepContext } from './layer.js';
-import { Normalization, normalizationArgsFromConfig } from './normalization.js';
+import { NORMALIZATION_ARG_NAMES, NORMALIZATION_CONFIG_KEYS, Normalization, normalizationArgsFromConfig } from './normalization.js';
 import type { NormalizationArgs } from './normalization.js';
 
 /** Arguments for {@link BatchNormalization}. Keras: `keras.layers.BatchNormalization`. */
@@ -26,6 +26,10 @@ export interface BatchNormalizationArgs extends NormalizationArgs {
  */
 export class BatchNormalization extends Normalization {
   static override readonly className = 'BatchNormalization';
+  static override readonly argNames: readonly string[] = [...NORMALIZATION_ARG_NAMES, 'momentum', 'movingMeanInitializer', 'movingVarianceInitializer'];
+  /** Keras 2 writes the renorm keys, Keras 3 `synchronized`: read to refuse what kerasm cannot do. */
+  static override readonly configKeys: readonly string[] = [...NORMALIZATION_CONFIG_KEYS, 'momentum', 'moving_mean_initializer', 'moving_variance_initializer',
+    'synchronized', 'renorm', 'renorm_clipping', 'renorm_momentum'];
   readonly momentum: number;
   readonly movingMeanInitializer: Initializer;
   readonly movingVarianceInitializer: Initializer;
@@ -116,7 +120,7 @@ export class BatchNormalization extends Normalization {
     if (c.synchronized === true) throw invalidArgument('synchronized', 'false (kerasm trains on one device)', true);
     if (c.renorm === true) throw invalidArgument('renorm', 'false (batch renormalization is not supported)', true);
     return new BatchNormalization({
-      ...normalizationArgsFromConfig(c),
+      ...normalizationArgsFromConfig(c, BatchNormalization),
       momentum: c.momentum as number | undefined,
       movingMeanInitializer: (c.moving_mean_initializer ?? undefined) as InitializerIdentifier | undefined,
       movingVarianceInitializer: (c.moving_variance_initializer ?? undefined) as InitializerIdentifier | undefined,

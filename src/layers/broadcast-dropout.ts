@@ -3,7 +3,7 @@
 // f32_vmul_bcast kernel. Training only, as the other noise layers (noise.ts).
 import { ValueError, checkRate, invalidArgument } from '../errors.js';
 import { shapeSize } from '../tensor.js';
-import { layerArgsFromConfig } from './layer.js';
+import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
 import { NoiseLayer } from './noise.js';
 
@@ -95,6 +95,8 @@ export interface AlphaDropoutArgs extends LayerArgs {
  */
 export class AlphaDropout extends BroadcastMaskLayer {
   static override readonly className = 'AlphaDropout';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'noiseShape', 'seed'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'noise_shape', 'seed'];
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
   constructor(args: AlphaDropoutArgs) {
@@ -125,7 +127,7 @@ export class AlphaDropout extends BroadcastMaskLayer {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed, noise_shape: this.noiseShape };
   }
   static fromConfig(c: Record<string, unknown>): AlphaDropout {
-    return new AlphaDropout({ ...layerArgsFromConfig(c), rate: c.rate as number, seed: c.seed as number | null, noiseShape: c.noise_shape as (number | null)[] | null });
+    return new AlphaDropout({ ...layerArgsFromConfig(c, AlphaDropout), rate: c.rate as number, seed: c.seed as number | null, noiseShape: c.noise_shape as (number | null)[] | null });
   }
 }
 
@@ -176,18 +178,22 @@ abstract class SpatialDropout extends BroadcastMaskLayer {
 /** Drops whole channels of `[batch, steps, channels]` (Keras noise shape `[batch, 1, channels]`). */
 export class SpatialDropout1D extends SpatialDropout {
   static override readonly className = 'SpatialDropout1D';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'seed'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'seed'];
   protected readonly rank = 2;
   protected noiseShapeFor(): (number | null)[] {
     return [null, 1, null];
   }
   static fromConfig(c: Record<string, unknown>): SpatialDropout1D {
-    return new SpatialDropout1D({ ...layerArgsFromConfig(c), rate: c.rate as number, seed: c.seed as number | null });
+    return new SpatialDropout1D({ ...layerArgsFromConfig(c, SpatialDropout1D), rate: c.rate as number, seed: c.seed as number | null });
   }
 }
 
 /** Drops whole feature maps of `[batch, h, w, channels]` (or `[batch, channels, h, w]` with channelsFirst). */
 export class SpatialDropout2D extends SpatialDropout {
   static override readonly className = 'SpatialDropout2D';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'seed', 'dataFormat'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'seed', 'data_format'];
   protected readonly rank = 3;
   readonly dataFormat: 'channelsLast' | 'channelsFirst';
   constructor(args: SpatialDropout2DArgs) {
@@ -205,6 +211,6 @@ export class SpatialDropout2D extends SpatialDropout {
   }
   static fromConfig(c: Record<string, unknown>): SpatialDropout2D {
     const dataFormat = (c.data_format ?? undefined) as SpatialDropout2DArgs['dataFormat'];
-    return new SpatialDropout2D({ ...layerArgsFromConfig(c), rate: c.rate as number, seed: c.seed as number | null, dataFormat });
+    return new SpatialDropout2D({ ...layerArgsFromConfig(c, SpatialDropout2D), rate: c.rate as number, seed: c.seed as number | null, dataFormat });
   }
 }

@@ -5,7 +5,7 @@ import type { Arena, Region } from '../backend/memory.js';
 import { invalidArgument } from '../errors.js';
 import { shapeSize } from '../tensor.js';
 import { applyActivation, applyActivationGrad } from './dense.js';
-import { Layer, layerArgsFromConfig } from './layer.js';
+import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
 
 /** Arguments for {@link Activation}. Keras: `keras.layers.Activation`. */
@@ -17,6 +17,8 @@ export interface ActivationArgs extends LayerArgs {
 /** `output = activation(input)`, elementwise (softmax over the last axis). */
 export class Activation extends Layer {
   static override readonly className = 'Activation';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'activation'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'activation'];
   readonly activation: ActivationInfo;
   constructor(args: ActivationArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { activation }', args);
@@ -45,13 +47,27 @@ export class Activation extends Layer {
     return { ...super.getConfig(), activation: activations.serialize(this.activation) };
   }
   static fromConfig(c: Record<string, unknown>): Activation {
-    return new Activation({ ...layerArgsFromConfig(c), activation: c.activation as ActivationIdentifier });
+    return new Activation({ ...layerArgsFromConfig(c, Activation), activation: c.activation as ActivationIdentifier });
   }
+}
+
+/** Arguments for {@link Flatten}. Keras: `keras.layers.Flatten`. */
+export interface FlattenArgs extends LayerArgs {
+  /** `'channelsLast'` (TF.js's name; `'channels_last'` too): kerasm's only layout. */
+  dataFormat?: 'channelsLast' | 'channels_last';
 }
 
 /** Keras: `keras.layers.Flatten`. `[batch, d1, d2, …]` → `[batch, d1·d2·…]`; no copy. */
 export class Flatten extends Layer {
   static override readonly className = 'Flatten';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'dataFormat'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'data_format'];
+  constructor(args: FlattenArgs = {}) {
+    super(args);
+    const f: unknown = args.dataFormat;
+    // TF.js's channelsFirst permutes to channels-last before flattening; kerasm has one layout.
+    if (f !== undefined && f !== 'channelsLast' && f !== 'channels_last') throw invalidArgument('dataFormat', "'channelsLast' (kerasm is channels-last only)", f);
+  }
   computeOutputShape(inputShape: Shape): Shape {
     return [shapeSize(inputShape)];
   }
@@ -67,7 +83,7 @@ export class Flatten extends Layer {
     if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last') {
       throw invalidArgument('data_format', "'channels_last' (kerasm is channels-last only)", c.data_format);
     }
-    return new Flatten(layerArgsFromConfig(c));
+    return new Flatten(layerArgsFromConfig(c, Flatten));
   }
 }
 
@@ -75,13 +91,19 @@ export class Flatten extends Layer {
 export interface InputLayerArgs extends LayerArgs {
   /** Alias of `inputShape` (Keras 3 `shape`). */
   shape?: number[];
+  /** TF.js: only false (kerasm inputs are dense). */
+  sparse?: false;
 }
 
 /** Keras: `keras.layers.InputLayer`. Declares the model's input shape; passes data through. */
 export class InputLayer extends Layer {
   static override readonly className = 'InputLayer';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'shape', 'sparse'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'sparse', 'ragged', 'optional'];
   constructor(args: InputLayerArgs = {}) {
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { inputShape }', args);
     super({ ...args, inputShape: args.inputShape ?? args.shape });
+    if (args.sparse !== undefined && args.sparse !== false) throw invalidArgument('sparse', 'false (kerasm inputs are dense)', args.sparse);
     if (this.batchInputShape === null) throw invalidArgument('inputShape', 'an array of positive integers', args.inputShape);
   }
   computeOutputShape(inputShape: Shape): Shape {
@@ -98,7 +120,7 @@ export class InputLayer extends Layer {
   }
   static fromConfig(c: Record<string, unknown>): InputLayer {
     if (c.sparse === true || c.ragged === true) throw invalidArgument(c.sparse === true ? 'sparse' : 'ragged', 'false (kerasm inputs are dense)', true);
-    return new InputLayer(layerArgsFromConfig(c));
+    return new InputLayer(layerArgsFromConfig(c, InputLayer));
   }
 }
 

@@ -2,7 +2,7 @@ import * as activations from '../activations/index.js';
 import type { ActivationIdentifier, ActivationInfo } from '../activations/index.js';
 import type { KernelExports, Ptr } from '../backend/kernels.js';
 import type { Arena, Region } from '../backend/memory.js';
-import { ValueError, checkOptionNames, checkPositiveInt, invalidArgument } from '../errors.js';
+import { ValueError, checkPositiveInt, invalidArgument } from '../errors.js';
 import * as initializers from '../initializers/index.js';
 import type { InitializerIdentifier } from '../initializers/index.js';
 import * as constraints from '../constraints/index.js';
@@ -10,7 +10,7 @@ import type { Constraint, ConstraintIdentifier } from '../constraints/index.js';
 import * as regularizers from '../regularizers/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import { shapeSize } from '../tensor.js';
-import { LAYER_ARG_NAMES, Layer, layerArgsFromConfig } from './layer.js';
+import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, LayerWeight, Shape, StepContext } from './layer.js';
 
 /** Arguments for {@link Dense}. Keras: `keras.layers.Dense`. */
@@ -39,12 +39,13 @@ export interface DenseArgs extends LayerArgs {
   inputDim?: number;
 }
 
-const DENSE_ARG_NAMES: readonly string[] = [...LAYER_ARG_NAMES, 'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer',
-  'kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint', 'inputDim'];
-
 /** `output = activation(x·W + b)`. Input `[batch, ..., inDim]`, output `[batch, ..., units]`. */
 export class Dense extends Layer {
   static override readonly className = 'Dense';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer',
+    'kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint', 'inputDim'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer',
+    'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'];
   readonly units: number;
   readonly activation: ActivationInfo;
   readonly useBias: boolean;
@@ -62,7 +63,6 @@ export class Dense extends Layer {
 
   constructor(args: DenseArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { units, ... }', args);
-    checkOptionNames(args, DENSE_ARG_NAMES, 'Dense');
     const inputShape = args.inputShape ?? (args.inputDim !== undefined ? [args.inputDim] : undefined);
     super({ ...args, inputShape });
     this.units = checkPositiveInt('units', args.units);
@@ -230,7 +230,7 @@ export function denseFromConfig(config: Record<string, unknown>): Dense {
 
 export function denseArgsFromConfig(c: Record<string, unknown>): DenseArgs {
   return {
-    ...layerArgsFromConfig(c),
+    ...layerArgsFromConfig(c, Dense),
     units: c.units as number,
     activation: (c.activation as string | null | undefined) ?? null,
     useBias: c.use_bias as boolean | undefined,

@@ -1,9 +1,9 @@
 import type { ActivationInfo } from '../activations/index.js';
 import type { Arena, Region } from '../backend/memory.js';
-import { ValueError, checkOptionNames, checkRate, invalidArgument } from '../errors.js';
+import { ValueError, checkRate, invalidArgument } from '../errors.js';
 import { KeyedStream } from '../random.js';
 import { shapeSize } from '../tensor.js';
-import { LAYER_ARG_NAMES, Layer, layerArgsFromConfig } from './layer.js';
+import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
 
 type GradFn = (n: number, x: number, y: number, dy: number, dx: number, alpha: number) => void;
@@ -28,6 +28,8 @@ export interface DropoutArgs extends LayerArgs {
  */
 export class Dropout extends Layer {
   static override readonly className = 'Dropout';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'noiseShape', 'seed'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'noise_shape', 'seed'];
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
   readonly seed: number | null;
@@ -51,7 +53,6 @@ export class Dropout extends Layer {
 
   constructor(args: DropoutArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { rate }', args);
-    checkOptionNames(args, [...LAYER_ARG_NAMES, 'rate', 'noiseShape', 'seed'], 'Dropout');
     super(args);
     this.rate = checkRate('rate', args.rate);
     this.noiseShape = args.noiseShape ?? null;
@@ -175,6 +176,6 @@ export class Dropout extends Layer {
 
   /** Keras `from_config`: the inverse of `getConfig()`. */
   static fromConfig(c: Record<string, unknown>): Dropout {
-    return new Dropout({ ...layerArgsFromConfig(c), rate: c.rate as number, noiseShape: c.noise_shape as (number | null)[] | null, seed: c.seed as number | null });
+    return new Dropout({ ...layerArgsFromConfig(c, Dropout), rate: c.rate as number, noiseShape: c.noise_shape as (number | null)[] | null, seed: c.seed as number | null });
   }
 }

@@ -1,6 +1,6 @@
 // Layer factories, TF.js style: km.layers.dense({...}).
 import { Activation, Flatten, InputLayer } from './core.js';
-import type { ActivationArgs, InputLayerArgs } from './core.js';
+import type { ActivationArgs, FlattenArgs, InputLayerArgs } from './core.js';
 import { Dense } from './dense.js';
 import type { DenseArgs } from './dense.js';
 import { Dropout } from './dropout.js';
@@ -20,7 +20,7 @@ import type { LayerNormalizationArgs } from './normalization.js';
 export const dense = (args: DenseArgs) => new Dense(args);
 export const dropout = (args: DropoutArgs) => new Dropout(args);
 export const activation = (args: ActivationArgs) => new Activation(args);
-export const flatten = (args?: LayerArgs) => new Flatten(args);
+export const flatten = (args?: FlattenArgs) => new Flatten(args);
 export const inputLayer = (args: InputLayerArgs) => new InputLayer(args);
 export const gaussianNoise = (args: GaussianNoiseArgs) => new GaussianNoise(args);
 export const gaussianDropout = (args: GaussianDropoutArgs) => new GaussianDropout(args);
@@ -32,7 +32,7 @@ export const batchNormalization = (args?: BatchNormalizationArgs) => new BatchNo
 export const layerNormalization = (args?: LayerNormalizationArgs) => new LayerNormalization(args);
 
 export { Activation, Dense, Dropout, Flatten, InputLayer };
-export type { ActivationArgs, DenseArgs, DropoutArgs, InputLayerArgs, LayerArgs };
+export type { ActivationArgs, DenseArgs, DropoutArgs, FlattenArgs, InputLayerArgs, LayerArgs };
 export { Layer } from './layer.js';
 export { ActivityRegularization, AlphaDropout, BatchNormalization, GaussianDropout, GaussianNoise, LayerNormalization, SpatialDropout1D, SpatialDropout2D };
 export type {

@@ -1,7 +1,7 @@
 // The layer base: shapes, weights, configs, and the two passes the model calls.
 import type { Ptr, KernelExports } from '../backend/kernels.js';
 import type { Arena, Region } from '../backend/memory.js';
-import { ValueError, invalidArgument } from '../errors.js';
+import { ValueError, checkOptions, checkPositiveInt, invalidArgument, warnUnknownConfigKeys } from '../errors.js';
 import type { Initializer } from '../initializers/index.js';
 import type { Regularizer } from '../regularizers/index.js';
 import type { Constraint } from '../constraints/index.js';
@@ -19,8 +19,17 @@ export interface LayerArgs {
   inputShape?: number[];
   /** Input shape with the batch dimension (null for any). */
   batchInputShape?: (number | null)[];
+  /** With `inputShape`: the batch dimension recorded in `batchInputShape` (TF.js). Default null (any). */
+  batchSize?: number;
   /** Only `'float32'` is supported. */
   dtype?: string;
+  /** TF.js's older name of `dtype`: only `'float32'`. */
+  inputDType?: string;
+  /**
+   * TF.js's initial weight values. Not supported (a ValueError says so): kerasm allocates
+   * weights when the model is built; set them with `model.setWeights(...)` afterwards.
+   */
+  weights?: never;
 }
 
 /** One weight tensor: its values live in wasm memory for the life of the model. */
@@ -89,8 +98,21 @@ function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 
+/** The option names every layer takes (LayerArgs; TF.js's LayerArgs). */
+export const LAYER_ARG_NAMES: readonly string[] = ['name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'inputDType', 'weights'];
+
+/** The config keys every layer's `fromConfig` reads (`dtype` is checked by io before). */
+export const LAYER_CONFIG_KEYS: readonly string[] = ['name', 'trainable', 'dtype', 'batch_input_shape', 'batch_shape'];
+
 export abstract class Layer {
   static readonly className: string = 'Layer';
+  /**
+   * The option names the constructor takes (camelCase, TF.js's): anything else is refused by the
+   * base constructor, naming kerasm's spelling for a Keras one. Each class lists its own.
+   */
+  static readonly argNames: readonly string[] = LAYER_ARG_NAMES;
+  /** The Keras config keys `fromConfig` reads (snake_case); others in a file get a warning, once. */
+  static readonly configKeys: readonly string[] = LAYER_CONFIG_KEYS;
   readonly name: string;
   trainable: boolean;
   /** Declared input shape (first layer only). */
@@ -100,8 +122,12 @@ export abstract class Layer {
   readonly weights: LayerWeight[] = [];
 
   constructor(args: LayerArgs = {}) {
-    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
-    const cls = this.constructor as typeof Layer;
+    const cls = new.target as typeof Layer;
+    checkOptions(args, cls.argNames, cls.className, false);
+    if (args.weights !== undefined) {
+      throw new ValueError(`${cls.className} does not take \`weights\` (TF.js's initial values): kerasm allocates weights when the model is built; ` +
+        'set them afterwards with model.setWeights(...)');
+    }
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
       throw invalidArgument('name', 'a non-empty string', args.name);
     }
@@ -109,9 +135,16 @@ export abstract class Layer {
     this.trainable = args.trainable ?? true;
     if (typeof this.trainable !== 'boolean') throw invalidArgument('trainable', 'a boolean', args.trainable);
     if (args.dtype !== undefined && args.dtype !== 'float32') throw invalidArgument('dtype', "'float32'", args.dtype);
+    if (args.inputDType !== undefined && args.inputDType !== 'float32') throw invalidArgument('inputDType', "'float32'", args.inputDType);
+    if (args.batchSize !== undefined) {
+      checkPositiveInt('batchSize', args.batchSize);
+      if (args.inputShape === undefined) {
+        throw invalidArgument('batchSize', 'to come with `inputShape` (or give batchInputShape: [batch, ...dims])', args.batchSize);
+      }
+    }
     if (args.inputShape !== undefined) {
       checkShape('inputShape', args.inputShape);
-      this.batchInputShape = [null, ...args.inputShape];
+      this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
     } else if (args.batchInputShape !== undefined) {
       if (!Array.isArray(args.batchInputShape) || args.batchInputShape.length < 2) {
         throw invalidArgument('batchInputShape', 'an array [batch, ...dims]', args.batchInputShape);
@@ -199,8 +232,6 @@ function addPenaltyGradient(k: KernelExports, w: LayerWeight): void {
   }
 }
 
-/** The option names every layer takes (LayerArgs). */
-export const LAYER_ARG_NAMES: readonly string[] = ['name', 'trainable', 'inputShape', 'batchInputShape', 'dtype'];
 
 export function checkShape(name: string, shape: unknown): void {
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d <= 0)) {
@@ -219,12 +250,20 @@ export function featuresOf(layer: Layer, inputShape: Shape): number {
   return f;
 }
 
-/** The base arguments in a Keras layer config (`name`, `trainable`, `batch_input_shape`), for `fromConfig`. */
-export function layerArgsFromConfig(c: Record<string, unknown>): LayerArgs {
+/**
+ * The base arguments in a Keras layer config (`name`, `trainable`, `batch_input_shape` or Keras
+ * 3's `batch_shape`), for `fromConfig` of `cls`. Keys `cls` does not read are not an error: a
+ * newer Keras writes more than kerasm knows, and a file is data. They get a warning, once per
+ * class and key set; null-valued ones none (Keras writes `lora_rank: null`,
+ * `quantization_config: null`: the feature is off, as kerasm has it).
+ */
+export function layerArgsFromConfig(c: Record<string, unknown>, cls: { readonly className: string; readonly configKeys: readonly string[] }): LayerArgs {
+  const set = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== null));
+  warnUnknownConfigKeys(set, cls.configKeys, cls.className);
   const args: LayerArgs = {};
   if (c.name !== undefined) args.name = c.name as string;
   if (c.trainable !== undefined) args.trainable = c.trainable as boolean;
-  const shape = c.batch_input_shape;
+  const shape = c.batch_input_shape ?? c.batch_shape;
   if (shape !== undefined && shape !== null) {
     if (!Array.isArray(shape) || (shape[0] !== null && !(Number.isInteger(shape[0]) && shape[0] > 0))) {
       throw invalidArgument('batch_input_shape', 'an array [batch or null, ...dims]', shape);

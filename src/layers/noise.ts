@@ -8,7 +8,7 @@ import type { Arena, Region } from '../backend/memory.js';
 import { checkNonNegative, checkRate, invalidArgument } from '../errors.js';
 import { KeyedStream } from '../random.js';
 import { shapeSize } from '../tensor.js';
-import { Layer, layerArgsFromConfig } from './layer.js';
+import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, Shape, StepContext } from './layer.js';
 
 /** Seeding, the stream position, the noise buffer and the training flag shared by the noise layers. */
@@ -103,6 +103,8 @@ export interface GaussianNoiseArgs extends LayerArgs {
 /** `y = x + N(0, stddev²)` in training, `y = x` otherwise. Any input shape. */
 export class GaussianNoise extends NoiseLayer {
   static override readonly className = 'GaussianNoise';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'stddev', 'seed'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'stddev', 'seed'];
   readonly stddev: number;
   constructor(args: GaussianNoiseArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { stddev }', args);
@@ -127,7 +129,7 @@ export class GaussianNoise extends NoiseLayer {
     return { ...super.getConfig(), stddev: this.stddev, seed: this.seed };
   }
   static fromConfig(c: Record<string, unknown>): GaussianNoise {
-    return new GaussianNoise({ ...layerArgsFromConfig(c), stddev: c.stddev as number, seed: c.seed as number | null });
+    return new GaussianNoise({ ...layerArgsFromConfig(c, GaussianNoise), stddev: c.stddev as number, seed: c.seed as number | null });
   }
 }
 
@@ -141,6 +143,8 @@ export interface GaussianDropoutArgs extends LayerArgs {
 /** `y = x·N(1, rate/(1 − rate))` in training (the noise kept for the backward pass), `y = x` otherwise. */
 export class GaussianDropout extends NoiseLayer {
   static override readonly className = 'GaussianDropout';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'seed'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'seed'];
   readonly rate: number;
   constructor(args: GaussianDropoutArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { rate }', args);
@@ -165,6 +169,6 @@ export class GaussianDropout extends NoiseLayer {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed };
   }
   static fromConfig(c: Record<string, unknown>): GaussianDropout {
-    return new GaussianDropout({ ...layerArgsFromConfig(c), rate: c.rate as number, seed: c.seed as number | null });
+    return new GaussianDropout({ ...layerArgsFromConfig(c, GaussianDropout), rate: c.rate as number, seed: c.seed as number | null });
   }
 }

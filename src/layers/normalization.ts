@@ -11,7 +11,7 @@ import type { Initializer, InitializerIdentifier } from '../initializers/index.j
 import * as regularizers from '../regularizers/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import { shapeSize } from '../tensor.js';
-import { Layer, layerArgsFromConfig } from './layer.js';
+import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, layerArgsFromConfig } from './layer.js';
 import type { LayerArgs, LayerWeight, Shape, StepContext } from './layer.js';
 
 /** Options both normalization layers share (TF.js names). */
@@ -33,6 +33,14 @@ export interface NormalizationArgs extends LayerArgs {
   /** Applied to gamma after each optimizer update. */
   gammaConstraint?: ConstraintIdentifier | null;
 }
+
+/** The option names of NormalizationArgs. */
+export const NORMALIZATION_ARG_NAMES: readonly string[] = [...LAYER_ARG_NAMES, 'axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer',
+  'betaRegularizer', 'gammaRegularizer', 'betaConstraint', 'gammaConstraint'];
+
+/** The Keras config keys of NormalizationArgs. */
+export const NORMALIZATION_CONFIG_KEYS: readonly string[] = [...LAYER_CONFIG_KEYS, 'axis', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer',
+  'beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint'];
 
 /** Arguments for {@link LayerNormalization}. Keras: `keras.layers.LayerNormalization`. */
 export type LayerNormalizationArgs = NormalizationArgs;
@@ -134,11 +142,11 @@ export abstract class Normalization extends Layer {
   }
 }
 
-/** The NormalizationArgs of a Keras config. */
-export function normalizationArgsFromConfig(c: Record<string, unknown>): NormalizationArgs {
+/** The NormalizationArgs of a Keras config, for `fromConfig` of `cls` (layerArgsFromConfig). */
+export function normalizationArgsFromConfig(c: Record<string, unknown>, cls: { readonly className: string; readonly configKeys: readonly string[] }): NormalizationArgs {
   const axis = Array.isArray(c.axis) && c.axis.length === 1 ? (c.axis[0] as number) : (c.axis as number | undefined);
   return {
-    ...layerArgsFromConfig(c),
+    ...layerArgsFromConfig(c, cls),
     axis,
     epsilon: c.epsilon as number | undefined,
     center: c.center as boolean | undefined,
@@ -158,6 +166,8 @@ export function normalizationArgsFromConfig(c: Record<string, unknown>): Normali
  */
 export class LayerNormalization extends Normalization {
   static override readonly className = 'LayerNormalization';
+  static override readonly argNames: readonly string[] = NORMALIZATION_ARG_NAMES;
+  static override readonly configKeys: readonly string[] = [...NORMALIZATION_CONFIG_KEYS, 'rms_scaling'];
   /** Per matrix row: μ, then ρ = 1/√(σ² + ε), of the last forward. */
   private stats: Region | null = null;
   private plannedRows = 0;
@@ -200,6 +210,6 @@ export class LayerNormalization extends Normalization {
   static fromConfig(c: Record<string, unknown>): LayerNormalization {
     if (c.rms_scaling === true) throw invalidArgument('rms_scaling', 'false (RMS scaling is not supported)', true);
     if (Array.isArray(c.axis) && c.axis.length !== 1) throw new ValueError(`Invalid value received for argument \`axis\`: expected one axis (the last). Received: axis=[${c.axis.join(', ')}]`);
-    return new LayerNormalization(normalizationArgsFromConfig(c));
+    return new LayerNormalization(normalizationArgsFromConfig(c, LayerNormalization));
   }
 }

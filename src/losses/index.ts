@@ -1,7 +1,7 @@
 // Losses (Keras 3: keras/src/losses/losses.py), computed by fused wasm kernels. Reduction:
 // "sum_over_batch_size", the mean over the batch of (sample weight × per-sample loss).
 import type { KernelExports, Ptr } from '../backend/kernels.js';
-import { checkRate, invalidArgument } from '../errors.js';
+import { checkOptionNames, checkRate, invalidArgument } from '../errors.js';
 
 export type LossKind = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy'
   | 'meanSquaredError' | 'meanAbsoluteError' | 'huber';
@@ -15,12 +15,32 @@ export interface LossArgs {
   delta?: number;
 }
 
+/**
+ * The options each loss takes (Keras's, camelCase): a loss refuses the others, so
+ * `sparseCategoricalCrossentropy({ labelSmoothing })` fails instead of smoothing nothing.
+ */
+const LOSS_OPTIONS: Readonly<Record<LossKind, readonly string[]>> = {
+  categoricalCrossentropy: ['fromLogits', 'labelSmoothing'],
+  sparseCategoricalCrossentropy: ['fromLogits'],
+  binaryCrossentropy: ['fromLogits', 'labelSmoothing'],
+  meanSquaredError: [],
+  meanAbsoluteError: [],
+  huber: ['delta'],
+};
+
 export class Loss {
   readonly kind: LossKind;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly delta: number;
   constructor(kind: LossKind, args: LossArgs = {}) {
+    if (!Object.hasOwn(LOSS_OPTIONS, kind)) throw invalidArgument('kind', `one of ${Object.keys(LOSS_OPTIONS).join(', ')}`, kind);
+    const known = LOSS_OPTIONS[kind];
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+      throw invalidArgument('args', `an options object for ${KERAS_CLASSES[kind]} { ${known.join(', ')} }`, args);
+    }
+    // An option given as undefined is an option not given (io passes every key a config may hold).
+    checkOptionNames(Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)), known, KERAS_CLASSES[kind]);
     this.kind = kind;
     this.fromLogits = args.fromLogits ?? false;
     if (typeof this.fromLogits !== 'boolean') throw invalidArgument('fromLogits', 'a boolean', args.fromLogits);
@@ -94,6 +114,16 @@ const KERAS_NAMES: Record<LossKind, string> = {
   huber: 'huber',
 };
 
+/** Keras class names, for messages. */
+const KERAS_CLASSES: Record<LossKind, string> = {
+  categoricalCrossentropy: 'CategoricalCrossentropy',
+  sparseCategoricalCrossentropy: 'SparseCategoricalCrossentropy',
+  binaryCrossentropy: 'BinaryCrossentropy',
+  meanSquaredError: 'MeanSquaredError',
+  meanAbsoluteError: 'MeanAbsoluteError',
+  huber: 'Huber',
+};
+
 const ALIASES: Record<string, LossKind> = {
   categoricalCrossentropy: 'categoricalCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
   CategoricalCrossentropy: 'categoricalCrossentropy',
@@ -113,9 +143,9 @@ export function get(id: LossIdentifier, argName = 'loss'): Loss {
   throw invalidArgument(argName, `one of ${Object.keys(ALIASES).filter((n) => /^[a-z]/.test(n)).join(', ')}`, id);
 }
 
-export const categoricalCrossentropy = (args?: LossArgs) => new Loss('categoricalCrossentropy', args);
-export const sparseCategoricalCrossentropy = (args?: LossArgs) => new Loss('sparseCategoricalCrossentropy', args);
-export const binaryCrossentropy = (args?: LossArgs) => new Loss('binaryCrossentropy', args);
-export const meanSquaredError = () => new Loss('meanSquaredError');
-export const meanAbsoluteError = () => new Loss('meanAbsoluteError');
-export const huber = (args?: { delta?: number }) => new Loss('huber', args);
+export const categoricalCrossentropy = (args?: Pick<LossArgs, 'fromLogits' | 'labelSmoothing'>) => new Loss('categoricalCrossentropy', args);
+export const sparseCategoricalCrossentropy = (args?: Pick<LossArgs, 'fromLogits'>) => new Loss('sparseCategoricalCrossentropy', args);
+export const binaryCrossentropy = (args?: Pick<LossArgs, 'fromLogits' | 'labelSmoothing'>) => new Loss('binaryCrossentropy', args);
+export const meanSquaredError = (args?: Record<string, never>) => new Loss('meanSquaredError', args);
+export const meanAbsoluteError = (args?: Record<string, never>) => new Loss('meanAbsoluteError', args);
+export const huber = (args?: Pick<LossArgs, 'delta'>) => new Loss('huber', args);

@@ -18,7 +18,7 @@ import type { KernelExports } from '../backend/kernels.js';
 import { FUSED, FUSED_BLOCK_BYTES } from '../backend/kernels-optim.js';
 import type { Ptr } from '../backend/kernels-optim.js';
 import type { Arena, Region } from '../backend/memory.js';
-import { KerasmError, invalidArgument } from '../errors.js';
+import { KerasmError, checkOptions, invalidArgument } from '../errors.js';
 import type { LayerWeight } from '../layers/layer.js';
 import * as schedules from '../schedules/index.js';
 import { LearningRateSchedule } from '../schedules/index.js';
@@ -36,6 +36,9 @@ export interface OptimizerArgs {
   globalClipnorm?: number | null;
 }
 
+/** The options every optimizer takes (OptimizerArgs). */
+const OPTIMIZER_ARG_NAMES: readonly string[] = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm'];
+
 function positive(name: string, v: unknown, def: number): number {
   if (v === undefined) return def;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalidArgument(name, 'a positive finite number', v);
@@ -50,6 +53,11 @@ function optionalPositive(name: string, v: unknown): number | null {
   if (v === undefined || v === null) return null;
   return positive(name, v, 0);
 }
+function bool(name: string, v: unknown): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw invalidArgument(name, 'a boolean', v);
+  return v;
+}
 function inUnit(name: string, v: unknown, def: number): number {
   if (v === undefined) return def;
   if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw invalidArgument(name, 'a number in [0, 1)', v);
@@ -58,6 +66,11 @@ function inUnit(name: string, v: unknown, def: number): number {
 
 export abstract class Optimizer {
   static readonly className: string = 'Optimizer';
+  /**
+   * The option names the constructor takes: others are refused, with kerasm's name for a Keras
+   * one (`learning_rate`, `lr` → `learningRate`) rather than training at the default rate.
+   */
+  static readonly argNames: readonly string[] = OPTIMIZER_ARG_NAMES;
   private lr_: number | LearningRateSchedule;
   readonly weightDecay: number | null;
   readonly clipnorm: number | null;
@@ -71,7 +84,8 @@ export abstract class Optimizer {
   private fused: Region | null = null;
 
   constructor(args: OptimizerArgs, defaultLr: number) {
-    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
+    const cls = new.target as typeof Optimizer;
+    checkOptions(args, cls.argNames, cls.className, false);
     this.lr_ = args.learningRate instanceof LearningRateSchedule ? args.learningRate : positive('learningRate', args.learningRate, defaultLr);
     this.weightDecay = args.weightDecay === undefined || args.weightDecay === null ? null : nonNegative('weightDecay', args.weightDecay, 0);
     this.clipnorm = optionalPositive('clipnorm', args.clipnorm);
@@ -244,12 +258,13 @@ export interface SGDArgs extends OptimizerArgs {
 /** Keras 3 SGD: m = momentum·m − lr·g; w += m (Nesterov: w += momentum·m − lr·g). lr 0.01. */
 export class SGD extends Optimizer {
   static override readonly className = 'SGD';
+  static override readonly argNames: readonly string[] = [...OPTIMIZER_ARG_NAMES, 'momentum', 'nesterov'];
   readonly momentum: number;
   readonly nesterov: boolean;
   constructor(args: SGDArgs = {}) {
     super(args, 0.01);
     this.momentum = inUnit('momentum', args.momentum, 0);
-    this.nesterov = args.nesterov ?? false;
+    this.nesterov = bool('nesterov', args.nesterov);
   }
   protected get slotCount(): number {
     return this.momentum > 0 ? 1 : 0;
@@ -276,16 +291,18 @@ export interface AdamArgs extends OptimizerArgs {
  */
 export class Adam extends Optimizer {
   static override readonly className: string = 'Adam';
+  static override readonly argNames: readonly string[] = [...OPTIMIZER_ARG_NAMES, 'beta1', 'beta2', 'epsilon', 'amsgrad'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   readonly amsgrad: boolean;
   constructor(args: AdamArgs = {}, defaultWeightDecay: number | null = null) {
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
     super({ ...args, weightDecay: args.weightDecay === undefined ? defaultWeightDecay : args.weightDecay }, 0.001);
     this.beta1 = inUnit('beta1', args.beta1, 0.9);
     this.beta2 = inUnit('beta2', args.beta2, 0.999);
     this.epsilon = positive('epsilon', args.epsilon, 1e-7);
-    this.amsgrad = args.amsgrad ?? false;
+    this.amsgrad = bool('amsgrad', args.amsgrad);
   }
   protected get slotCount(): number {
     return this.amsgrad ? 3 : 2;
@@ -325,6 +342,7 @@ export interface RMSpropArgs extends OptimizerArgs {
 /** Keras 3 RMSprop: v = ρv + (1−ρ)g²; w −= lr·g/√(v + ε) (centered: √(v − ḡ² + ε)), optional momentum. */
 export class RMSprop extends Optimizer {
   static override readonly className = 'RMSprop';
+  static override readonly argNames: readonly string[] = [...OPTIMIZER_ARG_NAMES, 'rho', 'momentum', 'epsilon', 'centered'];
   readonly rho: number;
   readonly momentum: number;
   readonly epsilon: number;
@@ -334,7 +352,7 @@ export class RMSprop extends Optimizer {
     this.rho = inUnit('rho', args.rho, 0.9);
     this.momentum = inUnit('momentum', args.momentum, 0);
     this.epsilon = positive('epsilon', args.epsilon, 1e-7);
-    this.centered = args.centered ?? false;
+    this.centered = bool('centered', args.centered);
   }
   protected get slotCount(): number {
     return 3;
@@ -361,6 +379,7 @@ export interface AdagradArgs extends OptimizerArgs {
 /** Keras 3 Adagrad: acc += g²; w −= lr·g/√(acc + ε). Accumulators start at 0.1. */
 export class Adagrad extends Optimizer {
   static override readonly className = 'Adagrad';
+  static override readonly argNames: readonly string[] = [...OPTIMIZER_ARG_NAMES, 'initialAccumulatorValue', 'epsilon'];
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
   constructor(args: AdagradArgs = {}) {
@@ -408,6 +427,8 @@ export interface FtrlArgs extends OptimizerArgs {
  */
 export class Ftrl extends Optimizer {
   static override readonly className = 'Ftrl';
+  static override readonly argNames: readonly string[] = [...OPTIMIZER_ARG_NAMES, 'learningRatePower', 'initialAccumulatorValue', 'l1RegularizationStrength',
+    'l2RegularizationStrength', 'l2ShrinkageRegularizationStrength', 'beta'];
   readonly learningRatePower: number;
   readonly initialAccumulatorValue: number;
   readonly l1RegularizationStrength: number;

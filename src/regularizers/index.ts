@@ -3,7 +3,7 @@
 // `proximal: true` (L1 and L1L2, a kerasm extension): the L1 term leaves the gradient and the
 // optimizer soft-thresholds the weight after each update instead (src/optimizers, the f32-prox
 // kernels), so weights reach exactly 0; the penalty in the reported loss is unchanged.
-import { invalidArgument } from '../errors.js';
+import { checkOptionNames, invalidArgument, warnUnknownConfigKeys } from '../errors.js';
 
 function checkPenalty(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalidArgument(name, 'a non-negative finite number', v);
@@ -36,6 +36,11 @@ export abstract class Regularizer {
   }
 }
 
+/** The option names of each regularizer (TF.js's, plus kerasm's `proximal`). */
+const L1_OPTIONS: readonly string[] = ['l1', 'proximal'];
+const L2_OPTIONS: readonly string[] = ['l2'];
+const L1L2_OPTIONS: readonly string[] = ['l1', 'l2', 'proximal'];
+
 function checkProximal(v: unknown): boolean {
   if (v === undefined) return false;
   if (typeof v !== 'boolean') throw invalidArgument('proximal', 'a boolean', v);
@@ -54,6 +59,7 @@ export class L1 extends Regularizer {
   constructor(args: { l1?: number; proximal?: boolean } | number = {}) {
     super();
     if (args === null || (typeof args !== 'object' && typeof args !== 'number')) throw invalidArgument('args', 'a number or an object { l1, proximal }', args);
+    if (typeof args === 'object') checkOptionNames(args, L1_OPTIONS, 'l1');
     this.l1 = checkPenalty('l1', typeof args === 'number' ? args : (args.l1 ?? 0.01));
     this.proximal = typeof args === 'number' ? false : checkProximal(args.proximal);
   }
@@ -69,9 +75,11 @@ export class L2 extends Regularizer {
   readonly l2: number;
   constructor(args: { l2?: number } | number = {}) {
     super();
-    if (typeof args === 'object' && args !== null && 'proximal' in args) {
+    if (args === null || (typeof args !== 'object' && typeof args !== 'number')) throw invalidArgument('args', 'a number or an object { l2 }', args);
+    if (typeof args === 'object' && 'proximal' in args) {
       throw invalidArgument('proximal', 'no such option on l2 (the proximal step is for the L1 term: l1 or l1l2)', (args as { proximal?: unknown }).proximal);
     }
+    if (typeof args === 'object') checkOptionNames(args, L2_OPTIONS, 'l2');
     this.l2 = checkPenalty('l2', typeof args === 'number' ? args : (args.l2 ?? 0.01));
   }
   getConfig(): Record<string, number> {
@@ -91,6 +99,7 @@ export class L1L2 extends Regularizer {
   constructor(args: { l1?: number; l2?: number; proximal?: boolean } = {}) {
     super();
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an object { l1, l2 }', args);
+    checkOptionNames(args, L1L2_OPTIONS, 'l1l2');
     this.l1 = checkPenalty('l1', args.l1 ?? 0.01);
     this.l2 = checkPenalty('l2', args.l2 ?? 0.01);
     this.proximal = checkProximal(args.proximal);
@@ -114,8 +123,11 @@ export function get(id: RegularizerIdentifier | null | undefined, argName = 'reg
   const key = Object.hasOwn(ALL, name) ? name : Object.hasOwn(ALIASES, name) ? ALIASES[name]! : undefined;
   if (key === undefined) throw invalidArgument(argName, `one of ${[...Object.keys(ALL), ...Object.keys(ALIASES)].join(', ')}`, name);
   const config = typeof id === 'object' ? (id.config ?? {}) : {};
+  // A config (from a file, or Keras's form in code) is data: keys a newer Keras writes get a warning, once.
+  const known = key === 'L1' ? L1_OPTIONS : key === 'L2' ? L2_OPTIONS : L1L2_OPTIONS;
+  warnUnknownConfigKeys(config, known, key);
   const clean: Record<string, unknown> = {};
-  for (const k of ['l1', 'l2', 'proximal']) if (Object.hasOwn(config, k)) clean[k] = config[k];
+  for (const k of known) if (Object.hasOwn(config, k)) clean[k] = config[k];
   return new (ALL[key] as unknown as new (args: Record<string, unknown>) => Regularizer)(clean);
 }
 

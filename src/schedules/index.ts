@@ -2,7 +2,7 @@
 // usable as `learningRate` on every optimizer. The optimizer evaluates one on the host once per
 // step, at `optimizer.iterations` (0 for the first step), as Keras `_get_current_learning_rate`;
 // a call allocates nothing. Values are computed in float64 (Keras computes in float32).
-import { KerasmError, ValueError, invalidArgument } from '../errors.js';
+import { KerasmError, ValueError, camelCase, checkOptions, invalidArgument, warnUnknownConfigKeys } from '../errors.js';
 
 function finite(name: string, v: unknown, def?: number): number {
   if (v === undefined && def !== undefined) return def;
@@ -24,14 +24,16 @@ function bool(name: string, v: unknown, def: boolean): boolean {
   if (typeof v !== 'boolean') throw invalidArgument(name, 'a boolean', v);
   return v;
 }
-function options<T>(args: T): T {
-  if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);
-  return args;
+/** `args` must be an options object with only the option names `cls` takes (a misspelt one fails, naming kerasm's spelling). */
+function options<T extends object>(args: T, cls: { readonly className: string; readonly argNames: readonly string[] }): T {
+  return checkOptions(args, cls.argNames, cls.className, false);
 }
 
 /** A learning rate as a function of the optimizer step. Keras: `keras.optimizers.schedules.LearningRateSchedule`. */
 export abstract class LearningRateSchedule {
   static readonly className: string = 'LearningRateSchedule';
+  /** The option names the constructor takes (camelCase; the config keys are their snake_case). */
+  static readonly argNames: readonly string[] = [];
   get className(): string {
     return (this.constructor as typeof LearningRateSchedule).className;
   }
@@ -61,9 +63,10 @@ abstract class RateDecay extends LearningRateSchedule {
   readonly decayRate: number;
   readonly staircase: boolean;
   readonly name: string;
+  static override readonly argNames: readonly string[] = ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 'name'];
   constructor(args: ExponentialDecayArgs) {
     super();
-    options(args);
+    options(args, new.target as typeof RateDecay);
     this.initialLearningRate = finite('initialLearningRate', args.initialLearningRate);
     this.decaySteps = positive('decaySteps', args.decaySteps);
     this.decayRate = finite('decayRate', args.decayRate);
@@ -103,9 +106,10 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   readonly boundaries: readonly number[];
   readonly values: readonly number[];
   readonly name: string;
+  static override readonly argNames: readonly string[] = ['boundaries', 'values', 'name'];
   constructor(args: PiecewiseConstantDecayArgs) {
     super();
-    options(args);
+    options(args, PiecewiseConstantDecay);
     if (!Array.isArray(args.boundaries) || args.boundaries.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
       throw invalidArgument('boundaries', 'an array of finite numbers', args.boundaries);
     }
@@ -157,9 +161,10 @@ export class PolynomialDecay extends LearningRateSchedule {
   readonly power: number;
   readonly cycle: boolean;
   readonly name: string;
+  static override readonly argNames: readonly string[] = ['initialLearningRate', 'decaySteps', 'endLearningRate', 'power', 'cycle', 'name'];
   constructor(args: PolynomialDecayArgs) {
     super();
-    options(args);
+    options(args, PolynomialDecay);
     this.initialLearningRate = finite('initialLearningRate', args.initialLearningRate);
     this.decaySteps = positive('decaySteps', args.decaySteps);
     this.endLearningRate = finite('endLearningRate', args.endLearningRate, 0.0001);
@@ -216,9 +221,10 @@ export class CosineDecay extends LearningRateSchedule {
   readonly warmupTarget: number | null;
   readonly warmupSteps: number;
   readonly name: string;
+  static override readonly argNames: readonly string[] = ['initialLearningRate', 'decaySteps', 'alpha', 'warmupTarget', 'warmupSteps', 'name'];
   constructor(args: CosineDecayArgs) {
     super();
-    options(args);
+    options(args, CosineDecay);
     this.initialLearningRate = finite('initialLearningRate', args.initialLearningRate);
     this.decaySteps = positive('decaySteps', args.decaySteps);
     this.alpha = finite('alpha', args.alpha, 0);
@@ -263,9 +269,10 @@ export class CosineDecayRestarts extends LearningRateSchedule {
   readonly mMul: number;
   readonly alpha: number;
   readonly name: string;
+  static override readonly argNames: readonly string[] = ['initialLearningRate', 'firstDecaySteps', 'tMul', 'mMul', 'alpha', 'name'];
   constructor(args: CosineDecayRestartsArgs) {
     super();
-    options(args);
+    options(args, CosineDecayRestarts);
     this.initialLearningRate = finite('initialLearningRate', args.initialLearningRate);
     this.firstDecaySteps = positive('firstDecaySteps', args.firstDecaySteps);
     this.tMul = positive('tMul', args.tMul, 2);
@@ -304,6 +311,10 @@ const FROM_CONFIG: Record<string, ScheduleClass> = {
   CosineDecayRestarts: { fromConfig: (c) => new CosineDecayRestarts({ initialLearningRate: c.initial_learning_rate as number, firstDecaySteps: c.first_decay_steps as number, tMul: c.t_mul as number | undefined, mMul: c.m_mul as number | undefined, alpha: c.alpha as number | undefined, name: c.name as string | undefined }) },
 };
 
+const SCHEDULE_CLASSES: Record<string, { readonly argNames: readonly string[] }> = {
+  ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay, CosineDecay, CosineDecayRestarts,
+};
+
 export type ScheduleConfig = { class_name: string; config: Record<string, unknown> };
 
 /** `{ class_name, config }`, Keras's nested-object form. */
@@ -318,7 +329,11 @@ export function deserialize(config: unknown): LearningRateSchedule {
   if (typeof name !== 'string' || !Object.hasOwn(FROM_CONFIG, name)) {
     throw invalidArgument('learningRate', `a schedule config with class_name one of ${Object.keys(FROM_CONFIG).join(', ')}`, config);
   }
-  return FROM_CONFIG[name]!.fromConfig((c!.config ?? {}) as Record<string, unknown>);
+  const body = (c!.config ?? {}) as Record<string, unknown>;
+  // A config is data (a file): keys a newer Keras writes get a warning, once.
+  const argNames = SCHEDULE_CLASSES[name]!.argNames;
+  warnUnknownConfigKeys(body, Object.keys(body).filter((k) => argNames.includes(camelCase(k))), name);
+  return FROM_CONFIG[name]!.fromConfig(body);
 }
 
 /** The rate a schedule gives at `step`, checked: a schedule must give a finite number ≥ 0. */
