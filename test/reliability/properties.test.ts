@@ -97,7 +97,8 @@ describe('activation and optimizer kernels on random sizes and values', () => {
   test('every elementwise activation (forward) is within 4 ulps of its float64 reference, tails included', () => {
     const kernels = b.k as unknown as Record<string, (n: number, x: number, y: number, alpha: number) => void>;
     fc.assert(
-      fc.property(fc.constantFrom(...ACTIVATIONS), fc.array(wide, { minLength: 0, maxLength: 67 }), (act, values) => {
+      // Linear has no kernel of its own (the kernel table: a GEMM without clamp, or a copy).
+      fc.property(fc.constantFrom(...ACTIVATIONS.filter((a) => a.name !== 'linear')), fc.array(wide, { minLength: 0, maxLength: 67 }), (act, values) => {
         const n = values.length;
         const X = new GuardedBuffer(b, Math.max(1, n)).set(values);
         const Y = new GuardedBuffer(b, Math.max(1, n));
