@@ -1,0 +1,95 @@
+// The layer harness's cases (layer-harness.ts): at least one per class in the layer registry
+// (src/layers/registry.ts), keyed by the Keras class_name; test/layers/harness.test.ts fails
+// for a registered class without one. A new layer class adds its row here: a factory call that
+// spreads `o` into its options, the input shape(s), the output shape and the weights. A layer
+// that takes a list of inputs (a merge layer) gives `inputShapes: [[4], [4]]` instead of
+// `inputShape`; one with noise or batch statistics adds `training: true`.
+import * as km from '../../src/index.js';
+import type { LayerTestSpec } from './layer-harness.js';
+
+/** One harness run: a spec and what it covers. */
+export interface LayerCase extends LayerTestSpec {
+  readonly title: string;
+}
+
+const L = km.layers;
+const reg = km.regularizers;
+
+export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
+  Activation: [
+    { title: 'tanh', make: (o) => L.activation({ activation: 'tanh', ...o }), inputShape: [5], expectedOutputShape: [5] },
+    { title: 'softmax over the last axis of a rank-3 input', make: (o) => L.activation({ activation: 'softmax', ...o }), inputShape: [2, 4], expectedOutputShape: [2, 4] },
+    { title: 'relu', make: (o) => L.activation({ activation: 'relu', ...o }), inputShape: [6], expectedOutputShape: [6], awayFromZero: true },
+  ],
+  ActivityRegularization: [
+    { title: 'l1 and l2 (the penalty in the loss)', make: (o) => L.activityRegularization({ l1: 0.03, l2: 0.05, ...o }), inputShape: [6], expectedOutputShape: [6], awayFromZero: true },
+  ],
+  AlphaDropout: [
+    { title: 'per unit, seeded', make: (o) => L.alphaDropout({ rate: 0.4, seed: 3, ...o }), inputShape: [6], expectedOutputShape: [6], training: true },
+    { title: 'noiseShape [null, 1, null], unseeded', make: (o) => L.alphaDropout({ rate: 0.4, noiseShape: [null, 1, null], ...o }), inputShape: [3, 5], expectedOutputShape: [3, 5], training: true },
+  ],
+  BatchNormalization: [
+    {
+      title: 'rank 2, batch statistics in training', make: (o) => L.batchNormalization({ ...o }), inputShape: [5], expectedOutputShape: [5], training: true,
+      expectedWeights: [['gamma', [5]], ['beta', [5]], ['moving_mean', [5], false], ['moving_variance', [5], false]],
+    },
+    {
+      title: 'rank 3, γ and β regularized', make: (o) => L.batchNormalization({ epsilon: 0.01, gammaRegularizer: reg.l2(0.1), betaRegularizer: reg.l1(0.2), ...o }),
+      inputShape: [3, 4], expectedOutputShape: [3, 4], training: true,
+      expectedWeights: [['gamma', [4]], ['beta', [4]], ['moving_mean', [4], false], ['moving_variance', [4], false]],
+    },
+    {
+      title: 'no γ, no β', make: (o) => L.batchNormalization({ center: false, scale: false, ...o }), inputShape: [4], expectedOutputShape: [4], training: true,
+      expectedWeights: [['moving_mean', [4], false], ['moving_variance', [4], false]],
+    },
+    {
+      title: 'frozen (moving statistics in training too)', make: (o) => L.batchNormalization({ trainable: false, ...o }), inputShape: [5], expectedOutputShape: [5], training: true,
+      expectedWeights: [['gamma', [5]], ['beta', [5]], ['moving_mean', [5], false], ['moving_variance', [5], false]],
+    },
+  ],
+  Dense: [
+    { title: 'linear, with bias', make: (o) => L.dense({ units: 3, ...o }), inputShape: [4], expectedOutputShape: [3], expectedWeights: [['kernel', [4, 3]], ['bias', [3]]] },
+    {
+      title: 'relu (clamped in the GEMM), bias l1, kernel constraint', make: (o) => L.dense({ units: 4, activation: 'relu', biasRegularizer: reg.l1(0.1), kernelConstraint: km.constraints.maxNorm(2), ...o }),
+      inputShape: [5], expectedOutputShape: [4], expectedWeights: [['kernel', [5, 4]], ['bias', [4]]],
+    },
+    {
+      title: 'softmax on a rank-3 input, no bias, kernel and activity l2', make: (o) => L.dense({ units: 3, activation: 'softmax', useBias: false, kernelRegularizer: reg.l2(0.05), activityRegularizer: reg.l2(0.02), ...o }),
+      inputShape: [2, 4], expectedOutputShape: [2, 3], expectedWeights: [['kernel', [4, 3]]],
+    },
+    { title: 'tanh, frozen', make: (o) => L.dense({ units: 2, activation: 'tanh', trainable: false, ...o }), inputShape: [3], expectedOutputShape: [2], expectedWeights: [['kernel', [3, 2]], ['bias', [2]]] },
+  ],
+  Dropout: [
+    { title: 'full mask, seeded', make: (o) => L.dropout({ rate: 0.4, seed: 8, ...o }), inputShape: [7], expectedOutputShape: [7], training: true },
+    { title: 'noiseShape [1, features]', make: (o) => L.dropout({ rate: 0.4, seed: 9, noiseShape: [1, 6], ...o }), inputShape: [6], expectedOutputShape: [6], training: true },
+    { title: 'noiseShape [null, 1], unseeded', make: (o) => L.dropout({ rate: 0.4, noiseShape: [null, 1], ...o }), inputShape: [6], expectedOutputShape: [6], training: true },
+  ],
+  Flatten: [
+    { title: 'rank 4 to rank 2', make: (o) => L.flatten({ ...o }), inputShape: [2, 3, 2], expectedOutputShape: [12] },
+  ],
+  GaussianDropout: [
+    { title: 'unseeded', make: (o) => L.gaussianDropout({ rate: 0.3, ...o }), inputShape: [7], expectedOutputShape: [7], training: true },
+  ],
+  GaussianNoise: [
+    { title: 'seeded', make: (o) => L.gaussianNoise({ stddev: 0.3, seed: 1, ...o }), inputShape: [2, 3], expectedOutputShape: [2, 3], training: true },
+  ],
+  InputLayer: [
+    { title: 'passes its input through', make: (o) => L.inputLayer({ inputShape: [3], ...o }), inputShape: [3], expectedOutputShape: [3] },
+  ],
+  LayerNormalization: [
+    { title: 'rank 2', make: (o) => L.layerNormalization({ ...o }), inputShape: [7], expectedOutputShape: [7], training: true, expectedWeights: [['gamma', [7]], ['beta', [7]]] },
+    {
+      title: 'rank 3, γ regularized', make: (o) => L.layerNormalization({ epsilon: 1e-2, gammaRegularizer: reg.l2(0.1), ...o }), inputShape: [2, 5], expectedOutputShape: [2, 5],
+      expectedWeights: [['gamma', [5]], ['beta', [5]]],
+    },
+    { title: 'no β', make: (o) => L.layerNormalization({ center: false, ...o }), inputShape: [6], expectedOutputShape: [6], expectedWeights: [['gamma', [6]]] },
+    { title: 'no γ', make: (o) => L.layerNormalization({ scale: false, ...o }), inputShape: [6], expectedOutputShape: [6], expectedWeights: [['beta', [6]]] },
+  ],
+  SpatialDropout1D: [
+    { title: 'seeded', make: (o) => L.spatialDropout1d({ rate: 0.5, seed: 5, ...o }), inputShape: [4, 3], expectedOutputShape: [4, 3], training: true },
+  ],
+  SpatialDropout2D: [
+    { title: 'channels last', make: (o) => L.spatialDropout2d({ rate: 0.5, seed: 6, ...o }), inputShape: [2, 3, 5], expectedOutputShape: [2, 3, 5], training: true },
+    { title: 'channels first', make: (o) => L.spatialDropout2d({ rate: 0.5, seed: 7, dataFormat: 'channelsFirst', ...o }), inputShape: [5, 2, 3], expectedOutputShape: [5, 2, 3], training: true },
+  ],
+};
