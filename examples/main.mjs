@@ -1,25 +1,34 @@
 // The main job: train the seed model on real MNIST and report test accuracy, speed and build,
-// then run the overfitting lab (examples/lab.mjs) and write its HTML report.
-//   npm start                          (after npm ci)
+// then run the overfitting lab (examples/lab.mjs) and write its HTML report. It first prints what
+// it will do and an estimate of its time (examples/plan.mjs).
+//   npm start                          (after npm ci; about 75 s on a 2-core machine)
+//   npm start -- --quick               every chapter in under a minute (a smaller, shorter lab)
+//   EPOCHS=1 npm start                 one epoch for the seed model and each lab variant
 //   npm start -- --epochs 20 --variants baseline,dropout    (flags go to the lab; --help lists them)
 import * as km from '../dist/index.js';
 import { loadMnist, oneHot } from './mnist.mjs';
-import { parseLabArgs, runLab, usage } from './lab.mjs';
+import { runLab, usage } from './lab.mjs';
+import { calibrate, describePlan, estimateSeconds, parseMainArgs } from './plan.mjs';
 
-let labOptions;
+const started = performance.now();
+let plan;
 try {
-  labOptions = parseLabArgs(process.argv.slice(2));
+  plan = parseMainArgs(process.argv.slice(2), process.env);
 } catch (e) {
   console.error(e.message);
   process.exit(2);
 }
-if (labOptions.help) {
-  console.log(usage());
+if (plan.help) {
+  console.log(`${usage()}\nEnvironment: EPOCHS=N   epochs of the seed model and of each lab variant (unless --epochs)`);
   process.exit(0);
 }
 
-const epochs = Number(process.env.EPOCHS ?? 5);
 await km.ready();
+const info = km.backendInfo();
+const estimate = estimateSeconds(plan, await calibrate(km, plan.lab));
+console.log(`${describePlan(plan, estimate, info)}\n`);
+
+const epochs = plan.seedEpochs;
 km.setSeed(42);
 const { xTrain, yTrain, xTest, yTest, trainCount, testCount } = loadMnist({ seed: 42 });
 const x = km.tensor(xTrain, [trainCount, 784]);
@@ -36,7 +45,6 @@ const model = km.sequential({ layers: [
 model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy'] });
 model.summary();
 
-const info = km.backendInfo();
 console.log(`kerasm build: ${info.build} (relaxed SIMD: ${info.relaxedSimd}, threads: ${info.threads}), Node ${process.version}`);
 console.log(`MNIST from the mnist package: ${trainCount} training and ${testCount} test digits`);
 const t0 = performance.now();
@@ -49,4 +57,7 @@ console.log(`training speed: ${Math.round((trainCount * epochs) / seconds)} samp
 model.dispose();
 
 // The overfitting lab: the same remedies measured on a deliberately large network.
-await runLab(km, { ...labOptions, command: `npm start${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}` });
+const args = process.argv.slice(2);
+const env = process.env.EPOCHS ? `EPOCHS=${process.env.EPOCHS} ` : '';
+await runLab(km, { ...plan.lab, command: `${env}npm start${args.length > 0 ? ` -- ${args.join(' ')}` : ''}` });
+console.log(`\nmain job done in ${((performance.now() - started) / 1000).toFixed(1)} s (estimated ${Math.round(estimate.total)} s)`);

