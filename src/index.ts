@@ -6,12 +6,25 @@ export { KerasmError, ValueError, StateError } from './errors.js';
 export { Tensor, tensor, tensor1d, tensor2d, oneHot } from './tensor.js';
 export { setSeed } from './random.js';
 export { Sequential } from './model/sequential.js';
-export type { SequentialArgs, CompileArgs } from './model/sequential.js';
-export type { FitArgs, EvaluateArgs, PredictArgs, FitDatasetArgs, DatasetSource, DatasetBatch } from './model/training.js';
+export type { SequentialArgs } from './model/sequential.js';
+export { Model } from './model/model.js';
+export type { ModelArgs } from './model/model.js';
+export type { CompileArgs } from './model/compile.js';
+export { SymbolicTensor } from './model/graph.js';
+export { input } from './model/input.js';
+export type { InputArgs } from './model/input.js';
+export type { FitArgs, EvaluateArgs, PredictArgs, FitDatasetArgs, DatasetSource, DatasetBatch } from './model/args.js';
 
 import { Sequential } from './model/sequential.js';
 import type { SequentialArgs } from './model/sequential.js';
 import type { Layer } from './layers/layer.js';
+import { Model } from './model/model.js';
+import type { ModelArgs } from './model/model.js';
+
+/** `km.model({ inputs, outputs, name })`: a graph of layers (Keras `keras.Model`, TF.js `tf.model`). */
+export function model(args: ModelArgs): Model {
+  return new Model(args);
+}
 /** `km.sequential({ layers: [...] })`, or Keras's `Sequential([layer, ...])`: `km.sequential([layer, ...])`. */
 export function sequential(args?: SequentialArgs | Layer[]): Sequential {
   return new Sequential(args);

@@ -4,7 +4,7 @@ import { ready } from '../backend/loader.js';
 import type { Backend } from '../backend/loader.js';
 import { KerasmError, checkOptions, invalidArgument } from '../errors.js';
 import type { LayerWeight } from '../layers/layer.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Model } from '../model/model.js';
 import { globalRandom } from '../random.js';
 import { MAX_WEIGHT_BYTES, formatError, isObject, own, sanitize } from './json.js';
 import type { JsonObject } from './json.js';
@@ -63,8 +63,8 @@ export function kerasmRecord(artifacts: ModelArtifacts): JsonObject | null {
 }
 
 /** Refuse models whose declared sizes could not be allocated, before anything is. */
-export function checkModelSize(model: Sequential): void {
-  const shapes = [model.inputShape, ...model.layers.map((l) => l.outputShape ?? [])];
+export function checkModelSize(model: Model): void {
+  const shapes = [...model.inputShapes, ...model.layers.map((l) => l.outputShape ?? [])];
   for (const s of shapes) {
     const n = shapeSize(s);
     if (!(n <= MAX_FEATURES)) throw new KerasmError(`The model declares a per-sample tensor of shape [${s.join(', ')}] (${n} values), more than the ${MAX_FEATURES} kerasm supports.`);
@@ -79,7 +79,7 @@ export function checkModelSize(model: Sequential): void {
  * weights the file provides are allocated without running their initializers (which would
  * draw from the global random stream only to be overwritten).
  */
-export async function applyWeights(model: Sequential, w: PreparedWeights): Promise<{ b: Backend; pairs: [LayerWeight, CheckedSpec][] }> {
+export async function applyWeights(model: Model, w: PreparedWeights): Promise<{ b: Backend; pairs: [LayerWeight, CheckedSpec][] }> {
   const pairs = matchWeights(model.layers, w.specs);
   checkModelSize(model);
   await ready();
@@ -112,7 +112,7 @@ function streamStateOf(v: unknown, name: string): [number, number, number] | nul
  * and the random streams: each Dropout layer's (by name, else by order), and the global one
  * only when `restoreGlobal` (it belongs to the whole process, not to this model).
  */
-export function restoreTrainingState(model: Sequential, loaded: { b: Backend; pairs: [LayerWeight, CheckedSpec][] }, w: PreparedWeights, record: JsonObject, restoreGlobal: boolean): void {
+export function restoreTrainingState(model: Model, loaded: { b: Backend; pairs: [LayerWeight, CheckedSpec][] }, w: PreparedWeights, record: JsonObject, restoreGlobal: boolean): void {
   const opt = own(record, 'optimizer');
   if (isObject(opt) && model.compiled !== null) restoreOptimizer(loaded.b, loaded.pairs, model.compiled.optimizer, opt, w.specs, w.bytes);
   const random = own(record, 'random');
@@ -138,7 +138,7 @@ export function restoreTrainingState(model: Sequential, loaded: { b: Backend; pa
  * `model.loadWeights(source, { restoreGlobalRandomState })`: weights by name (or order), plus
  * optimizer and layer random state if the file has them (and the global stream when asked).
  */
-export async function loadModelWeights(model: Sequential, source: LoadSource, options?: LoadWeightsOptions): Promise<void> {
+export async function loadModelWeights(model: Model, source: LoadSource, options?: LoadWeightsOptions): Promise<void> {
   model.checkAlive();
   const restoreGlobal = checkRestoreOption(checkOptions(options, ['restoreGlobalRandomState'], 'loadWeights').restoreGlobalRandomState);
   const artifacts = await loadArtifacts(source);

@@ -4,7 +4,7 @@
 import { ready } from '../backend/loader.js';
 import { checkOptions, invalidArgument } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Model } from '../model/model.js';
 import { globalRandom } from '../random.js';
 import type { JsonObject } from './json.js';
 import { artifactsInfo } from './model-json.js';
@@ -36,7 +36,7 @@ function checkSaveOptions(options: SaveOptions | undefined, where: string): Save
 }
 
 /** The artifacts of a model: topology (unless weights alone), weights, and kerasm's record. */
-export async function modelArtifacts(model: Sequential, options: SaveOptions, withTopology: boolean): Promise<ModelArtifacts> {
+export async function modelArtifacts(model: Model, options: SaveOptions, withTopology: boolean): Promise<ModelArtifacts> {
   model.checkAlive();
   await ready();
   const optimizer = options.includeOptimizer === true && model.compiled !== null ? model.compiled.optimizer : null;
@@ -62,7 +62,7 @@ export async function modelArtifacts(model: Sequential, options: SaveOptions, wi
 }
 
 /** `model.save(target, { includeOptimizer })`. */
-export async function saveModel(model: Sequential, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
+export async function saveModel(model: Model, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
   const handler = saveHandlerFor(target);
   const artifacts = await modelArtifacts(model, checkSaveOptions(options, 'model.save'), true);
   const result = await handler.save(artifacts);
@@ -70,7 +70,7 @@ export async function saveModel(model: Sequential, target: SaveTarget, options?:
 }
 
 /** `model.saveWeights(target, { includeOptimizer })`: the same files without the topology. */
-export async function saveModelWeights(model: Sequential, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
+export async function saveModelWeights(model: Model, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
   const handler = saveHandlerFor(target);
   const artifacts = await modelArtifacts(model, checkSaveOptions(options, 'model.saveWeights'), false);
   const result = await handler.save(artifacts);
@@ -78,7 +78,7 @@ export async function saveModelWeights(model: Sequential, target: SaveTarget, op
 }
 
 /** `model.toJSON()`: the topology as a JSON string (TF.js `model.toJSON()`). */
-export function modelToJSON(model: Sequential): string {
+export function modelToJSON(model: Model): string {
   model.checkAlive();
   return JSON.stringify(modelTopology(model));
 }

@@ -4,7 +4,7 @@
 import { KerasmError } from '../errors.js';
 import * as losses from '../losses/index.js';
 import { Loss } from '../losses/index.js';
-import type { CompileArgs, Compiled } from '../model/sequential.js';
+import type { CompileArgs, Compiled } from '../model/compile.js';
 import * as optimizers from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import * as schedules from '../schedules/index.js';

@@ -75,7 +75,10 @@ export class Flatten extends Layer {
     return true;
   }
   forward(_ctx: StepContext): void {}
-  backward(_ctx: StepContext): void {}
+  /** The gradient is the output's, reinterpreted; copied only where the engine gave the input its own buffer (a value read twice). */
+  backward(ctx: StepContext): void {
+    if (ctx.dx !== 0 && ctx.dx !== ctx.dy) ctx.k.f32_vcopy(ctx.rows * shapeSize(this.inputShape!), ctx.dy, ctx.dx);
+  }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), data_format: 'channels_last' };
   }

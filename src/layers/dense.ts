@@ -10,8 +10,9 @@ import type { Constraint, ConstraintIdentifier } from '../constraints/index.js';
 import * as regularizers from '../regularizers/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import { shapeSize } from '../tensor.js';
-import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, layerArgsFromConfig } from './layer.js';
-import type { LayerArgs, LayerWeight, Shape, StepContext } from './layer.js';
+import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, fusion, layerArgsFromConfig } from './layer.js';
+import type { Fusion, LayerArgs, LayerWeight, Shape, StepContext } from './layer.js';
+import type { Loss } from '../losses/index.js';
 
 /** Arguments for {@link Dense}. Keras: `keras.layers.Dense`. */
 export interface DenseArgs extends LayerArgs {
@@ -109,10 +110,36 @@ export class Dense extends Layer {
   }
 
   /**
-   * Set by the training engine when the next layer is a Dropout that applies this layer's ReLU /
-   * ReLU6 derivative together with its mask (see Dropout.fusedActivation): backward skips it.
+   * True while the next layer (a Dropout, see `fuseWith`) applies this layer's ReLU / ReLU6
+   * derivative together with its mask: backward skips it.
    */
   activationGradFused = false;
+
+  /**
+   * Dense(ReLU or ReLU6, applied in its GEMM epilogue) followed by a layer that accepts the
+   * derivative (Dropout with a full mask): that layer applies its mask and the derivative in one
+   * pass. Not with an activity regularizer, whose gradient comes between the two.
+   */
+  override fuseWith(next: Layer | null): Fusion | null {
+    const act = this.activation;
+    this.activationGradFused = fusion.dropoutActivationGrad && next !== null && (act.name === 'relu' || act.name === 'relu6') &&
+      this.activityRegularizer === null && next.acceptsFusion(act);
+    return this.activationGradFused ? { activation: act } : null;
+  }
+
+  /** Softmax or sigmoid outputs fuse with their cross-entropy (not with an activity regularizer, which reads the output). */
+  override lossFusion(loss: Loss): 'softmax' | 'sigmoid' | null {
+    return this.activityRegularizer === null ? loss.fusesWith(this.activation.name) : null;
+  }
+
+  override get lossLogits(): Ptr {
+    return this.logits;
+  }
+
+  /** Backward honours `ctx.accumulate`: a Dense can be shared by several calls. */
+  override get sharesWeights(): boolean {
+    return true;
+  }
 
   private get fusesClamp(): boolean {
     return this.activation.clamp !== null;
@@ -165,9 +192,10 @@ export class Dense extends Layer {
       applyActivationGrad(k, this.activation, m, n, z, ctx.y, ctx.dy);
     }
     if (this.trainable) {
-      k.f32_gemm_tn_minmax(inDim, n, m, ctx.x, inDim, dz, n, 0, 0, this.kernel!.grad!.ptr, n, -Infinity, Infinity, ctx.ws);
-      if (this.bias !== null) k.f32_colsum(m, n, dz, n, this.bias.grad!.ptr, 0);
-      this.addPenaltyGradients(k);
+      const beta = ctx.accumulate ? 1 : 0;
+      k.f32_gemm_tn_minmax(inDim, n, m, ctx.x, inDim, dz, n, 0, beta, this.kernel!.grad!.ptr, n, -Infinity, Infinity, ctx.ws);
+      if (this.bias !== null) k.f32_colsum(m, n, dz, n, this.bias.grad!.ptr, beta);
+      if (!ctx.accumulate) this.addPenaltyGradients(k);
     }
     if (ctx.dx !== 0) {
       k.f32_gemm_nt_minmax(m, inDim, n, dz, n, this.kernel!.region!.ptr, n, 0, 0, ctx.dx, inDim, -Infinity, Infinity, ctx.ws);
@@ -175,7 +203,7 @@ export class Dense extends Layer {
   }
 
   /** Largest GEMM workspace this layer's passes need for `rows` rows. */
-  workspaceBytes(k: KernelExports, rows: number): number {
+  override workspaceBytes(k: KernelExports, rows: number): number {
     const m = rows * this.rowsPerSample;
     const n = this.units;
     const inDim = this.inDim;
@@ -232,7 +260,8 @@ export function denseArgsFromConfig(c: Record<string, unknown>): DenseArgs {
   return {
     ...layerArgsFromConfig(c, Dense),
     units: c.units as number,
-    activation: (c.activation as string | null | undefined) ?? null,
+    // a name, or an activation layer's config (Keras 2): activations.get folds or refuses it
+    activation: (c.activation as ActivationIdentifier | null | undefined) ?? null,
     useBias: c.use_bias as boolean | undefined,
     kernelInitializer: (c.kernel_initializer as InitializerIdentifier | undefined) ?? undefined,
     biasInitializer: (c.bias_initializer as InitializerIdentifier | undefined) ?? undefined,

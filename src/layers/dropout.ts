@@ -4,7 +4,7 @@ import { ValueError, checkRate, invalidArgument } from '../errors.js';
 import { KeyedStream } from '../random.js';
 import { shapeSize } from '../tensor.js';
 import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, layerArgsFromConfig } from './layer.js';
-import type { LayerArgs, Shape, StepContext } from './layer.js';
+import type { Fusion, LayerArgs, Shape, StepContext } from './layer.js';
 
 type GradFn = (n: number, x: number, y: number, dy: number, dx: number, alpha: number) => void;
 
@@ -40,15 +40,23 @@ export class Dropout extends Layer {
   /** How the mask broadcasts: over everything ('full'), one mask row for all samples ('cols') or one value per sample ('rows'). */
   private mode: 'full' | 'cols' | 'rows' = 'full';
   /**
-   * Set by the training engine when the layer before is a Dense with a ReLU or ReLU6 activation
-   * (applied in its GEMM epilogue): this layer's backward then applies the mask and that
-   * activation's derivative in one pass, and the Dense skips its own activation-gradient pass.
+   * The activation of the layer before (a Dense with ReLU or ReLU6 in its GEMM epilogue) whose
+   * derivative this layer's backward applies with the mask in one pass (`takeFusion`); the
+   * Dense then skips its own activation-gradient pass.
    */
   fusedActivation: ActivationInfo | null = null;
 
   /** Whether this layer can take over the activation gradient of the layer before (full masks only). */
   get fusesActivationGrad(): boolean {
     return this.mode === 'full';
+  }
+
+  override acceptsFusion(_activation: ActivationInfo): boolean {
+    return this.fusesActivationGrad;
+  }
+
+  override takeFusion(f: Fusion | null): void {
+    this.fusedActivation = f?.activation ?? null;
   }
 
   constructor(args: DropoutArgs) {

@@ -6,6 +6,25 @@ import type { Initializer } from '../initializers/index.js';
 import type { Regularizer } from '../regularizers/index.js';
 import type { Constraint } from '../constraints/index.js';
 import { shapeSize } from '../tensor.js';
+import { applyLayer } from '../model/graph.js';
+import type { SymbolicTensor } from '../model/graph.js';
+import type { ActivationInfo } from '../activations/index.js';
+import type { Loss } from '../losses/index.js';
+
+/**
+ * Part of a layer's backward that the layer reading its output does instead (`fuseWith`): the
+ * derivative of `activation`, applied in the same pass as that layer's own (Dense(ReLU) →
+ * Dropout: mask and ReLU derivative in one pass).
+ */
+export interface Fusion {
+  readonly activation: ActivationInfo;
+}
+
+/**
+ * Kernel fusions that span two layers; tests turn them off to compare with the unfused path,
+ * which must give bit-identical results.
+ */
+export const fusion = { dropoutActivationGrad: true };
 
 /** A shape without the batch dimension. */
 export type Shape = number[];
@@ -75,6 +94,16 @@ export interface StepContext {
   dy: Ptr;
   /** Where to write the gradient with respect to the input, 0 if no one needs it. */
   dx: Ptr;
+  /** Inputs of a layer that takes a list (`takesList`: the merge layers), in call order; `x` is `xs[0]`. */
+  xs: Ptr[];
+  /** Where to write the gradient of each input of a list-taking layer (0 where no one needs it). */
+  dxs: Ptr[];
+  /**
+   * Backward of a shared layer's second or later call: add the weight gradients to `grad` (GEMM
+   * β = 1, colsum β = 1) instead of overwriting, and leave the penalty gradient out (the first
+   * call added it). Only layers whose `sharesWeights` is true are called so.
+   */
+  accumulate: boolean;
   /** GEMM workspace. */
   ws: Ptr;
   /** True when the loss kernel already turned dy into the gradient before the activation. */
@@ -175,9 +204,77 @@ export abstract class Layer {
     return w;
   }
 
+  /**
+   * Call the layer on symbolic tensors (the functional API): `dense.apply(x)`, or a list for
+   * layers that merge several inputs (`concatenate().apply([a, b])`). Builds the layer on its
+   * first call; a second call shares its weights.
+   */
+  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    return applyLayer(this, inputs);
+  }
+
+  /**
+   * True where backward honours `ctx.accumulate`, so the layer may be called more than once in
+   * one model (a shared layer). Layers with weights say so; weightless layers always may.
+   */
+  get sharesWeights(): boolean {
+    return this.weights.length === 0;
+  }
+
+  /** True for layers that take a list of inputs (the merge layers): they implement `buildMany` and read `ctx.xs`. */
+  get takesList(): boolean {
+    return false;
+  }
+
+  /** The input shapes the layer was built for (one per input). */
+  get inputShapes(): Shape[] {
+    return this.inputShape === null ? [] : [this.inputShape];
+  }
+
+  /** Build from the shapes of the first call's inputs. */
+  buildFrom(shapes: readonly Shape[]): void {
+    this.build(shapes[0]!);
+  }
+
   /** True when the output is the input's memory, reinterpreted (Flatten, Reshape). */
   get aliasesInput(): boolean {
     return false;
+  }
+
+  /** Bytes of GEMM workspace the layer's passes need for `rows` rows (0: none). */
+  workspaceBytes(_k: KernelExports, _rows: number): number {
+    return 0;
+  }
+
+  /**
+   * Fusion hook. The engine offers each layer, once per plan, the layer that alone reads its
+   * output in training (null: none, several, or an inference plan). A layer that hands part of its
+   * backward to `next` returns it and skips that part itself; the engine then gives it to `next`
+   * through `takeFusion`. Every layer is offered, so `fuseWith(null)` undoes an earlier fusion.
+   */
+  fuseWith(_next: Layer | null): Fusion | null {
+    return null;
+  }
+
+  /** Whether this layer can apply `activation`'s derivative in its own backward pass. */
+  acceptsFusion(_activation: ActivationInfo): boolean {
+    return false;
+  }
+
+  /** The fusion the layer before hands over (null: none); see `fuseWith`. */
+  takeFusion(_fusion: Fusion | null): void {}
+
+  /**
+   * The output activation `loss` can compute together with it from this layer's pre-activation
+   * (`lossLogits`): softmax with cross-entropy, sigmoid with binary cross-entropy. Null: none.
+   */
+  lossFusion(_loss: Loss): 'softmax' | 'sigmoid' | null {
+    return null;
+  }
+
+  /** Where a fused loss reads the pre-activation (see `lossFusion`). */
+  get lossLogits(): Ptr {
+    return 0;
   }
 
   /** Allocate per-batch scratch for up to `rows` rows. */

@@ -6,7 +6,7 @@ import type { Region } from '../backend/memory.js';
 import { toDataset } from '../data/coerce.js';
 import { checkOptions, checkPositiveInt, invalidArgument } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import { Sequential } from './sequential.js';
+import { Model } from './model.js';
 
 export interface McPredictArgs {
   /** Number of stochastic forward passes. Default 30. */
@@ -20,19 +20,20 @@ export interface McPredictArgs {
  * its moving statistics), resolved to `{ mean, std }` over the samples, each the shape of one
  * prediction (std: population, divided by `samples`).
  */
-export async function mcPredict(model: Sequential, x: unknown, args: McPredictArgs = {}): Promise<{ mean: Tensor; std: Tensor }> {
-  if (!(model instanceof Sequential)) throw invalidArgument('model', 'a kerasm model', model);
+export async function mcPredict(model: Model, x: unknown, args: McPredictArgs = {}): Promise<{ mean: Tensor; std: Tensor }> {
+  if (!(model instanceof Model)) throw invalidArgument('model', 'a kerasm model', model);
   checkOptions(args, ['samples', 'batchSize'], 'mcPredict');
+  if (model.outputs.length !== 1) throw invalidArgument('model', 'a model with one output', `${model.outputs.length} outputs`);
   return model.exclusive('mcPredict', () => sample(model, x, args));
 }
 
-async function sample(model: Sequential, x: unknown, args: McPredictArgs): Promise<{ mean: Tensor; std: Tensor }> {
+async function sample(model: Model, x: unknown, args: McPredictArgs): Promise<{ mean: Tensor; std: Tensor }> {
   const samples = args.samples === undefined ? 30 : checkPositiveInt('samples', args.samples);
   await ready();
   const d = toDataset(x, 'x');
   const input = { data: d.data, shape: [d.rows, ...d.shape] };
   const opts = { training: true, batchSize: args.batchSize };
-  const first = model.predict(input, opts);
+  const first = model.predict(input, opts) as Tensor;
   const n = first.size;
   const { arena, k } = model.ensureAllocated();
   const regions: Region[] = [];
@@ -44,7 +45,7 @@ async function sample(model: Sequential, x: unknown, args: McPredictArgs): Promi
     const m2 = arena.alloc(n * 4);
     regions.push(m2);
     for (let s = 1; s <= samples; s++) {
-      const out = s === 1 ? first : model.predict(input, opts);
+      const out = s === 1 ? first : (model.predict(input, opts) as Tensor);
       arena.view(buf, n).set(out.data);
       k.f32_welford(n, buf.ptr, mean.ptr, m2.ptr, s);
       if (s < samples) await new Promise<void>((resolve) => setTimeout(resolve, 0));

@@ -1,6 +1,6 @@
 // How sparse each layer's kernel is: exact zeros counted in wasm (f32_count_zeros). With the
 // proximal L1 (`l1({ l1, proximal: true })`) weights reach exactly 0; plain L1 leaves them near it.
-import type { Sequential } from './sequential.js';
+import type { Model } from './model.js';
 
 export interface LayerSparsity {
   /** Kernel entries exactly 0 (either sign). */
@@ -12,7 +12,7 @@ export interface LayerSparsity {
 }
 
 /** Per layer name, for every layer with a `kernel` weight: `{ zeros, total, fraction }`. */
-export function sparsity(model: Sequential): Record<string, LayerSparsity> {
+export function sparsity(model: Model): Record<string, LayerSparsity> {
   const { k } = model.ensureAllocated();
   const out: Record<string, LayerSparsity> = {};
   for (const layer of model.layers) {

@@ -1,5 +1,5 @@
 // Keras-style model summary.
-import type { Sequential } from './sequential.js';
+import type { Model } from './model.js';
 
 function fmtBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(2)} MB`;
@@ -7,7 +7,7 @@ function fmtBytes(n: number): string {
   return `${n.toFixed(2)} B`;
 }
 
-export function summaryLines(model: Sequential): string[] {
+export function summaryLines(model: Model): string[] {
   const widths = [33, 24, 15];
   const rows = model.layers.map((l) => [
     `${l.name} (${l.className})`,

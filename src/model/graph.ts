@@ -1,0 +1,201 @@
+// Graphs of layers (the functional API): symbolic tensors, the nodes that layer calls make, and
+// the walk from a model's outputs back to its inputs. Keras: `keras.src.ops.node`,
+// `keras.src.ops.function`; TF.js: `SymbolicTensor`, `Node`, `Container`.
+import { ValueError, invalidArgument } from '../errors.js';
+import type { Layer, Shape } from '../layers/layer.js';
+
+let tensorCount = 0;
+
+/**
+ * A placeholder for a value while a graph of layers is built: the output `index` of one call
+ * (`node`) of a layer. `shape` is per sample (no batch); `batchShape` puts `null` in front.
+ */
+export class SymbolicTensor {
+  /** A number unique in the process: the engine keys its buffers by it. */
+  readonly id = tensorCount++;
+  readonly shape: Shape;
+  readonly node: Node;
+  readonly index: number;
+  constructor(shape: Shape, node: Node, index: number) {
+    this.shape = shape;
+    this.node = node;
+    this.index = index;
+  }
+
+  /** The layer that produces this tensor. */
+  get layer(): Layer {
+    return this.node.layer;
+  }
+
+  /** `[null, ...shape]`, as Keras prints it. */
+  get batchShape(): (number | null)[] {
+    return [null, ...this.shape];
+  }
+
+  /** `<layer>/<node>/<index>`, the reference a file writes (`[name, node, index]`). */
+  get name(): string {
+    return `${this.node.layer.name}/${this.node.index}/${this.index}`;
+  }
+}
+
+/** One call of a layer: the tensors it read and the tensors it made. */
+export class Node {
+  outputs: SymbolicTensor[] = [];
+  readonly layer: Layer;
+  readonly inputs: readonly SymbolicTensor[];
+  /** Which call of the layer this is (0 for the first). */
+  readonly index: number;
+  constructor(layer: Layer, inputs: readonly SymbolicTensor[], index: number) {
+    this.layer = layer;
+    this.inputs = inputs;
+    this.index = index;
+  }
+}
+
+/** Every call made of each layer, in order (Keras `layer._inbound_nodes`). */
+const nodesOfLayer = new WeakMap<Layer, Node[]>();
+
+export function inboundNodes(layer: Layer): readonly Node[] {
+  return nodesOfLayer.get(layer) ?? [];
+}
+
+/** Record a call of `layer` on `inputs` whose outputs have `shapes`. */
+export function addNode(layer: Layer, inputs: readonly SymbolicTensor[], shapes: readonly Shape[]): Node {
+  const list = nodesOfLayer.get(layer) ?? [];
+  const node = new Node(layer, inputs, list.length);
+  node.outputs = shapes.map((s, i) => new SymbolicTensor(s.slice(), node, i));
+  list.push(node);
+  nodesOfLayer.set(layer, list);
+  return node;
+}
+
+/** `inputs` as a list of symbolic tensors, or a ValueError that says what `apply` takes. */
+export function symbolicList(layer: Layer, inputs: unknown): SymbolicTensor[] {
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  list.forEach((t, i) => {
+    if (!(t instanceof SymbolicTensor)) {
+      const where = Array.isArray(inputs) ? `inputs[${i}]` : 'inputs';
+      throw invalidArgument(where, `a symbolic tensor from km.input(...) or another layer's apply(...) (layer ${layer.name} builds a graph here; ` +
+        'to compute on data, build a model and call model.predict)', t);
+    }
+  });
+  return list as SymbolicTensor[];
+}
+
+/** Keras's message for an input whose shape the built layer cannot take. */
+export function checkInputShapes(layer: Layer, expected: readonly Shape[], got: readonly Shape[]): void {
+  if (expected.length !== got.length) {
+    throw new ValueError(`Layer "${layer.name}" expects ${expected.length} input(s), but it received ${got.length} input tensors.`);
+  }
+  got.forEach((s, i) => {
+    if (s.length !== expected[i]!.length || s.some((d, j) => d !== expected[i]![j])) {
+      throw new ValueError(`Input ${i} of layer "${layer.name}" is incompatible with the layer: expected shape=(None, ${expected[i]!.join(', ')}), ` +
+        `found shape=(None, ${s.join(', ')})`);
+    }
+  });
+}
+
+/** A graph between given inputs and outputs: its nodes in execution order and its layers in Keras order. */
+export interface GraphMap {
+  /** Nodes from the inputs to the outputs, deepest first (a topological order). */
+  nodes: Node[];
+  /** Every layer once, in the order Keras lists `model.layers` (and so orders weights). */
+  layers: Layer[];
+}
+
+/**
+ * Walk back from `outputs` to `inputs` (Keras `map_graph` / TF.js `Container`): depth of a node
+ * = its longest distance to an output; nodes and layers are listed by depth, deepest first, ties
+ * in the order a depth-first walk first met them. A tensor that cannot be reached from the inputs
+ * is Keras's "Graph disconnected" error; two layers of one name are refused.
+ */
+export function mapGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): GraphMap {
+  const inputSet = new Set(inputs);
+  const order: Node[] = [];
+  const seen = new Set<Node>();
+  const visiting = new Set<Node>();
+  const visit = (node: Node): void => {
+    if (seen.has(node)) return;
+    if (visiting.has(node)) throw new ValueError(`The graph has a cycle at layer "${node.layer.name}".`);
+    visiting.add(node);
+    for (const t of node.inputs) if (!inputSet.has(t)) visit(t.node);
+    visiting.delete(node);
+    seen.add(node);
+    order.push(node);
+  };
+  for (const t of outputs) if (!inputSet.has(t)) visit(t.node);
+  checkConnected(inputSet, order);
+
+  const depth = new Map<Node, number>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    const d = depth.get(node) ?? 0;
+    depth.set(node, d);
+    for (const t of node.inputs) {
+      if (inputSet.has(t)) continue;
+      depth.set(t.node, Math.max(depth.get(t.node) ?? 0, d + 1));
+    }
+  }
+  const index = new Map(order.map((n, i) => [n, i]));
+  const nodes = order.slice().sort((a, b) => depth.get(b)! - depth.get(a)! || index.get(a)! - index.get(b)!);
+
+  const layers: Layer[] = [];
+  const layerDepth = new Map<Layer, number>();
+  for (const t of inputs) note(layers, layerDepth, t.node.layer, Infinity);
+  for (const n of nodes) note(layers, layerDepth, n.layer, depth.get(n)!);
+  const firstSeen = new Map(layers.map((l, i) => [l, i]));
+  layers.sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
+  checkUniqueNames(layers);
+  return { nodes, layers };
+}
+
+/** A layer's depth is the deepest of its nodes. */
+function note(layers: Layer[], depths: Map<Layer, number>, layer: Layer, d: number): void {
+  if (!depths.has(layer)) layers.push(layer);
+  depths.set(layer, Math.max(depths.get(layer) ?? -1, d));
+}
+
+/** Every node's inputs are model inputs or outputs of nodes met before; an input-layer node not given as an input is a disconnect. */
+function checkConnected(inputs: ReadonlySet<SymbolicTensor>, order: readonly Node[]): void {
+  const ok: string[] = [...inputs].map((t) => t.node.layer.name);
+  for (const node of order) {
+    if (node.inputs.length === 0) {
+      const t = node.outputs[0]!;
+      throw new ValueError(`Graph disconnected: cannot obtain value for tensor ${t.name} (layer "${node.layer.name}"). ` +
+        `The following previous layers were accessed without issue: [${ok.map((n) => `'${n}'`).join(', ')}]`);
+    }
+    ok.push(node.layer.name);
+  }
+}
+
+function checkUniqueNames(layers: readonly Layer[]): void {
+  const names = new Set<string>();
+  for (const l of layers) {
+    if (names.has(l.name)) {
+      throw new ValueError(`The name "${l.name}" is used 2 times in the model. All layer names should be unique.`);
+    }
+    names.add(l.name);
+  }
+}
+
+/**
+ * `layer.apply(inputs)`: build the layer on the first call (from the inputs' shapes), check the
+ * shapes on later calls (a shared layer: one set of weights), and record the call as a node.
+ */
+export function applyLayer(layer: Layer, inputs: unknown): SymbolicTensor {
+  const list = symbolicList(layer, inputs);
+  if (layer.takesList !== Array.isArray(inputs) || (layer.takesList && list.length < 2)) {
+    throw layer.takesList
+      ? invalidArgument('inputs', `a list of at least 2 symbolic tensors (layer ${layer.name} merges its inputs)`, inputs)
+      : invalidArgument('inputs', `one symbolic tensor (layer ${layer.name} takes one input)`, `a list of ${list.length}`);
+  }
+  const shapes = list.map((t) => t.shape);
+  if (layer.outputShape === null) {
+    const declared = layer.batchInputShape?.slice(1) as Shape | undefined;
+    if (declared !== undefined && !layer.takesList) checkInputShapes(layer, [declared], shapes);
+    layer.buildFrom(shapes);
+  } else {
+    checkInputShapes(layer, layer.inputShapes, shapes);
+  }
+  return addNode(layer, list, [layer.outputShape!]).outputs[0]!;
+}
