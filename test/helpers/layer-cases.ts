@@ -3,7 +3,8 @@
 // for a registered class without one. A new layer class adds its row here: a factory call that
 // spreads `o` into its options, the input shape(s), the output shape and the weights. A layer
 // that takes a list of inputs (a merge layer) gives `inputShapes: [[4], [4]]` instead of
-// `inputShape`; one with noise or batch statistics adds `training: true`.
+// `inputShape`; one with noise or batch statistics adds `training: true`; one whose derivative
+// jumps gives the points (`kinks`) or, for Maximum and Minimum, `distinctInputs`.
 import * as km from '../../src/index.js';
 import type { LayerTestSpec } from './layer-harness.js';
 
@@ -19,10 +20,10 @@ export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
   Activation: [
     { title: 'tanh', make: (o) => L.activation({ activation: 'tanh', ...o }), inputShape: [5], expectedOutputShape: [5] },
     { title: 'softmax over the last axis of a rank-3 input', make: (o) => L.activation({ activation: 'softmax', ...o }), inputShape: [2, 4], expectedOutputShape: [2, 4] },
-    { title: 'relu', make: (o) => L.activation({ activation: 'relu', ...o }), inputShape: [6], expectedOutputShape: [6], awayFromZero: true },
+    { title: 'relu', make: (o) => L.activation({ activation: 'relu', ...o }), inputShape: [6], expectedOutputShape: [6], kinks: [0] },
   ],
   ActivityRegularization: [
-    { title: 'l1 and l2 (the penalty in the loss)', make: (o) => L.activityRegularization({ l1: 0.03, l2: 0.05, ...o }), inputShape: [6], expectedOutputShape: [6], awayFromZero: true },
+    { title: 'l1 and l2 (the penalty in the loss)', make: (o) => L.activityRegularization({ l1: 0.03, l2: 0.05, ...o }), inputShape: [6], expectedOutputShape: [6], kinks: [0] },
   ],
   AlphaDropout: [
     { title: 'per unit, seeded', make: (o) => L.alphaDropout({ rate: 0.4, seed: 3, ...o }), inputShape: [6], expectedOutputShape: [6], training: true },

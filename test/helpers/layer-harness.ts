@@ -53,8 +53,10 @@ export interface LayerTestSpec {
    * (the Philox stream position of the dropout and noise layers).
    */
   fixNoise?: (layer: Layer) => () => void;
-  /** Inputs at least 0.2 away from 0, for layers with a kink there (ReLU, L1). */
-  awayFromZero?: boolean;
+  /** Where the layer's derivative jumps (ReLU: [0]; L1: [0]): inputs are kept 0.1 or more away, so differences do not straddle them. */
+  kinks?: readonly number[];
+  /** Inputs of a list-taking layer 0.1 or more apart at every element (Maximum, Minimum: no ties within a step). */
+  distinctInputs?: boolean;
   /** Seed of the inputs, weights and loss weights. Default 1. */
   seed?: number;
   /** Relative tolerance of the gradient check, max(1, |g|)-scaled. Default 5e-4 (test/helpers/gradcheck.ts). */
@@ -173,12 +175,22 @@ class LayerRig {
     });
   }
 
-  /** Random inputs for `rows` rows, one array per input. */
-  inputs(rng: Rng, rows: number, awayFromZero = false): Float32Array[] {
-    return this.inSizes.map((n) => Float32Array.from({ length: rows * n }, () => {
-      const v = rng.uniform(-1.5, 1.5);
-      return awayFromZero ? Math.sign(v) * (0.2 + Math.abs(v)) : v;
-    }));
+  /** Random inputs in [-1.5, 1.5) for `rows` rows, one array per input, kept off the spec's kinks and ties. */
+  inputs(rng: Rng, rows: number, spec: Pick<LayerTestSpec, 'kinks' | 'distinctInputs'> = {}): Float32Array[] {
+    const kinks = spec.kinks ?? [];
+    const draw = (taken: readonly number[]): number => {
+      for (;;) {
+        const v = Math.fround(rng.uniform(-1.5, 1.5));
+        if (kinks.every((k) => Math.abs(v - k) >= 0.1) && (spec.distinctInputs !== true || taken.every((t) => Math.abs(v - t) >= 0.1))) return v;
+      }
+    };
+    const xs = this.inSizes.map((n) => new Float32Array(rows * n));
+    for (let i = 0; i < xs[0]!.length; i++) {
+      const column: number[] = [];
+      for (const x of xs) if (i < x.length) column.push((x[i] = draw(column)));
+    }
+    for (const x of xs) for (let i = xs[0]!.length; i < x.length; i++) x[i] = draw([]);
+    return xs;
   }
 
   /** One forward pass; y (a copy of `rows` rows) and the activity penalty it added. */
@@ -368,7 +380,7 @@ function checkGradients(b: Backend, spec: LayerTestSpec, shapes: Shape[], mode: 
   withRig(b, layer, (rig) => {
     const rows = PLANNED;
     rig.randomizeWeights(rng);
-    const xs = rig.inputs(rng, rows, spec.awayFromZero);
+    const xs = rig.inputs(rng, rows, spec);
     const r = Float64Array.from({ length: rows * rig.outSize }, () => rng.uniform(-1, 1));
     rig.forward(xs, rows, mode);
     const restore = (spec.fixNoise ?? holdStream)(layer);
@@ -424,7 +436,7 @@ function checkAccumulate(b: Backend, spec: LayerTestSpec, shapes: Shape[]): bool
   withRig(b, layer, (rig) => {
     const rows = PLANNED;
     rig.randomizeWeights(rng);
-    const xs = rig.inputs(rng, rows, spec.awayFromZero);
+    const xs = rig.inputs(rng, rows, spec);
     const dy = () => Float32Array.from({ length: rows * rig.outSize }, () => rng.uniform(-1, 1));
     const [r1, r2] = [dy(), dy()];
     const pass = (r: Float32Array, accumulate: boolean, before: (i: number) => ArrayLike<number> | null) => {
