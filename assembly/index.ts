@@ -23,3 +23,4 @@ export * from './f32-loss/index';
 export * from './f32-optim/index';
 export * from './f32-prox/index';
 export * from './f32-norm/index';
+export * from './f32-merge/index';

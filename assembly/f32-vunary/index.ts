@@ -1,4 +1,5 @@
-// The f32-vunary family: activations, forward and backward, and row-wise (log-)softmax.
+// The f32-vunary family: activations, forward and backward, and row-wise (log-)softmax; the
+// activation layers' ReLU with all of Keras's arguments (relu-ext.ts) and PReLU (prelu.ts).
 // Element-wise kernels share two signatures so the TypeScript side drives them from one table:
 //   f32_v<name>(n, x, y, alpha)             y[i] = f(x[i]), y may alias x
 //   f32_v<name>_grad(n, x, y, dy, dx, alpha) dx[i] = dy[i]·f'(x[i]), dx may alias dy
@@ -14,3 +15,5 @@ export { f32_vsigmoid, f32_vsigmoid_grad, f32_vswish, f32_vswish_grad, f32_vsoft
 export { f32_vtanh, f32_vtanh_grad, f32_vsoftsign, f32_vsoftsign_grad } from './tanh';
 export { f32_vgelu, f32_vgelu_grad, f32_vgelu_tanh, f32_vgelu_tanh_grad } from './gelu';
 export { f32_softmax, f32_softmax_grad, f32_log_softmax, f32_log_softmax_grad } from './softmax';
+export { f32_vrelu_ext, f32_vrelu_ext_grad } from './relu-ext';
+export { f32_prelu, f32_prelu_grad } from './prelu';

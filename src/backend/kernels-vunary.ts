@@ -1,5 +1,6 @@
 // The assembly/f32-vunary family in the kernel table (kernel-spec.ts): one forward/backward pair
-// per elementwise activation, and row-wise (log-)softmax. The activation table
+// per elementwise activation, row-wise (log-)softmax, and the activation layers' kernels (ReLU
+// with all of Keras's arguments, PReLU). The activation table
 // (src/activations/index.ts) is derived from ACTIVATION_KERNELS: which names exist, their alpha
 // defaults, which fuse into the GEMM epilogue as a clamp.
 import type { KernelTable, Ptr } from './kernel-spec.js';
@@ -82,4 +83,19 @@ export const VUNARY_KERNELS = {
   f32_log_softmax: '(rows, cols, *x, *y)',
   /** dx = dy − e^y·Σ dy per row. dx may alias dy. */
   f32_log_softmax_grad: '(rows, cols, *y, *dy, *dx)',
+  // The activation layers (src/layers/activations.ts, prelu.ts).
+  /**
+   * Keras 3 `ReLU` with its arguments: y = x > threshold ? min(x, max_value) : negative_slope·(x − threshold)
+   * (max_value +inf: none; ThresholdedReLU is negative_slope 0). y may alias x.
+   */
+  f32_vrelu_ext: split('(n, *x, *y, max_value, negative_slope, threshold)'),
+  /** dx = dy·(x > threshold ? (x < max_value ? 1 : 0) : negative_slope). dx may alias dy. */
+  f32_vrelu_ext_grad: split('(n, *x, *dy, *dx, max_value, negative_slope, threshold)'),
+  /** PReLU over x [p, a, q, c] with alpha [a, c]: y = x > 0 ? x : alpha·x. y may alias x. */
+  f32_prelu: '(p, a, q, c, *x, *alpha, *y)',
+  /**
+   * PReLU backward: dx = dy·(x > 0 ? 1 : alpha) (dx = 0: none), dalpha = (beta ? dalpha : 0) + Σ_{p,q} dy·min(x, 0)
+   * (dalpha = 0: none). dx may alias dy.
+   */
+  f32_prelu_grad: '(p, a, q, c, *x, *alpha, *dy, *dx, *dalpha, beta)',
 } as const satisfies KernelTable;

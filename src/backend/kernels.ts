@@ -13,6 +13,7 @@ import { LOSS_KERNELS } from './kernels-loss.js';
 import { OPTIM_KERNELS } from './kernels-optim.js';
 import { PROX_KERNELS } from './kernels-prox.js';
 import { NORM_KERNELS } from './kernels-norm.js';
+import { MERGE_KERNELS } from './kernels-merge.js';
 
 export type { Ptr } from './kernel-spec.js';
 
@@ -29,6 +30,7 @@ export const KERNELS = {
   ...OPTIM_KERNELS,
   ...PROX_KERNELS,
   ...NORM_KERNELS,
+  ...MERGE_KERNELS,
 } as const satisfies KernelTable;
 
 /** The wasm exports, typed: `k.f32_sgd(n, w, g, lr, wd, params)`. An interface, so messages name it. */
