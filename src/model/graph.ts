@@ -97,7 +97,7 @@ export function checkInputShapes(layer: Layer, expected: readonly Shape[], got: 
 
 /** A graph between given inputs and outputs: its nodes in execution order and its layers in Keras order. */
 export interface GraphMap {
-  /** Nodes from the inputs to the outputs, deepest first (a topological order). */
+  /** Nodes from the inputs to the outputs, in the order a depth-first walk finished them (a topological order). */
   nodes: Node[];
   /** Every layer once, in the order Keras lists `model.layers` (and so orders weights). */
   layers: Layer[];
@@ -105,60 +105,49 @@ export interface GraphMap {
 
 /**
  * Walk back from `outputs` to `inputs` (Keras `map_graph` / TF.js `Container`): depth of a node
- * = its longest distance to an output; nodes and layers are listed by depth, deepest first, ties
- * in the order a depth-first walk first met them. A tensor that cannot be reached from the inputs
+ * = its longest distance to an output; layers are listed by depth, deepest first, ties in the order
+ * a depth-first walk first met them (so weights come in TF.js's and Keras's order). A tensor that cannot be reached from the inputs
  * is Keras's "Graph disconnected" error; two layers of one name are refused.
  */
 export function mapGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): GraphMap {
   const inputSet = new Set(inputs);
   const order: Node[] = [];
-  const seen = new Set<Node>();
+  const finished = new Set<Node>();
   const visiting = new Set<Node>();
+  const layerIndex = new Map<Layer, number>();
   const visit = (node: Node): void => {
-    if (seen.has(node)) return;
+    if (finished.has(node)) return;
     if (visiting.has(node)) throw new ValueError(`The graph has a cycle at layer "${node.layer.name}".`);
+    if (!layerIndex.has(node.layer)) layerIndex.set(node.layer, layerIndex.size);
     visiting.add(node);
-    for (const t of node.inputs) if (!inputSet.has(t)) visit(t.node);
+    for (const t of node.inputs) visit(t.node);
     visiting.delete(node);
-    seen.add(node);
+    finished.add(node);
     order.push(node);
   };
-  for (const t of outputs) if (!inputSet.has(t)) visit(t.node);
+  for (const t of outputs) visit(t.node);
   checkConnected(inputSet, order);
 
-  const depth = new Map<Node, number>();
+  // Depths as Keras and TF.js count them: from the outputs back, a layer at the depth of its deepest call.
+  const nodeDepth = new Map<Node, number>();
+  const layerDepth = new Map<Layer, number>();
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
-    const d = depth.get(node) ?? 0;
-    depth.set(node, d);
-    for (const t of node.inputs) {
-      if (inputSet.has(t)) continue;
-      depth.set(t.node, Math.max(depth.get(t.node) ?? 0, d + 1));
-    }
+    const d = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, d);
+    nodeDepth.set(node, d);
+    for (const t of node.inputs) nodeDepth.set(t.node, Math.max(d + 1, nodeDepth.get(t.node) ?? 0));
   }
-  const index = new Map(order.map((n, i) => [n, i]));
-  const nodes = order.slice().sort((a, b) => depth.get(b)! - depth.get(a)! || index.get(a)! - index.get(b)!);
-
-  const layers: Layer[] = [];
-  const layerDepth = new Map<Layer, number>();
-  for (const t of inputs) note(layers, layerDepth, t.node.layer, Infinity);
-  for (const n of nodes) note(layers, layerDepth, n.layer, depth.get(n)!);
-  const firstSeen = new Map(layers.map((l, i) => [l, i]));
-  layers.sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
+  const layers = [...layerIndex.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || layerIndex.get(a)! - layerIndex.get(b)!);
   checkUniqueNames(layers);
-  return { nodes, layers };
-}
-
-/** A layer's depth is the deepest of its nodes. */
-function note(layers: Layer[], depths: Map<Layer, number>, layer: Layer, d: number): void {
-  if (!depths.has(layer)) layers.push(layer);
-  depths.set(layer, Math.max(depths.get(layer) ?? -1, d));
+  return { nodes: order, layers };
 }
 
 /** Every node's inputs are model inputs or outputs of nodes met before; an input-layer node not given as an input is a disconnect. */
 function checkConnected(inputs: ReadonlySet<SymbolicTensor>, order: readonly Node[]): void {
   const ok: string[] = [...inputs].map((t) => t.node.layer.name);
   for (const node of order) {
+    if (node.inputs.length === 0 && node.outputs.some((t) => inputs.has(t))) continue;
     if (node.inputs.length === 0) {
       const t = node.outputs[0]!;
       throw new ValueError(`Graph disconnected: cannot obtain value for tensor ${t.name} (layer "${node.layer.name}"). ` +
