@@ -1,5 +1,5 @@
-// Packaging without `prepare`: npm runs a `prepare` script in every project that installs the tarball
-// (and warns about it), so the package builds in `prepack` (npm pack / publish), and `npm test`,
+// Packaging without `prepare`: the tarball carries its scripts, and npm 11 warns in every project that
+// installs it about a `prepare` it has not approved, so the package builds in `prepack` (npm pack / publish), and `npm test`,
 // `npm start` and `npm run bench` build first only when the build is stale
 // (scripts/build-if-stale.mjs), which these tests check on a folder of fake sources and outputs.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
