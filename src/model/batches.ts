@@ -3,12 +3,13 @@
 import type { Backend } from '../backend/loader.js';
 import { toDataset, toSampleWeights, toSparseLabels, toTargets } from '../data/coerce.js';
 import type { Dataset } from '../data/coerce.js';
-import { checkFinite, sampleWeightData, stage, stageChecked } from '../data/staging.js';
+import { checkFinite, sampleWeightData, sliceRows, stage, stageChecked } from '../data/staging.js';
 import { ValueError, invalidArgument } from '../errors.js';
 import type { Shape } from '../layers/layer.js';
 import { shapeSize } from '../tensor.js';
 import type { Head } from './compile.js';
 import type { Plan } from './plan.js';
+import { globalRandom } from '../random.js';
 import type { RandomStream } from '../random.js';
 
 /** What coercion needs of a model. */
@@ -218,4 +219,48 @@ export class ArrayBatches {
     this.staged = true;
     this.ahead = false;
   }
+}
+
+/** Arrays as an epoch source: shuffled per epoch from the process-wide stream. */
+export class ArraySource {
+  readonly batches: ArrayBatches;
+  private readonly shuffle: boolean;
+  constructor(batches: ArrayBatches, shuffle: boolean) {
+    this.batches = batches;
+    this.shuffle = shuffle;
+  }
+  get steps(): number {
+    return this.batches.steps;
+  }
+  get hasSw(): boolean {
+    return this.batches.hasSw;
+  }
+  begin(): void {
+    this.batches.begin(this.shuffle ? globalRandom() : null);
+  }
+  pull(): number {
+    return this.batches.pull();
+  }
+  stage(): void {
+    this.batches.stage();
+  }
+  beforeStep(): void {
+    this.batches.beforeStep();
+  }
+  afterStep(): void {
+    this.batches.afterStep();
+  }
+}
+
+/** The last `split` of the samples (before shuffling) held out for validation, as Keras. */
+export function splitArrays(d: Arrays, split: number): [Arrays, Arrays] {
+  const at = Math.floor(d.rows * (1 - split));
+  if (at === 0 || at === d.rows) throw new ValueError(`Invalid value received for argument \`validationSplit\`: ${split} of ${d.rows} samples leaves an empty training or validation set`);
+  const part = (from: number, to: number): Arrays => ({
+    x: d.x.map((x) => sliceRows(x, from, to)),
+    y: d.y.map((y) => (y === null ? null : sliceRows(y, from, to))),
+    sw: d.sw.map((s) => (s === null ? null : s.subarray(from, to))),
+    rows: to - from,
+  });
+  return [part(0, at), part(at, d.rows)];
 }

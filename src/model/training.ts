@@ -5,22 +5,20 @@ import { CallbackList, History } from '../callbacks/index.js';
 import type { CallbackHooks, CallbackModel, Logs } from '../callbacks/index.js';
 import { checkCallbacks } from '../callbacks/check.js';
 import { classWeightsToSampleWeights } from '../data/class-weight.js';
-import { scanFinite, sliceRows } from '../data/staging.js';
+import { scanFinite } from '../data/staging.js';
 import { KerasmError, ValueError, checkOptionNames, checkPositiveInt, invalidArgument, invalidArgumentAt } from '../errors.js';
 import { addDeferredPenaltyGradients } from '../layers/layer.js';
-import * as metricsLib from '../metrics/index.js';
-import { globalRandom } from '../random.js';
 import { Tensor, shapeSize } from '../tensor.js';
 import { EVALUATE_OPTIONS, FIT_OPTIONS, PREDICT_OPTIONS } from './args.js';
 import type { EvaluateArgs, FitArgs, PredictArgs } from './args.js';
-import { ArrayBatches, toArrays, toInputs, toSampleWeightsPerOutput } from './batches.js';
+import { ArrayBatches, ArraySource, splitArrays, toArrays, toInputs, toSampleWeightsPerOutput } from './batches.js';
 import type { Arrays, IOModel } from './batches.js';
-import { headKeys } from './compile.js';
 import type { Compiled } from './compile.js';
 import { DatasetBatches } from './dataset.js';
 import type { DatasetSource, FitDatasetArgs } from './dataset.js';
 import { ProgressBar } from './progress.js';
 import { Executor, metricSlots } from './step.js';
+import { Tally } from './tally.js';
 import type { StepModel } from './step.js';
 
 export { fusion } from '../layers/layer.js';
@@ -340,98 +338,5 @@ export class Engine {
     addDeferredPenaltyGradients(b.k, model.trainableWeights); // penalties an optimizer would fuse into its update
     const grads = model.weights.map((w) => new Tensor(b.arena.view(w.grad!, w.size).slice(), w.shape.slice()));
     return { loss, grads };
-  }
-}
-
-/** Arrays as an epoch source: shuffled per epoch from the process-wide stream. */
-class ArraySource implements EpochSource {
-  readonly batches: ArrayBatches;
-  private readonly shuffle: boolean;
-  constructor(batches: ArrayBatches, shuffle: boolean) {
-    this.batches = batches;
-    this.shuffle = shuffle;
-  }
-  get steps(): number {
-    return this.batches.steps;
-  }
-  get hasSw(): boolean {
-    return this.batches.hasSw;
-  }
-  begin(): void {
-    this.batches.begin(this.shuffle ? globalRandom() : null);
-  }
-  pull(): number {
-    return this.batches.pull();
-  }
-  stage(): void {
-    this.batches.stage();
-  }
-  beforeStep(): void {
-    this.batches.beforeStep();
-  }
-  afterStep(): void {
-    this.batches.afterStep();
-  }
-}
-
-/** The last `split` of the samples (before shuffling) held out for validation, as Keras. */
-function splitArrays(d: Arrays, split: number): [Arrays, Arrays] {
-  const at = Math.floor(d.rows * (1 - split));
-  if (at === 0 || at === d.rows) throw new ValueError(`Invalid value received for argument \`validationSplit\`: ${split} of ${d.rows} samples leaves an empty training or validation set`);
-  const part = (from: number, to: number): Arrays => ({
-    x: d.x.map((x) => sliceRows(x, from, to)),
-    y: d.y.map((y) => (y === null ? null : sliceRows(y, from, to))),
-    sw: d.sw.map((s) => (s === null ? null : s.subarray(from, to))),
-    rows: to - from,
-  });
-  return [part(0, at), part(at, d.rows)];
-}
-
-/** Sums of the loss, each output's loss and the metrics over an epoch's batches, and their logs. */
-class Tally {
-  readonly sums: Float64Array;
-  seen = 0;
-  private lossSum = 0;
-  private readonly headSums: Float64Array;
-  private readonly keys: { loss: string; metrics: string[] }[];
-  private readonly compiled: Compiled;
-  private readonly cols: number[];
-
-  constructor(compiled: Compiled, outputShapes: readonly number[][]) {
-    this.compiled = compiled;
-    this.sums = new Float64Array(metricSlots(compiled));
-    this.headSums = new Float64Array(compiled.heads.length);
-    this.keys = headKeys(compiled.heads);
-    this.cols = outputShapes.map(shapeSize);
-  }
-
-  reset(): void {
-    this.sums.fill(0);
-    this.headSums.fill(0);
-    this.lossSum = 0;
-    this.seen = 0;
-  }
-
-  add(loss: number, rows: number, headLoss: readonly number[]): void {
-    this.lossSum += loss * rows;
-    this.seen += rows;
-    for (let h = 0; h < this.headSums.length; h++) this.headSums[h]! += headLoss[h]! * rows;
-  }
-
-  /** `loss` (plus `extra`, the weight penalty of evaluate), per-output losses when several, metrics. */
-  logs(extra?: number): Logs {
-    const seen = Math.max(this.seen, 1);
-    const logs: Logs = { loss: extra === undefined ? this.lossSum / seen : this.lossSum / this.seen + extra };
-    const heads = this.compiled.heads;
-    if (heads.length > 1) heads.forEach((h, i) => (logs[this.keys[i]!.loss] = h.loss === null ? 0 : this.headSums[i]! / seen));
-    let slot = 0;
-    heads.forEach((h, i) => h.metrics.forEach((m, j) => {
-      logs[this.keys[i]!.metrics[j]!] = this.sums[slot++]! / (metricsLib.batchCount(m, this.seen, this.cols[i]!) || 1);
-    }));
-    return logs;
-  }
-
-  running(): [string, number][] {
-    return Object.entries(this.logs());
   }
 }
