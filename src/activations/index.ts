@@ -6,6 +6,10 @@ import type { KernelName } from '../backend/kernels.js';
 import type { ActivationKernel } from '../backend/kernels-vunary.js';
 import { ACTIVATION_KERNELS, vunaryKernelNames } from '../backend/kernels-vunary.js';
 import { invalidArgument } from '../errors.js';
+import { FOLDABLE, reduceActivationLayer } from './layer-configs.js';
+import type { ActivationLayerConfig } from './layer-configs.js';
+
+export type { ActivationLayerConfig } from './layer-configs.js';
 
 /** Elementwise kernels share one signature: f(n, x, y, alpha) and grad(n, x, y, dy, dx, alpha). */
 export interface ActivationInfo {
@@ -19,6 +23,12 @@ export interface ActivationInfo {
   readonly alpha: number;
   /** If set, the activation is clamp(x, min, max) and fuses into the GEMM epilogue. */
   readonly clamp: readonly [number, number] | null;
+  /**
+   * The activation layer's config it was read from (a Keras 2 Dense `activation: {class_name:
+   * 'LeakyReLU', ...}`), where its name alone would lose an argument (alpha 0.3): written back
+   * as read. Absent for a plain name.
+   */
+  readonly layerConfig?: ActivationLayerConfig;
 }
 
 /** Names of the elementwise activations: each kernel pair's `names`, or its own name. */
@@ -52,20 +62,45 @@ const ALIASES: Record<string, ActivationName> = {
   leakyRelu: 'leaky_relu', hardSigmoid: 'hard_sigmoid', logSoftmax: 'log_softmax', None: 'linear',
 };
 
-export type ActivationIdentifier = ActivationName | 'leakyRelu' | 'hardSigmoid' | 'logSoftmax' | (string & {});
+/**
+ * An activation name (either spelling), or an activation layer's config as Keras 2 writes it in a
+ * Dense config (`{ class_name: 'ReLU', config: {...} }`; see {@link ActivationLayerConfig}).
+ */
+export type ActivationIdentifier = ActivationName | 'leakyRelu' | 'hardSigmoid' | 'logSoftmax' | (string & {}) | ActivationLayerConfig;
 
-/** Resolve an activation name (either spelling); null/undefined mean linear. */
+/** Resolve an activation name (either spelling) or an activation layer's config; null/undefined mean linear. */
 export function get(id: ActivationIdentifier | null | undefined, argName = 'activation'): ActivationInfo {
   if (id === null || id === undefined) return TABLE.linear!;
   if (typeof id === 'string') {
     const key = Object.hasOwn(TABLE, id) ? id : Object.hasOwn(ALIASES, id) ? ALIASES[id]! : undefined;
     if (key !== undefined) return TABLE[key]!;
+  } else if (typeof id === 'object' && typeof (id as { class_name?: unknown }).class_name === 'string') {
+    return fromLayerConfig(id, argName);
   }
   throw invalidArgument(argName, `one of ${Object.keys(TABLE).join(', ')}`, id);
 }
 
-export function serialize(a: ActivationInfo): string {
-  return a.name;
+/**
+ * An activation layer's config folded into a plain activation (layer-configs.ts): the plain
+ * entry where its name says everything (written back as the name, which TF.js reads), else that
+ * entry with the config's alpha, written back as the config.
+ */
+function fromLayerConfig(lc: ActivationLayerConfig, argName: string): ActivationInfo {
+  const r = reduceActivationLayer(lc);
+  if ('refused' in r) {
+    throw invalidArgument(argName, `an activation name, or the config of an activation layer that is one (${FOLDABLE}); ` +
+      `${r.refused} is not: give the layer no activation and put the activation layer after it`, lc);
+  }
+  const base = get(r.name, argName);
+  const alpha = r.alpha ?? base.alpha;
+  if (alpha === base.alpha) return base;
+  const layerConfig = JSON.parse(JSON.stringify({ class_name: lc.class_name, config: lc.config ?? {} })) as ActivationLayerConfig;
+  return { ...base, alpha, layerConfig };
+}
+
+/** The name, or the activation layer's config it was read from where the name would lose its alpha. */
+export function serialize(a: ActivationInfo): string | ActivationLayerConfig {
+  return a.layerConfig ?? a.name;
 }
 
 /** Every activation name this version knows (Keras spelling). */

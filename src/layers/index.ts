@@ -16,6 +16,14 @@ import { BatchNormalization } from './batch-normalization.js';
 import type { BatchNormalizationArgs } from './batch-normalization.js';
 import { LayerNormalization } from './normalization.js';
 import type { LayerNormalizationArgs } from './normalization.js';
+import { Add, Average, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+import type { MergeArgs } from './merge.js';
+import { Concatenate, Dot } from './concatenate.js';
+import type { ConcatenateArgs, DotArgs } from './concatenate.js';
+import { ELU, LeakyReLU, ReLU, Softmax, ThresholdedReLU } from './activations.js';
+import type { ELUArgs, LeakyReLUArgs, ReLUArgs, SoftmaxArgs, ThresholdedReLUArgs } from './activations.js';
+import { PReLU } from './prelu.js';
+import type { PReLUArgs } from './prelu.js';
 
 export const dense = (args: DenseArgs) => new Dense(args);
 export const dropout = (args: DropoutArgs) => new Dropout(args);
@@ -31,6 +39,26 @@ export const activityRegularization = (args?: ActivityRegularizationArgs) => new
 export const batchNormalization = (args?: BatchNormalizationArgs) => new BatchNormalization(args);
 export const layerNormalization = (args?: LayerNormalizationArgs) => new LayerNormalization(args);
 
+// Merge layers: call them on a list, `km.layers.add().apply([a, b])`.
+export const add = (args?: MergeArgs) => new Add(args);
+export const subtract = (args?: MergeArgs) => new Subtract(args);
+export const multiply = (args?: MergeArgs) => new Multiply(args);
+export const average = (args?: MergeArgs) => new Average(args);
+export const maximum = (args?: MergeArgs) => new Maximum(args);
+export const minimum = (args?: MergeArgs) => new Minimum(args);
+export const concatenate = (args?: ConcatenateArgs) => new Concatenate(args);
+export const dot = (args: DotArgs) => new Dot(args);
+
+// Activation layers.
+export const reLU = (args?: ReLUArgs) => new ReLU(args);
+export const leakyReLU = (args?: LeakyReLUArgs) => new LeakyReLU(args);
+export const pReLU = (args?: PReLUArgs) => new PReLU(args);
+/** TF.js's name of {@link pReLU} (`tf.layers.prelu`). */
+export const prelu = pReLU;
+export const elu = (args?: ELUArgs) => new ELU(args);
+export const softmax = (args?: SoftmaxArgs) => new Softmax(args);
+export const thresholdedReLU = (args?: ThresholdedReLUArgs) => new ThresholdedReLU(args);
+
 export { Activation, Dense, Dropout, Flatten, InputLayer };
 export type { ActivationArgs, DenseArgs, DropoutArgs, FlattenArgs, InputLayerArgs, LayerArgs };
 export { Layer } from './layer.js';
@@ -39,3 +67,7 @@ export type {
   ActivityRegularizationArgs, AlphaDropoutArgs, BatchNormalizationArgs, GaussianDropoutArgs, GaussianNoiseArgs, LayerNormalizationArgs,
   SpatialDropout1DArgs, SpatialDropout2DArgs,
 };
+export { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract };
+export type { ConcatenateArgs, DotArgs, MergeArgs };
+export { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU };
+export type { ELUArgs, LeakyReLUArgs, PReLUArgs, ReLUArgs, SoftmaxArgs, ThresholdedReLUArgs };

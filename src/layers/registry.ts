@@ -1,14 +1,18 @@
 // Layer deserialization: Keras `class_name` → the class's `fromConfig`. An explicit table
 // (no registration as an import side effect, STYLE.md §4): a new layer class adds one row here.
 import { KerasmError } from '../errors.js';
+import { ELU, LeakyReLU, ReLU, Softmax, ThresholdedReLU } from './activations.js';
 import { ActivityRegularization } from './activity-regularization.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { AlphaDropout, SpatialDropout1D, SpatialDropout2D } from './broadcast-dropout.js';
+import { Concatenate, Dot } from './concatenate.js';
 import { Activation, Flatten, InputLayer } from './core.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
+import { Add, Average, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import { GaussianDropout, GaussianNoise } from './noise.js';
 import { LayerNormalization } from './normalization.js';
+import { PReLU } from './prelu.js';
 import type { Layer } from './layer.js';
 
 /** Builds a layer from its Keras config (snake_case keys, nested `{class_name, config}` objects). */
@@ -18,17 +22,31 @@ export type LayerFromConfig = (config: Record<string, unknown>) => Layer;
 export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   Activation: (c) => Activation.fromConfig(c),
   ActivityRegularization: (c) => ActivityRegularization.fromConfig(c),
+  Add: (c) => Add.fromConfig(c),
   AlphaDropout: (c) => AlphaDropout.fromConfig(c),
+  Average: (c) => Average.fromConfig(c),
   BatchNormalization: (c) => BatchNormalization.fromConfig(c),
+  Concatenate: (c) => Concatenate.fromConfig(c),
   Dense: (c) => Dense.fromConfig(c),
+  Dot: (c) => Dot.fromConfig(c),
   Dropout: (c) => Dropout.fromConfig(c),
+  ELU: (c) => ELU.fromConfig(c),
   Flatten: (c) => Flatten.fromConfig(c),
   GaussianDropout: (c) => GaussianDropout.fromConfig(c),
   GaussianNoise: (c) => GaussianNoise.fromConfig(c),
   InputLayer: (c) => InputLayer.fromConfig(c),
   LayerNormalization: (c) => LayerNormalization.fromConfig(c),
+  LeakyReLU: (c) => LeakyReLU.fromConfig(c),
+  Maximum: (c) => Maximum.fromConfig(c),
+  Minimum: (c) => Minimum.fromConfig(c),
+  Multiply: (c) => Multiply.fromConfig(c),
+  PReLU: (c) => PReLU.fromConfig(c),
+  ReLU: (c) => ReLU.fromConfig(c),
+  Softmax: (c) => Softmax.fromConfig(c),
   SpatialDropout1D: (c) => SpatialDropout1D.fromConfig(c),
   SpatialDropout2D: (c) => SpatialDropout2D.fromConfig(c),
+  Subtract: (c) => Subtract.fromConfig(c),
+  ThresholdedReLU: (c) => ThresholdedReLU.fromConfig(c),
 };
 
 /** Every `class_name` the table knows, sorted. */

@@ -17,6 +17,65 @@ const L = km.layers;
 const reg = km.regularizers;
 
 export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
+  // Merge layers (src/layers/merge.ts, concatenate.ts) and activation layers (activations.ts, prelu.ts).
+  Add: [
+    { title: 'three inputs, rank 3', make: (o) => L.add({ ...o }), inputShapes: [[2, 3], [2, 3], [2, 3]], expectedOutputShape: [2, 3] },
+  ],
+  Subtract: [
+    { title: 'two inputs', make: (o) => L.subtract({ ...o }), inputShapes: [[4], [4]], expectedOutputShape: [4] },
+  ],
+  Multiply: [
+    { title: 'two inputs', make: (o) => L.multiply({ ...o }), inputShapes: [[5], [5]], expectedOutputShape: [5] },
+    { title: 'three inputs (each gradient the product of the others)', make: (o) => L.multiply({ ...o }), inputShapes: [[2, 2], [2, 2], [2, 2]], expectedOutputShape: [2, 2] },
+  ],
+  Average: [
+    { title: 'three inputs', make: (o) => L.average({ ...o }), inputShapes: [[3], [3], [3]], expectedOutputShape: [3] },
+  ],
+  Maximum: [
+    { title: 'two inputs', make: (o) => L.maximum({ ...o }), inputShapes: [[4], [4]], expectedOutputShape: [4], distinctInputs: true },
+    { title: 'three inputs', make: (o) => L.maximum({ ...o }), inputShapes: [[3], [3], [3]], expectedOutputShape: [3], distinctInputs: true },
+  ],
+  Minimum: [
+    { title: 'three inputs, rank 3', make: (o) => L.minimum({ ...o }), inputShapes: [[2, 2], [2, 2], [2, 2]], expectedOutputShape: [2, 2], distinctInputs: true },
+  ],
+  Concatenate: [
+    { title: 'last axis', make: (o) => L.concatenate({ ...o }), inputShapes: [[2, 3], [2, 5]], expectedOutputShape: [2, 8] },
+    { title: 'axis 1 of rank 3, three inputs', make: (o) => L.concatenate({ axis: 1, ...o }), inputShapes: [[2, 3], [1, 3], [3, 3]], expectedOutputShape: [6, 3] },
+    { title: 'axis -2 of rank 4', make: (o) => L.concatenate({ axis: -2, ...o }), inputShapes: [[2, 1, 3], [2, 2, 3]], expectedOutputShape: [2, 3, 3] },
+  ],
+  Dot: [
+    { title: 'axes 1', make: (o) => L.dot({ axes: 1, ...o }), inputShapes: [[5], [5]], expectedOutputShape: [1] },
+    { title: 'axes [-1, -1]', make: (o) => L.dot({ axes: [-1, -1], ...o }), inputShapes: [[3], [3]], expectedOutputShape: [1] },
+  ],
+  ReLU: [
+    { title: 'defaults (the relu kernel)', make: (o) => L.reLU({ ...o }), inputShape: [6], expectedOutputShape: [6], kinks: [0] },
+    { title: 'maxValue, negativeSlope, threshold (the general kernel)', make: (o) => L.reLU({ maxValue: 1, negativeSlope: 0.1, threshold: 0.5, ...o }), inputShape: [2, 3], expectedOutputShape: [2, 3], kinks: [0.5, 1] },
+    { title: 'negativeSlope only (the leaky kernel)', make: (o) => L.reLU({ negativeSlope: 0.25, ...o }), inputShape: [5], expectedOutputShape: [5], kinks: [0] },
+  ],
+  LeakyReLU: [
+    { title: 'alpha (TF.js)', make: (o) => L.leakyReLU({ alpha: 0.2, ...o }), inputShape: [6], expectedOutputShape: [6], kinks: [0] },
+    { title: 'negativeSlope (Keras 3)', make: (o) => L.leakyReLU({ negativeSlope: 0.4, ...o }), inputShape: [2, 3], expectedOutputShape: [2, 3], kinks: [0] },
+  ],
+  PReLU: [
+    { title: 'one alpha per element', make: (o) => L.pReLU({ ...o }), inputShape: [5], expectedOutputShape: [5], kinks: [0], expectedWeights: [['alpha', [5]]] },
+    {
+      title: 'sharedAxes [1, 2] (one alpha per channel), l2, nonNeg', make: (o) => L.pReLU({ sharedAxes: [1, 2], alphaRegularizer: reg.l2(0.1), alphaConstraint: km.constraints.nonNeg(), ...o }),
+      inputShape: [2, 3, 4], expectedOutputShape: [2, 3, 4], kinks: [0], expectedWeights: [['alpha', [1, 1, 4]]],
+    },
+    { title: 'sharedAxes [2] (unshared, shared, unshared)', make: (o) => L.pReLU({ sharedAxes: [2], ...o }), inputShape: [2, 3, 4], expectedOutputShape: [2, 3, 4], kinks: [0], expectedWeights: [['alpha', [2, 1, 4]]] },
+    { title: 'sharedAxes 2 (trailing shared run)', make: (o) => L.pReLU({ sharedAxes: 2, alphaRegularizer: reg.l1(0.05), ...o }), inputShape: [3, 5], expectedOutputShape: [3, 5], kinks: [0], expectedWeights: [['alpha', [3, 1]]] },
+  ],
+  ELU: [
+    { title: 'default alpha', make: (o) => L.elu({ ...o }), inputShape: [6], expectedOutputShape: [6], kinks: [0] },
+    { title: 'alpha 0.5', make: (o) => L.elu({ alpha: 0.5, ...o }), inputShape: [2, 3], expectedOutputShape: [2, 3], kinks: [0] },
+  ],
+  Softmax: [
+    { title: 'rank 2', make: (o) => L.softmax({ ...o }), inputShape: [5], expectedOutputShape: [5] },
+    { title: 'rank 3, axis 2 (the last)', make: (o) => L.softmax({ axis: 2, ...o }), inputShape: [2, 4], expectedOutputShape: [2, 4] },
+  ],
+  ThresholdedReLU: [
+    { title: 'theta 0.5', make: (o) => L.thresholdedReLU({ theta: 0.5, ...o }), inputShape: [6], expectedOutputShape: [6], kinks: [0.5] },
+  ],
   Activation: [
     { title: 'tanh', make: (o) => L.activation({ activation: 'tanh', ...o }), inputShape: [5], expectedOutputShape: [5] },
     { title: 'softmax over the last axis of a rank-3 input', make: (o) => L.activation({ activation: 'softmax', ...o }), inputShape: [2, 4], expectedOutputShape: [2, 4] },

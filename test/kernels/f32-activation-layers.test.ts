@@ -156,8 +156,8 @@ describe('f32_prelu, f32_prelu_grad', () => {
       const j = preluAlphaIndex(i, a, q, c);
       const d = preluDerivRef(x[i]!, al[j]!);
       dx[i] = dy[i]! * d.dx;
-      da[j] += dy[i]! * d.dalpha;
-      mag[j] += Math.abs(dy[i]! * d.dalpha);
+      da[j] = da[j]! + dy[i]! * d.dalpha;
+      mag[j] = mag[j]! + Math.abs(dy[i]! * d.dalpha);
     }
     return { dx, da, mag };
   }

@@ -38,11 +38,15 @@ export function rowdotRef(rows: number, cols: number, a: ArrayLike<number>, b: A
   const y = new Float64Array(rows);
   const mag = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
+    let s = 0;
+    let m = 0;
     for (let j = 0; j < cols; j++) {
       const t = a[i * cols + j]! * b[i * cols + j]!;
-      y[i] += t;
-      mag[i] += Math.abs(t);
+      s += t;
+      m += Math.abs(t);
     }
+    y[i] = s;
+    mag[i] = m;
   }
   return { y, mag };
 }
