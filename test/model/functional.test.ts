@@ -211,6 +211,22 @@ describe('graphs that are not chains', () => {
   });
 });
 
+test('a model as a layer of a Sequential', async () => {
+  km.setSeed(6);
+  const rng = new Rng(6);
+  const x = data(rng, 7, 5);
+  const y = data(rng, 7, 3);
+  const i = km.input({ shape: [5] });
+  const block = km.model({ inputs: i, outputs: L.add().apply([i, L.dense({ units: 5, activation: 'tanh' }).apply(i)]), name: 'block' });
+  const m = km.sequential([block, L.dense({ units: 3 })]);
+  expect(m.layers.map((l) => l.name)).toEqual(['block', m.layers[1]!.name]);
+  expect(m.outputShape).toEqual([3]);
+  m.compile({ optimizer: 'sgd', loss: 'mse' });
+  gradCheck(m, x, y);
+  m.dispose();
+  block.dispose();
+});
+
 describe('Keras\'s errors for graphs it cannot run', () => {
   test('a disconnected graph', () => {
     const a = km.input({ shape: [3], name: 'a' });
