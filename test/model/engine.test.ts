@@ -38,7 +38,7 @@ test('terminateOnNaN ends fitDataset when the loss diverges (it rejected before,
   const diverging = () => chain([8, 2], 1e6);
   const m = diverging();
   const history = await m.fitDataset(batches, { epochs: 5, verbose: 0, callbacks: [km.callbacks.terminateOnNaN()] });
-  const losses = history.history.loss;
+  const losses = history.history.loss!;
   expect(losses.length).toBeLessThan(5);
   expect(Number.isFinite(losses.at(-1)!)).toBe(false);
   m.dispose();

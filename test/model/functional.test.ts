@@ -103,7 +103,7 @@ describe('the DESIGN example: two inputs, concatenate, two outputs', () => {
     // TF.js 4.22 ignores lossWeights ("TODO(cais): Add lossWeights" in its training.js): the
     // second output's loss is scaled by 0.5 in the loss function instead, which trains the same.
     const halfBce = (yt: TF.Tensor, yp: TF.Tensor): TF.Tensor => tf.mul(0.5, tf.metrics.binaryCrossentropy(yt, yp));
-    t.compile({ optimizer: tf.train.sgd(0.1), loss: ['categoricalCrossentropy', halfBce] });
+    t.compile({ optimizer: tf.train.sgd(0.1), loss: ['categoricalCrossentropy', halfBce] as unknown as string[] });
     const history = await m.fit([xPixels, xMeta], [yDigit, yOdd], { epochs: 20, batchSize: N, shuffle: false, verbose: 0 });
     const txs = [tf.tensor(xPixels.data, xPixels.shape), tf.tensor(xMeta.data, xMeta.shape)];
     const tys = [tf.tensor(yDigit.data, yDigit.shape), tf.tensor(yOdd.data, yOdd.shape)];
@@ -206,7 +206,7 @@ describe('graphs that are not chains', () => {
     expect(inner.getWeights().map((w) => Array.from(w.data))).toEqual(innerBefore);
     outer.dispose();
     // The inner model's weights were also its own: still there after the outer model is gone.
-    expect(inner.predict(x).shape).toEqual([7, 4]);
+    expect((inner.predict(x) as km.Tensor).shape).toEqual([7, 4]);
     inner.dispose();
   });
 });
