@@ -4,7 +4,6 @@ import { ready } from '../backend/loader.js';
 import type { Backend } from '../backend/loader.js';
 import { KerasmError, checkOptions, invalidArgument } from '../errors.js';
 import type { LayerWeight } from '../layers/layer.js';
-import type { Model } from '../model/model.js';
 import { globalRandom } from '../random.js';
 import { MAX_WEIGHT_BYTES, formatError, isObject, own, sanitize } from './json.js';
 import type { JsonObject } from './json.js';
@@ -12,8 +11,8 @@ import { loadArtifacts } from './resolve.js';
 import { hasStream, STATE_FORMAT } from './save.js';
 import type { StreamLayer } from './save.js';
 import { shapeSize } from '../tensor.js';
-import type { LoadSource, LoadWeightsOptions, ModelArtifacts } from './types.js';
-import { checkWeightData, checkWeightSpecs, joinWeightData, matchWeights, restoreOptimizer, specBytes, weightsHash, writeTensors } from './weights.js';
+import type { LoadSource, LoadWeightsOptions, ModelArtifacts, SavableModel } from './types.js';
+import { checkWeightData, checkWeightSpecs, joinWeightData, leafLayers, matchWeights, restoreOptimizer, specBytes, weightsHash, writeTensors } from './weights.js';
 import type { CheckedSpec } from './weights.js';
 
 /** Largest per-sample activation (elements) a loaded model may declare. */
@@ -63,8 +62,8 @@ export function kerasmRecord(artifacts: ModelArtifacts): JsonObject | null {
 }
 
 /** Refuse models whose declared sizes could not be allocated, before anything is. */
-export function checkModelSize(model: Model): void {
-  const shapes = [...model.inputShapes, ...model.layers.map((l) => l.outputShape ?? [])];
+export function checkModelSize(model: SavableModel): void {
+  const shapes = [...model.inputShapes, ...leafLayers(model).map((l) => l.outputShape ?? [])];
   for (const s of shapes) {
     const n = shapeSize(s);
     if (!(n <= MAX_FEATURES)) throw new KerasmError(`The model declares a per-sample tensor of shape [${s.join(', ')}] (${n} values), more than the ${MAX_FEATURES} kerasm supports.`);
@@ -79,8 +78,8 @@ export function checkModelSize(model: Model): void {
  * weights the file provides are allocated without running their initializers (which would
  * draw from the global random stream only to be overwritten).
  */
-export async function applyWeights(model: Model, w: PreparedWeights): Promise<{ b: Backend; pairs: [LayerWeight, CheckedSpec][] }> {
-  const pairs = matchWeights(model.layers, w.specs);
+export async function applyWeights(model: SavableModel, w: PreparedWeights): Promise<{ b: Backend; pairs: [LayerWeight, CheckedSpec][] }> {
+  const pairs = matchWeights(model, w.specs);
   checkModelSize(model);
   await ready();
   const b = model.ensureAllocated(new Set(pairs.map(([weight]) => weight)));
@@ -112,7 +111,7 @@ function streamStateOf(v: unknown, name: string): [number, number, number] | nul
  * and the random streams: each Dropout layer's (by name, else by order), and the global one
  * only when `restoreGlobal` (it belongs to the whole process, not to this model).
  */
-export function restoreTrainingState(model: Model, loaded: { b: Backend; pairs: [LayerWeight, CheckedSpec][] }, w: PreparedWeights, record: JsonObject, restoreGlobal: boolean): void {
+export function restoreTrainingState(model: SavableModel, loaded: { b: Backend; pairs: [LayerWeight, CheckedSpec][] }, w: PreparedWeights, record: JsonObject, restoreGlobal: boolean): void {
   const opt = own(record, 'optimizer');
   if (isObject(opt) && model.compiled !== null) restoreOptimizer(loaded.b, loaded.pairs, model.compiled.optimizer, opt, w.specs, w.bytes);
   const random = own(record, 'random');
@@ -125,7 +124,7 @@ export function restoreTrainingState(model: Model, loaded: { b: Backend; pairs: 
     if (!isObject(e) || typeof e.name !== 'string') throw formatError('Invalid kerasm record', `\`random.layers[${i}]\` is not { name, state }`);
     return { name: e.name, state: streamStateOf(e.state, e.name) };
   });
-  const targets = model.layers.filter(hasStream);
+  const targets = leafLayers(model).filter(hasStream);
   const byName = targets.every((l) => entries.some((e) => e.name === l.name));
   const pairs: [StreamLayer, [number, number, number] | null][] = [];
   if (byName) for (const l of targets) pairs.push([l, entries.find((e) => e.name === l.name)!.state]);
@@ -138,7 +137,7 @@ export function restoreTrainingState(model: Model, loaded: { b: Backend; pairs: 
  * `model.loadWeights(source, { restoreGlobalRandomState })`: weights by name (or order), plus
  * optimizer and layer random state if the file has them (and the global stream when asked).
  */
-export async function loadModelWeights(model: Model, source: LoadSource, options?: LoadWeightsOptions): Promise<void> {
+export async function loadModelWeights(model: SavableModel, source: LoadSource, options?: LoadWeightsOptions): Promise<void> {
   model.checkAlive();
   const restoreGlobal = checkRestoreOption(checkOptions(options, ['restoreGlobalRandomState'], 'loadWeights').restoreGlobalRandomState);
   const artifacts = await loadArtifacts(source);

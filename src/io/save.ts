@@ -4,15 +4,14 @@
 import { ready } from '../backend/loader.js';
 import { checkOptions, invalidArgument } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
-import type { Model } from '../model/model.js';
 import { globalRandom } from '../random.js';
 import type { JsonObject } from './json.js';
 import { artifactsInfo } from './model-json.js';
 import { saveHandlerFor } from './resolve.js';
 import { GENERATED_BY, modelTopology } from './topology.js';
 import { trainingConfigToJson } from './training-config.js';
-import type { ModelArtifacts, SaveOptions, SaveResult, SaveTarget } from './types.js';
-import { encodeWeights, joinWeightData, slotNames, weightsHash } from './weights.js';
+import type { ModelArtifacts, SavableModel, SaveOptions, SaveResult, SaveTarget } from './types.js';
+import { encodeWeights, joinWeightData, leafLayers, slotNames, weightsHash } from './weights.js';
 
 /** Version of the `userDefinedMetadata.kerasm` record. */
 export const STATE_FORMAT = 1;
@@ -36,7 +35,7 @@ function checkSaveOptions(options: SaveOptions | undefined, where: string): Save
 }
 
 /** The artifacts of a model: topology (unless weights alone), weights, and kerasm's record. */
-export async function modelArtifacts(model: Model, options: SaveOptions, withTopology: boolean): Promise<ModelArtifacts> {
+export async function modelArtifacts(model: SavableModel, options: SaveOptions, withTopology: boolean): Promise<ModelArtifacts> {
   model.checkAlive();
   await ready();
   const optimizer = options.includeOptimizer === true && model.compiled !== null ? model.compiled.optimizer : null;
@@ -47,7 +46,7 @@ export async function modelArtifacts(model: Model, options: SaveOptions, withTop
   if (withTopology && model.compiled !== null) kerasm.training_config = trainingConfigToJson(model.compiled);
   if (optimizer !== null) kerasm.optimizer = { class_name: optimizer.className, slot_names: slotNames(optimizer) };
   if (options.includeOptimizer === true) {
-    const layers = model.layers.filter(hasStream).map((l) => ({ name: l.name, state: l.streamState?.slice() ?? null }));
+    const layers = leafLayers(model).filter(hasStream).map((l) => ({ name: l.name, state: l.streamState?.slice() ?? null }));
     kerasm.random = { global: globalRandom().getState(), layers };
   }
   const artifacts: ModelArtifacts = {};
@@ -62,7 +61,7 @@ export async function modelArtifacts(model: Model, options: SaveOptions, withTop
 }
 
 /** `model.save(target, { includeOptimizer })`. */
-export async function saveModel(model: Model, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
+export async function saveModel(model: SavableModel, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
   const handler = saveHandlerFor(target);
   const artifacts = await modelArtifacts(model, checkSaveOptions(options, 'model.save'), true);
   const result = await handler.save(artifacts);
@@ -70,7 +69,7 @@ export async function saveModel(model: Model, target: SaveTarget, options?: Save
 }
 
 /** `model.saveWeights(target, { includeOptimizer })`: the same files without the topology. */
-export async function saveModelWeights(model: Model, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
+export async function saveModelWeights(model: SavableModel, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
   const handler = saveHandlerFor(target);
   const artifacts = await modelArtifacts(model, checkSaveOptions(options, 'model.saveWeights'), false);
   const result = await handler.save(artifacts);
@@ -78,7 +77,7 @@ export async function saveModelWeights(model: Model, target: SaveTarget, options
 }
 
 /** `model.toJSON()`: the topology as a JSON string (TF.js `model.toJSON()`). */
-export function modelToJSON(model: Model): string {
+export function modelToJSON(model: SavableModel): string {
   model.checkAlive();
   return JSON.stringify(modelTopology(model));
 }

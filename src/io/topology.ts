@@ -1,35 +1,42 @@
-// The model topology in the TF.js layers format: written so TF.js 4 `loadLayersModel` reads it,
-// read from kerasm, TF.js and Keras (2 via tensorflowjs_converter, and Keras 3 conventions).
-import { KerasmError } from '../errors.js';
+// Writing the model topology in the TF.js layers format, so TF.js 4 `loadLayersModel` reads it:
+// a Sequential as `{ class_name: 'Sequential', config: { name, layers } }`, a functional model as
+// TF.js saves its own (`class_name: 'Model'`, layers with `inbound_nodes` in the Keras 2 list
+// form, `input_layers`, `output_layers`), nested models as layers. Reading: topology-read.ts.
 import type { Layer } from '../layers/layer.js';
-import { layerFromConfig } from '../layers/registry.js';
-import { formatError, isArrayBuffer, isObject, own } from './json.js';
+import { isObject } from './json.js';
 import type { JsonObject } from './json.js';
+import { isGraphLayer } from './types.js';
+import type { GraphNodeView, GraphTensorView, SavableModel } from './types.js';
 
 /** Written as `keras_version` and `generatedBy`. */
 export const KERASM_VERSION = '0.1.0';
 export const GENERATED_BY = `kerasm ${KERASM_VERSION}`;
-/** Most layers accepted in one model file. */
-const MAX_LAYERS = 10_000;
 
-/** What the writer needs of a model (Sequential satisfies it). */
-export interface TopologySource {
-  readonly name: string;
-  readonly layers: readonly Layer[];
-}
+/** What the writer needs of a model (`Model` and `Sequential` satisfy it). */
+export type TopologySource = Pick<SavableModel, 'name' | 'className' | 'layers' | 'inputs' | 'outputs' | 'nodes'>;
 
-/** `{ class_name: 'Sequential', config: { name, layers }, keras_version, backend }`, TF.js-readable. */
+/** `{ class_name, config, keras_version, backend }`, TF.js-readable. */
 export function modelTopology(model: TopologySource): JsonObject {
-  return {
-    class_name: 'Sequential',
-    config: { name: model.name, layers: model.layers.map(layerToJson) },
-    keras_version: GENERATED_BY,
-    backend: 'kerasm',
-  };
+  return { class_name: modelClassName(model), config: modelConfig(model), keras_version: GENERATED_BY, backend: 'kerasm' };
 }
 
-/** One layer as `{ class_name, config }`, with TF.js's value conventions. */
+/**
+ * `'Sequential'`, or `'Model'` for a functional model: the name TF.js writes for its own
+ * `tf.model` and every TF.js version reads (`'Functional'`, Keras ≥ 2.4's name, is read by TF.js
+ * from 2.4 on only). kerasm reads both.
+ */
+function modelClassName(model: { readonly className: string }): string {
+  return model.className === 'Sequential' ? 'Sequential' : 'Model';
+}
+
+function modelConfig(model: TopologySource): JsonObject {
+  if (model.className === 'Sequential') return { name: model.name, layers: model.layers.map(layerToJson) };
+  return functionalConfig(model);
+}
+
+/** One layer as `{ class_name, config }`, with TF.js's value conventions; a nested model with its whole config. */
 export function layerToJson(layer: Layer): JsonObject {
+  if (isGraphLayer(layer)) return { class_name: modelClassName(layer), config: modelConfig(layer) };
   const config = layer.getConfig();
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(config)) out[key] = key.endsWith('_regularizer') ? regularizerForTfjs(value) : value;
@@ -47,94 +54,34 @@ function regularizerForTfjs(value: unknown): unknown {
   return { class_name: 'L1L2', config: { l1: l1 ?? 0, l2: l2 ?? 0, ...rest } };
 }
 
-/** The parts of a topology kerasm rebuilds: the model's name and its layers, in order. */
-export interface ParsedTopology {
-  name: string | undefined;
-  layers: Layer[];
-}
-
-const WHAT = 'Invalid model topology';
-
 /**
- * Rebuild the layers of a Sequential topology. Accepts the `model_config` wrapper (Keras via
- * tensorflowjs_converter), Keras 2.1's bare layer list, Keras 3's `module` / `registered_name`
- * keys, `DTypePolicy` objects and `batch_shape`.
+ * Keras's node numbering in a file: a layer's calls that belong to this model, counted from 0
+ * (calls made in other models are left out), and from 1 for a nested model, whose call 0 in
+ * Keras 2 and TF.js is the one linking its own inputs to its outputs (TF.js
+ * `buildNodeConversionMap`, Keras `node_reindexing_map`).
  */
-export function parseTopology(topology: unknown): ParsedTopology {
-  if (isArrayBuffer(topology)) throw formatError(WHAT, 'a binary topology is a TF.js graph model, not a layers model; kerasm loads layers models (model.json with "format": "layers-model")');
-  if (!isObject(topology)) throw formatError(WHAT, `expected an object { class_name: 'Sequential', config }, received ${topology === null ? 'null' : Array.isArray(topology) ? 'an array' : typeof topology}`);
-  const wrapped = own(topology, 'model_config');
-  const top = wrapped === undefined || wrapped === null ? topology : wrapped;
-  if (!isObject(top)) throw formatError(WHAT, '`model_config` is not an object');
-  const className = own(top, 'class_name');
-  if (className !== 'Sequential') {
-    const cls = typeof className === 'string' ? `'${className}'` : String(className);
-    throw new KerasmError(`${WHAT}: the model's class_name is ${cls}; kerasm loads Sequential models only (the functional API is out of scope).`);
+function nodeNumbering(model: TopologySource): (node: GraphNodeView) => number {
+  const calls = new Map<Layer, GraphNodeView[]>();
+  const ownNodes = [...model.inputs.map((t) => t.node), ...model.nodes];
+  for (const node of ownNodes) {
+    const list = calls.get(node.layer) ?? [];
+    if (!list.includes(node)) list.push(node);
+    calls.set(node.layer, list);
   }
-  const config = own(top, 'config');
-  let layerList: unknown;
-  let name: unknown;
-  let buildInputShape: unknown;
-  if (Array.isArray(config)) layerList = config;
-  else if (isObject(config)) {
-    layerList = own(config, 'layers');
-    name = own(config, 'name');
-    buildInputShape = own(config, 'build_input_shape');
-  } else throw formatError(WHAT, 'the Sequential config is missing');
-  if (!Array.isArray(layerList)) throw formatError(WHAT, '`config.layers` is not an array');
-  if (layerList.length === 0) throw formatError(WHAT, 'the model has no layers');
-  if (layerList.length > MAX_LAYERS) throw formatError(WHAT, `${layerList.length} layers is more than ${MAX_LAYERS}`);
-  if (name !== undefined && name !== null && (typeof name !== 'string' || name.length === 0)) throw formatError(WHAT, '`config.name` is not a non-empty string');
-  const layers: Layer[] = [];
-  layerList.forEach((entry, i) => {
-    if (!isObject(entry)) throw formatError(WHAT, `layer ${i} is not an object { class_name, config }`);
-    const cls = own(entry, 'class_name');
-    if (typeof cls !== 'string') throw formatError(WHAT, `layer ${i} has no class_name`);
-    const raw = own(entry, 'config');
-    if (!isObject(raw)) throw formatError(WHAT, `layer ${i} (${cls}) has no config object`);
-    const layerConfig = normalizeLayerConfig(raw, cls, i);
-    if (i === 0 && cls !== 'InputLayer' && layerConfig.batch_input_shape === undefined && Array.isArray(buildInputShape)) {
-      layerConfig.batch_input_shape = buildInputShape;
-    }
-    layers.push(layerFromConfig(cls, layerConfig));
+  for (const list of calls.values()) list.sort((a, b) => a.index - b.index);
+  return (node) => calls.get(node.layer)!.indexOf(node) + (isGraphLayer(node.layer) ? 1 : 0);
+}
+
+/** `{ name, layers: [{ name, class_name, config, inbound_nodes }], input_layers, output_layers }`. */
+function functionalConfig(model: TopologySource): JsonObject {
+  const number = nodeNumbering(model);
+  const ref = (t: GraphTensorView): [string, number, number] => [t.node.layer.name, number(t.node), t.index];
+  const layers = model.layers.map((layer) => {
+    // An InputLayer's own call reads nothing: Keras writes no inbound node for it.
+    const calls = model.nodes.filter((n) => n.layer === layer && n.inputs.length > 0).sort((a, b) => a.index - b.index);
+    // One list per call, one `[layer, node, tensor, kwargs]` per input (Keras 2 / TF.js form).
+    const inbound = calls.map((n) => n.inputs.map((t) => [...ref(t), {}]));
+    return { name: layer.name, ...layerToJson(layer), inbound_nodes: inbound };
   });
-  return { name: typeof name === 'string' ? name : undefined, layers };
-}
-
-/** Keras 3 and TF.js spellings → the keys kerasm's `fromConfig` reads. */
-function normalizeLayerConfig(raw: JsonObject, cls: string, index: number): JsonObject {
-  const config = stripKeras3Keys(raw) as JsonObject;
-  const label = typeof config.name === 'string' ? `'${config.name}'` : `${index}`;
-  if (Object.hasOwn(config, 'dtype')) {
-    const dtype = dtypeName(config.dtype);
-    if (dtype !== null && dtype !== 'float32') {
-      throw new KerasmError(`${WHAT}: layer ${label} (${cls}) has dtype ${JSON.stringify(dtype)}; kerasm computes in float32 only.`);
-    }
-    delete config.dtype;
-  }
-  if (config.batch_input_shape === undefined && config.batch_shape !== undefined) config.batch_input_shape = config.batch_shape;
-  delete config.batch_shape;
-  if (config.batch_input_shape === undefined && Array.isArray(config.input_shape)) config.batch_input_shape = [null, ...(config.input_shape as unknown[])];
-  return config;
-}
-
-/** Keras 3 writes nested objects as `{ module, class_name, config, registered_name }`: keep class_name and config. */
-function stripKeras3Keys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripKeras3Keys);
-  if (!isObject(v)) return v;
-  const out: JsonObject = {};
-  const nested = typeof v.class_name === 'string' && Object.hasOwn(v, 'config');
-  for (const [key, value] of Object.entries(v)) {
-    if (nested && (key === 'module' || key === 'registered_name' || key === 'build_config' || key === 'compile_config' || key === 'shared_object_id')) continue;
-    out[key] = stripKeras3Keys(value);
-  }
-  return out;
-}
-
-/** `'float32'`, a Keras 3 `DTypePolicy` `{ class_name, config: { name } }`, or null when absent. */
-function dtypeName(dtype: unknown): string | null {
-  if (dtype === null || dtype === undefined) return null;
-  if (typeof dtype === 'string') return dtype;
-  if (isObject(dtype) && isObject(dtype.config) && typeof dtype.config.name === 'string') return dtype.config.name;
-  return String(JSON.stringify(dtype));
+  return { name: model.name, layers, input_layers: model.inputs.map(ref), output_layers: model.outputs.map(ref) };
 }

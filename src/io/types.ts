@@ -1,4 +1,10 @@
-// The shapes TF.js's `tf.io` uses, so artifacts and handlers pass between the two libraries.
+// The shapes TF.js's `tf.io` uses, so artifacts and handlers pass between the two libraries,
+// and the narrow view of a model that io reads (io never imports the model classes: model/
+// imports io/, not the reverse).
+import type { Backend } from '../backend/loader.js';
+import type { Layer, LayerWeight, Shape } from '../layers/layer.js';
+import type { Loss } from '../losses/index.js';
+import type { Optimizer } from '../optimizers/index.js';
 
 /** One tensor in the weights manifest (TF.js `WeightsManifestEntry`). */
 export interface WeightSpec {
@@ -87,3 +93,61 @@ export interface LoadOptions extends LoadWeightsOptions {
 export type SaveTarget = string | IOHandler;
 /** Where `km.loadModel` reads: `file://…/model.json`, `http(s)://…/model.json`, an IO handler or artifacts. */
 export type LoadSource = string | IOHandler | ModelArtifacts;
+
+/** A symbolic tensor as io reads it (model/graph.ts `SymbolicTensor`): output `index` of a call. */
+export interface GraphTensorView {
+  readonly node: GraphNodeView;
+  readonly index: number;
+  readonly shape: readonly number[];
+}
+
+/** One call of a layer as io reads it (model/graph.ts `Node`): `index` counts the layer's calls. */
+export interface GraphNodeView {
+  readonly layer: Layer;
+  readonly inputs: readonly GraphTensorView[];
+  readonly outputs: readonly GraphTensorView[];
+  readonly index: number;
+}
+
+/** One compiled output as io writes it: its loss (null: not trained), weight and metric names. */
+export interface HeadView {
+  readonly name: string;
+  readonly loss: Loss | null;
+  readonly weight: number;
+  readonly metricIds: readonly string[];
+}
+
+/** What io reads of a compiled model (model/compile.ts `Compiled`). */
+export interface CompiledView {
+  readonly optimizer: Optimizer;
+  readonly heads: readonly HeadView[];
+}
+
+/**
+ * What io reads of a model: `Model` and `Sequential` (src/model) satisfy it. A layer of `layers`
+ * that is itself a model (nested) has `isGraph: true` and the same members.
+ */
+export interface SavableModel {
+  readonly name: string;
+  /** `'Sequential'` or `'Functional'`. */
+  readonly className: string;
+  readonly isGraph: true;
+  /** Keras order; a functional model's InputLayers included, a Sequential's made input not. */
+  readonly layers: readonly Layer[];
+  /** Keras order (layer by layer, nested models expanded, each weight once). */
+  readonly weights: readonly LayerWeight[];
+  readonly inputs: readonly GraphTensorView[];
+  readonly outputs: readonly GraphTensorView[];
+  /** The calls of this graph (InputLayers' own calls not included). */
+  readonly nodes: readonly GraphNodeView[];
+  readonly inputShapes: Shape[];
+  readonly compiled: CompiledView | null;
+  checkAlive(): void;
+  /** Allocate the weights (those in `provided` without running their initializers). */
+  ensureAllocated(provided?: ReadonlySet<LayerWeight>): Backend;
+}
+
+/** Whether a layer of a model is itself a model (nested). */
+export function isGraphLayer(layer: Layer): layer is Layer & SavableModel {
+  return (layer as { isGraph?: unknown }).isGraph === true;
+}

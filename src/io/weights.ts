@@ -10,6 +10,7 @@ import type { Layer, LayerWeight } from '../layers/layer.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { MAX_WEIGHT_BYTES, formatError, isArrayBuffer, isObject } from './json.js';
 import type { JsonObject } from './json.js';
+import { isGraphLayer } from './types.js';
 import type { WeightSpec } from './types.js';
 
 /** Bytes per element of the dtypes a manifest may name (TF.js `DTYPE_VALUE_SIZE_MAP`; strings are refused). */
@@ -129,8 +130,43 @@ interface Owned {
   index: number;
 }
 
-function owned(layers: readonly Layer[]): Owned[] {
-  return layers.flatMap((layer) => layer.weights.map((weight, index) => ({ layer, weight, index })));
+/** What weight matching and encoding read of a model. */
+export interface WeightOwners {
+  readonly layers: readonly Layer[];
+  readonly weights: readonly LayerWeight[];
+}
+
+/** The layers of a model with nested models expanded into theirs, each once, in order. */
+export function leafLayers(model: { readonly layers: readonly Layer[] }): Layer[] {
+  const out: Layer[] = [];
+  const seen = new Set<Layer>();
+  const walk = (layers: readonly Layer[]): void => {
+    for (const layer of layers) {
+      if (isGraphLayer(layer)) walk(layer.layers);
+      else if (!seen.has(layer)) seen.add(layer) && out.push(layer);
+    }
+  };
+  walk(model.layers);
+  return out;
+}
+
+/**
+ * Every weight of the model in `model.weights` order, with the layer that owns it: the innermost
+ * one, so a nested model's weights are named after its own layers (`dense_1/kernel`), as TF.js
+ * and Keras name them.
+ */
+function owned(model: WeightOwners): Owned[] {
+  const owner = new Map<LayerWeight, { layer: Layer; index: number }>();
+  for (const layer of leafLayers(model)) {
+    layer.weights.forEach((weight, index) => {
+      if (!owner.has(weight)) owner.set(weight, { layer, index });
+    });
+  }
+  return model.weights.map((weight) => {
+    const o = owner.get(weight);
+    if (o === undefined) throw new KerasmError(`internal: the weight ${weight.name} belongs to no layer of the model`);
+    return { weight, ...o };
+  });
 }
 
 /** `dense/kernel`: the name kerasm writes (TF.js's `originalName`). */
@@ -148,8 +184,8 @@ function shapeText(shape: readonly number[]): string {
  * the order of the manifest when the names say nothing but count and shapes agree (as Keras
  * loads HDF5 weights by order). Extra or missing tensors and shape mismatches are errors.
  */
-export function matchWeights(layers: readonly Layer[], specs: readonly CheckedSpec[]): [LayerWeight, CheckedSpec][] {
-  const model = owned(layers);
+export function matchWeights(source: WeightOwners, specs: readonly CheckedSpec[]): [LayerWeight, CheckedSpec][] {
+  const model = owned(source);
   const fileSpecs = specs.filter((s) => s.group !== 'optimizer');
   const byName = new Map<string, CheckedSpec>();
   for (const s of fileSpecs) {
@@ -241,8 +277,7 @@ export function writeTensors(b: Backend, items: readonly { spec: CheckedSpec; ds
 }
 
 /** What the encoder needs of a model. */
-export interface WeightSource {
-  readonly layers: readonly Layer[];
+export interface WeightSource extends WeightOwners {
   ensureAllocated(): Backend;
 }
 
@@ -263,7 +298,7 @@ export function slotNames(opt: Optimizer): string[] {
 export function encodeWeights(model: WeightSource, optimizer: Optimizer | null): { specs: WeightSpec[]; data: ArrayBuffer } {
   const b = model.ensureAllocated();
   const items: { spec: WeightSpec; region: Region | null; size: number }[] = [];
-  const all = owned(model.layers);
+  const all = owned(model);
   for (const o of all) items.push({ spec: { name: weightName(o.layer, o.weight), shape: o.weight.shape.slice(), dtype: 'float32' }, region: o.weight.region, size: o.weight.size });
   let iterAt = -1;
   if (optimizer !== null) {

@@ -102,9 +102,14 @@ describe('topologies kerasm cannot build', () => {
   test('an unknown layer class names the layer and its class', () => refused(km.loadModel(variant((a) => {
     a.modelTopology.config.layers.splice(1, 0, { class_name: 'Conv2D', config: { name: 'conv', filters: 3 } });
   })), `Unsupported layer 'conv' of class 'Conv2D': kerasm can load ${knownLayerClasses().join(', ')}.`));
-  test('a functional model', () => refused(km.loadModel(variant((a) => {
-    a.modelTopology.class_name = 'Functional';
-  })), /class_name is 'Functional'; kerasm loads Sequential models only/));
+  test('a Functional class with a Sequential config (no input_layers / output_layers), an unknown model class', async () => {
+    await refused(km.loadModel(variant((a) => {
+      a.modelTopology.class_name = 'Functional';
+    })), /the functional model config has no `input_layers` \/ `output_layers`/);
+    await refused(km.loadModel(variant((a) => {
+      a.modelTopology.class_name = 'Subclassed';
+    })), /class_name is 'Subclassed'; kerasm loads Sequential, Model, Functional models/);
+  });
   test('bad config values get Keras-worded errors', () => refused(km.loadModel(variant((a) => {
     a.modelTopology.config.layers[1].config.rate = 1.5;
   })), 'Invalid value received for argument `rate`: expected a number in [0, 1). Received: rate=1.5'));

@@ -124,8 +124,8 @@ function asArtifacts(text: string, bytes: Uint8Array): km.ModelArtifacts | null 
   return { modelTopology: j.modelTopology, weightSpecs: manifest?.weights as never, weightData: bytes.slice().buffer, userDefinedMetadata: j.userDefinedMetadata as never };
 }
 
-async function exercise(load: () => Promise<km.Sequential>): Promise<'loaded' | 'refused'> {
-  let model: km.Sequential;
+async function exercise(load: () => Promise<km.Model>): Promise<'loaded' | 'refused'> {
+  let model: km.Model;
   try {
     model = await load();
   } catch (e) {
@@ -133,13 +133,15 @@ async function exercise(load: () => Promise<km.Sequential>): Promise<'loaded' | 
     return 'refused';
   }
   try {
-    const features = model.inputShape.reduce((a, d) => a * d, 1);
+    const inShape = model.inputShapes[0]!;
+    const outShape = model.outputShapes[0]!;
+    const features = inShape.reduce((a, d) => a * d, 1);
     if (features <= 4096) {
-      const x = km.tensor(new Float32Array(2 * features).fill(0.5), [2, ...model.inputShape]);
+      const x = km.tensor(new Float32Array(2 * features).fill(0.5), [2, ...inShape]);
       model.predict(x, { training: true });
       if (model.compiled !== null) {
-        const outs = model.outputShape.reduce((a, d) => a * d, 1);
-        model.trainOnBatch(x, km.tensor(new Float32Array(2 * outs), [2, ...model.outputShape]));
+        const outs = outShape.reduce((a, d) => a * d, 1);
+        model.trainOnBatch(x, km.tensor(new Float32Array(2 * outs), [2, ...outShape]));
       }
     }
   } catch (e) {

@@ -113,7 +113,7 @@ describe('loading draws nothing from the process-wide stream', () => {
     await target.loadWeights(plain);
     expect(globalRandom().getState()).toEqual(before);
     // The loaded models work: predict on the file's weights, no initializer needed.
-    expect(models[0]!.predict(x).shape).toEqual([40, 3]);
+    expect((models[0]!.predict(x) as km.Tensor).shape).toEqual([40, 3]);
     expect(globalRandom().getState()).toEqual(before);
     for (const m of [...models, target]) m.dispose();
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as km from '../../src/index.js';
+import { LAYER_CASES } from '../helpers/layer-cases.js';
 import { LAYER_CLASSES } from '../../src/layers/registry.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
@@ -53,7 +54,7 @@ describe('kerasm → file → kerasm', () => {
     expect(json.weightsManifest[0].weights[0]).toEqual({ name: `${m.layers[0]!.name}/kernel`, shape: [5, 7], dtype: 'float32' });
     expect(json.modelTopology.config.layers[0].config.kernel_regularizer).toEqual({ class_name: 'L1L2', config: { l1: 0, l2: 0.01 } });
     const again = await km.loadModel(`file://${target}/model.json`);
-    expect(sameBits(again.predict(x).data, m.predict(x).data)).toBe(true);
+    expect(sameBits((again.predict(x) as km.Tensor).data, m.predict(x).data)).toBe(true);
     expect(again.compiled?.optimizer.className).toBe('Adam');
     expect(again.evaluate(x, y)).toEqual(m.evaluate(x, y));
     m.dispose();
@@ -166,13 +167,13 @@ describe('in-memory handlers, weights alone, topology alone', () => {
     const want = m.predict(x).data;
     for (const source of [a, km.io.fromMemory(a), km.io.fromMemory(a.modelTopology, a.weightSpecs, a.weightData)]) {
       const l = await km.loadModel(source);
-      expect(sameBits(l.predict(x).data, want)).toBe(true);
+      expect(sameBits((l.predict(x) as km.Tensor).data, want)).toBe(true);
       l.dispose();
     }
     const buf = a.weightData as ArrayBuffer;
     const split = { ...a, weightData: [buf.slice(0, 10), buf.slice(10, 77), buf.slice(77)] };
     const l = await km.loadModel(split);
-    expect(sameBits(l.predict(x).data, want)).toBe(true);
+    expect(sameBits((l.predict(x) as km.Tensor).data, want)).toBe(true);
     l.dispose();
     m.dispose();
   });
@@ -205,7 +206,7 @@ describe('in-memory handlers, weights alone, topology alone', () => {
     expect(copy.compiled).toBeNull();
     expect(copy.toJSON()).toBe(json);
     const x = data(3, 5, 3).x;
-    expect(sameBits(copy.predict(x).data, m.predict(x).data)).toBe(false);
+    expect(sameBits((copy.predict(x) as km.Tensor).data, m.predict(x).data)).toBe(false);
     const fromObject = await km.modelFromJSON({ modelTopology: parsed });
     expect(fromObject.toJSON()).toBe(json);
     m.dispose();
@@ -214,22 +215,8 @@ describe('in-memory handlers, weights alone, topology alone', () => {
   });
 
   test('every layer class in the registry round-trips its config (fromConfig(getConfig()) deep-equal, JSON stable)', () => {
-    // One example per row of src/layers/registry.ts: a new row needs a new example here.
-    const made: km.layers.Layer[] = [
-      km.layers.dense({ units: 3, inputShape: [4], activation: 'relu', useBias: false, kernelInitializer: km.initializers.heNormal({ seed: 3 }), kernelRegularizer: km.regularizers.l1(0.5), activityRegularizer: 'l1l2' }),
-      km.layers.dropout({ rate: 0.2, noiseShape: [null, 1], seed: 7 }),
-      km.layers.activation({ activation: 'softmax' }),
-      km.layers.flatten({ name: 'flat' }),
-      km.layers.inputLayer({ inputShape: [2, 5] }),
-      km.layers.activityRegularization({ l1: 0.01, l2: 0.02 }),
-      km.layers.alphaDropout({ rate: 0.1, seed: 3 }),
-      km.layers.batchNormalization({ momentum: 0.9, epsilon: 0.01 }),
-      km.layers.gaussianDropout({ rate: 0.3 }),
-      km.layers.gaussianNoise({ stddev: 0.2, seed: 4 }),
-      km.layers.layerNormalization({ epsilon: 0.0001, center: false }),
-      km.layers.spatialDropout1d({ rate: 0.2 }),
-      km.layers.spatialDropout2d({ rate: 0.25 }),
-    ];
+    // One example per row of src/layers/registry.ts, from the layer harness's case table (one table).
+    const made: km.layers.Layer[] = Object.values(LAYER_CASES).map((cases) => cases[0]!.make());
     expect(new Set(made.map((l) => l.className))).toEqual(new Set(Object.keys(LAYER_CLASSES)));
     for (const l of made) {
       const config = l.getConfig();
@@ -271,7 +258,7 @@ describe('http(s):// loading', () => {
     try {
       const l = await km.loadModel(`http://127.0.0.1:${port}/models/m/model.json`);
       const x = data(4, 5, 3).x;
-      expect(sameBits(l.predict(x).data, m.predict(x).data)).toBe(true);
+      expect(sameBits((l.predict(x) as km.Tensor).data, m.predict(x).data)).toBe(true);
       expect(requested).toEqual(['/models/m/model.json', '/models/m/group1-shard1of2.bin', '/models/m/group1-shard2of2.bin']);
       l.dispose();
       await expect(km.loadModel(`http://127.0.0.1:${port}/models/none/model.json`)).rejects.toThrow(/HTTP 404/);

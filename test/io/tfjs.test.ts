@@ -89,7 +89,7 @@ describe('TF.js → kerasm', () => {
     expect(artifacts.weightSpecs![0]!.name).toMatch(/^dense_Dense\d+\/kernel$/);
     const m = await km.loadModel(km.io.fromMemory(artifacts));
     const x = inputs(12, 6);
-    const got = m.predict(km.tensor(x, [12, 6])).data;
+    const got = (m.predict(km.tensor(x, [12, 6])) as km.Tensor).data;
     const want = (tm.predict(tf.tensor(x, [12, 6])) as TF.Tensor).dataSync();
     expect(maxAbsDiff(got, want)).toBeLessThan(1e-6);
     const reg = (m.layers[0] as km.layers.Dense).kernelRegularizer!;
@@ -113,7 +113,7 @@ describe('TF.js → kerasm', () => {
     expect(m.compiled!.loss.kind).toBe('categoricalCrossentropy');
     expect(m.compiled!.metricIds).toEqual(['accuracy']);
     const x = inputs(3, 2);
-    expect(maxAbsDiff(m.predict(km.tensor(x, [3, 2])).data, (tm.predict(tf.tensor(x, [3, 2])) as TF.Tensor).dataSync())).toBeLessThan(1e-6);
+    expect(maxAbsDiff((m.predict(km.tensor(x, [3, 2])) as km.Tensor).data, (tm.predict(tf.tensor(x, [3, 2])) as TF.Tensor).dataSync())).toBeLessThan(1e-6);
     tm.dispose();
     m.dispose();
   });
@@ -130,7 +130,7 @@ describe('TF.js → kerasm', () => {
     const second = await capture((h) => tm.save(h));
     expect((second as { userDefinedMetadata?: unknown }).userDefinedMetadata).toBeDefined();
     const back = await km.loadModel(second);
-    expect(maxAbsDiff(back.predict(km.tensor(x, [4, 3])).data, m.predict(km.tensor(x, [4, 3])).data)).toBeLessThan(1e-6);
+    expect(maxAbsDiff((back.predict(km.tensor(x, [4, 3])) as km.Tensor).data, (m.predict(km.tensor(x, [4, 3])) as km.Tensor).data)).toBeLessThan(1e-6);
     expect(back.compiled).toBeNull();
     // 2. TF.js recompiles and trains with its optimizer state: kerasm compiles from TF.js's
     //    trainingConfig, not from the old record, and starts a fresh optimizer.
