@@ -37,7 +37,7 @@ export interface ModelArgs {
 export class Model extends Layer {
   static override readonly className: string = 'Functional';
   static override readonly argNames: readonly string[] = ['inputs', 'outputs', 'name', 'trainable'];
-  /** The engine expands a model's nodes instead of calling it (program.ts). */
+  /** The engine expands a model's nodes instead of calling it (program.ts); io knows a nested model by it. @internal */
   readonly isGraph = true as const;
   /** Every layer, in Keras order (inputs first, by depth). */
   layers: Layer[] = [];
@@ -132,7 +132,7 @@ export class Model extends Layer {
     return this.weights.reduce((n, w) => n + w.size, 0);
   }
 
-  /** A nested model may be called again (its layers share their weights) when all of its layers may. */
+  /** A nested model may be called again (its layers share their weights) when all of its layers may. @internal */
   override get sharesWeights(): boolean {
     return this.layers.every((l) => l.sharesWeights);
   }
