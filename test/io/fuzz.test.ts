@@ -17,6 +17,9 @@ let b: Backend;
 let dir: string;
 let validJson: Json;
 let validBytes: Uint8Array;
+/** A functional file: two inputs, a shared layer, a nested model, a merge, two compiled outputs. */
+let graphJson: Json;
+let graphBytes: Uint8Array;
 beforeAll(async () => {
   b = await testBackend();
   dir = await mkdtemp(join(tmpdir(), 'kerasm-fuzz-'));
@@ -37,7 +40,29 @@ beforeAll(async () => {
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }), { includeOptimizer: true });
   m.dispose();
+  [graphJson, graphBytes] = await graphFile();
 });
+
+async function graphFile(): Promise<[Json, Uint8Array]> {
+  const L = km.layers;
+  const i = km.input({ shape: [3], name: 'inner_in' });
+  const inner = km.model({ inputs: i, outputs: L.dense({ units: 2, name: 'inner_dense' }).apply(i), name: 'inner' });
+  const a = km.input({ shape: [3], name: 'a' });
+  const c = km.input({ shape: [2], name: 'c' });
+  const shared = L.dense({ units: 3, activation: 'tanh', name: 'shared' });
+  const h = shared.apply(shared.apply(a));
+  const j = L.concatenate({ name: 'join' }).apply([inner.apply(h), c]);
+  const m = km.model({ inputs: [a, c], outputs: [L.dense({ units: 2, activation: 'softmax', name: 'cls' }).apply(j), L.add({ name: 'sum' }).apply([inner.apply(a), c])] });
+  m.compile({ optimizer: 'sgd', loss: ['categoricalCrossentropy', 'mse'], lossWeights: [1, 0.5], metrics: [['accuracy'], []] });
+  let out: [Json, Uint8Array] | null = null;
+  await m.save(km.io.withSaveHandler(async (s) => {
+    out = [{ modelTopology: s.modelTopology, format: s.format, generatedBy: s.generatedBy, weightsManifest: [{ paths: ['weights.bin'], weights: s.weightSpecs }], userDefinedMetadata: s.userDefinedMetadata },
+      new Uint8Array(s.weightData as ArrayBuffer)];
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  m.dispose();
+  return out!;
+}
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
@@ -78,9 +103,9 @@ function walk(root: unknown, p: number[], act: (parent: Json | unknown[], key: s
   }
 }
 
-function apply(mutations: Mutation[]): { text: string; bytes: Uint8Array } {
-  const json = structuredClone(validJson);
-  let bytes = validBytes.slice();
+function apply(mutations: Mutation[], base: [Json, Uint8Array] = [validJson, validBytes]): { text: string; bytes: Uint8Array } {
+  const json = structuredClone(base[0]);
+  let bytes = base[1].slice();
   const texts: Extract<Mutation, { kind: 'text' }>[] = [];
   for (const m of mutations) {
     if (m.kind === 'set') walk(json, m.path, (parent, key) => ((parent as Record<string | number, unknown>)[key] = structuredClone(m.value)));
@@ -133,16 +158,16 @@ async function exercise(load: () => Promise<km.Model>): Promise<'loaded' | 'refu
     return 'refused';
   }
   try {
-    const inShape = model.inputShapes[0]!;
-    const outShape = model.outputShapes[0]!;
-    const features = inShape.reduce((a, d) => a * d, 1);
-    if (features <= 4096) {
-      const x = km.tensor(new Float32Array(2 * features).fill(0.5), [2, ...inShape]);
+    const size = (s: number[]) => s.reduce((a, d) => a * d, 1);
+    // One batch of 2 per input and per output (a list for several).
+    const batch = (shapes: number[][]) => {
+      const ts = shapes.map((s) => km.tensor(new Float32Array(2 * size(s)).fill(0.5), [2, ...s]));
+      return ts.length === 1 ? ts[0]! : ts;
+    };
+    if (model.inputShapes.reduce((n, s) => n + size(s), 0) <= 4096) {
+      const x = batch(model.inputShapes);
       model.predict(x, { training: true });
-      if (model.compiled !== null) {
-        const outs = outShape.reduce((a, d) => a * d, 1);
-        model.trainOnBatch(x, km.tensor(new Float32Array(2 * outs), [2, ...outShape]));
-      }
+      if (model.compiled !== null) model.trainOnBatch(x, batch(model.outputShapes));
     }
   } catch (e) {
     if (!(e instanceof km.KerasmError)) throw e;
@@ -152,18 +177,18 @@ async function exercise(load: () => Promise<km.Model>): Promise<'loaded' | 'refu
   return 'loaded';
 }
 
-test('300 mutated model.json / weights cases: each loads or throws a KerasmError, and no wasm memory leaks', async () => {
+/** Run the property on mutations of `base`; the count of each outcome. */
+async function fuzz(base: [Json, Uint8Array], seed: number): Promise<{ loaded: number; refused: number }> {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  const used = b.arena.usedBytes;
   const outcomes = { loaded: 0, refused: 0 };
   let n = 0;
   try {
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), async (mutations, viaFile) => {
-        const { text, bytes } = apply(mutations);
+        const { text, bytes } = apply(mutations, base);
         let outcome: 'loaded' | 'refused';
         if (viaFile) {
-          const d = join(dir, `case${n++}`);
+          const d = join(dir, `case${seed}-${n++}`);
           await rm(d, { recursive: true, force: true });
           await (await import('node:fs/promises')).mkdir(d);
           await writeFile(join(d, 'model.json'), text);
@@ -175,14 +200,28 @@ test('300 mutated model.json / weights cases: each loads or throws a KerasmError
         }
         outcomes[outcome]++;
       }),
-      { numRuns: Number(process.env.FUZZ_RUNS ?? 300), seed: Number(process.env.FUZZ_SEED ?? 20240605), timeout: 10_000, endOnFailure: true },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300), seed: Number(process.env.FUZZ_SEED ?? seed), timeout: 10_000, endOnFailure: true },
     );
   } finally {
     warn.mockRestore();
   }
   if (process.env.FUZZ_RUNS !== undefined) console.log(outcomes);
+  return outcomes;
+}
+
+test('300 mutated model.json / weights cases: each loads or throws a KerasmError, and no wasm memory leaks', async () => {
+  const used = b.arena.usedBytes;
+  const outcomes = await fuzz([validJson, validBytes], 20240605);
   expect(b.arena.usedBytes).toBe(used);
   // Both outcomes occur: the mutations are neither all harmless nor all fatal.
+  expect(outcomes.loaded).toBeGreaterThan(20);
+  expect(outcomes.refused).toBeGreaterThan(20);
+});
+
+test('300 mutated functional files (inbound nodes, a shared layer, a nested model, two outputs): each loads or throws a KerasmError, no leak', async () => {
+  const used = b.arena.usedBytes;
+  const outcomes = await fuzz([graphJson, graphBytes], 20261202);
+  expect(b.arena.usedBytes).toBe(used);
   expect(outcomes.loaded).toBeGreaterThan(20);
   expect(outcomes.refused).toBeGreaterThan(20);
 });
