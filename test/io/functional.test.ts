@@ -121,6 +121,21 @@ describe('kerasm ↔ TF.js', () => {
     tm.dispose();
     m.dispose();
   });
+
+  test('kerasm loads a TF.js model with a tf.sequential nested in it (TF.js numbers its call from 1)', async () => {
+    const stack = tf.sequential({ name: 'stack', layers: [tf.layers.dense({ units: 3, inputShape: [5], activation: 'relu', name: 's1' }), tf.layers.dense({ units: 2, name: 's2' })] });
+    const a = tf.input({ shape: [5], name: 'pixels' });
+    const b = tf.input({ shape: [3], name: 'meta' });
+    const j = tf.layers.concatenate({ name: 'join' }).apply([stack.apply(a) as TF.SymbolicTensor, b]) as TF.SymbolicTensor;
+    const tm = tf.model({ inputs: [a, b], outputs: [tf.layers.dense({ units: 2, name: 'out' }).apply(j) as TF.SymbolicTensor, stack.apply(a) as TF.SymbolicTensor] });
+    const artifacts = await capture((h) => tm.save(h));
+    const m = await km.loadModel(artifacts);
+    expect(m.getLayer('stack')).toBeInstanceOf(km.Sequential);
+    const got = kmPredict(m);
+    tfPredict(tm).forEach((want, k) => expect(maxAbsDiff(got[k]!, want)).toBeLessThan(1e-5));
+    tm.dispose();
+    m.dispose();
+  });
 });
 
 describe('kerasm → file → kerasm', () => {
@@ -153,8 +168,22 @@ describe('kerasm → file → kerasm', () => {
     ]);
     kmPredict(back).forEach((got, k) => expect(Array.from(got)).toEqual(Array.from(kmPredict(m)[k]!)));
     expect(back.evaluate(x, y)).toEqual(m.evaluate(x, y));
+    // The optimizer state came back too (kerasm's record): one more step gives the same weights.
+    expect(back.optimizer!.iterations).toBe(m.optimizer!.iterations);
+    m.trainOnBatch(x, y);
+    back.trainOnBatch(x, y);
+    expect(back.getWeights().map((t) => Array.from(t.data))).toEqual(m.getWeights().map((t) => Array.from(t.data)));
     m.dispose();
     back.dispose();
+  });
+
+  test('toJSON → modelFromJSON → toJSON is stable (names, nested model, shared layer, node numbers)', async () => {
+    const m = buildKerasm(7);
+    const json = m.toJSON();
+    const copy = await km.modelFromJSON(json);
+    expect(copy.toJSON()).toBe(json);
+    m.dispose();
+    copy.dispose();
   });
 
   test('a Sequential nested in a functional model, and a functional model nested in a Sequential', async () => {
@@ -229,6 +258,24 @@ describe('Keras 3 files', () => {
     const [sum, innerOut] = m.predict([x]) as km.Tensor[];
     expect(maxAbsDiff(innerOut!.data, inn)).toBeLessThan(1e-6);
     expect(maxAbsDiff(sum!.data, inn.map((v, j) => v + h[j]!))).toBeLessThan(1e-6);
+    m.dispose();
+  });
+});
+
+describe('Keras 3 files: a nested Sequential', () => {
+  test('its call is node 0 in inbound_nodes and in output_layers (a Keras 3 Sequential is no Functional)', async () => {
+    const seq = {
+      module: 'keras', class_name: 'Sequential', registered_name: null, name: 'seq',
+      config: { name: 'seq', trainable: true, dtype: policy, layers: [inputLayer('seq_in', 2), dense('seq_dense', 2)], build_input_shape: [null, 2] },
+      inbound_nodes: [{ args: [kt('x')], kwargs: {} }],
+    };
+    const topology = {
+      keras_version: '3.10.0', backend: 'tensorflow',
+      model_config: { class_name: 'Functional', config: { name: 'k3s', trainable: true, layers: [inputLayer('x', 2), seq], input_layers: [['x', 0, 0]], output_layers: [['seq', 0, 0]] } },
+    };
+    const weightSpecs = [{ name: 'seq/seq_dense/kernel', shape: [2, 2], dtype: 'float32' }, { name: 'seq/seq_dense/bias', shape: [2], dtype: 'float32' }];
+    const m = await km.loadModel({ modelTopology: topology, weightSpecs, weightData: new Float32Array([1, 2, 3, 4, 0.5, -0.5]).buffer });
+    expect(Array.from((m.predict([[1, 1]]) as km.Tensor).data)).toEqual([4.5, 5.5]);
     m.dispose();
   });
 });
