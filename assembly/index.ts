@@ -24,3 +24,4 @@ export * from './f32-optim/index';
 export * from './f32-prox/index';
 export * from './f32-norm/index';
 export * from './f32-merge/index';
+export * from './f32-conv/index';

@@ -14,6 +14,7 @@ import { OPTIM_KERNELS } from './kernels-optim.js';
 import { PROX_KERNELS } from './kernels-prox.js';
 import { NORM_KERNELS } from './kernels-norm.js';
 import { MERGE_KERNELS } from './kernels-merge.js';
+import { CONV_KERNELS } from './kernels-conv.js';
 
 export type { Ptr } from './kernel-spec.js';
 
@@ -31,6 +32,7 @@ export const KERNELS = {
   ...PROX_KERNELS,
   ...NORM_KERNELS,
   ...MERGE_KERNELS,
+  ...CONV_KERNELS,
 } as const satisfies KernelTable;
 
 /** The wasm exports, typed: `k.f32_sgd(n, w, g, lr, wd, params)`. An interface, so messages name it. */
