@@ -300,6 +300,13 @@ export function encodeWeights(model: WeightSource, optimizer: Optimizer | null):
   const items: { spec: WeightSpec; region: Region | null; size: number }[] = [];
   const all = owned(model);
   for (const o of all) items.push({ spec: { name: weightName(o.layer, o.weight), shape: o.weight.shape.slice(), dtype: 'float32' }, region: o.weight.region, size: o.weight.size });
+  // Files name weights `layer/weight`: two layers of one name (possible across nested models)
+  // would write a file no reader can match, so it is refused here, where the fix is known.
+  const names = new Set<string>();
+  for (const it of items) {
+    if (names.has(it.spec.name)) throw new KerasmError(`Cannot save the model: two weights are named '${it.spec.name}' (layers of nested models share the name '${it.spec.name.split('/')[0]}'); give one of them another name.`);
+    names.add(it.spec.name);
+  }
   let iterAt = -1;
   if (optimizer !== null) {
     iterAt = items.length;

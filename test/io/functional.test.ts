@@ -177,6 +177,18 @@ describe('kerasm → file → kerasm', () => {
     back.dispose();
   });
 
+  test('two nested models with layers of one name are refused at save (the file could not be matched), naming the layer', async () => {
+    const part = (name: string) => {
+      const i = km.input({ shape: [2] });
+      return km.model({ inputs: i, outputs: L.dense({ units: 2, name: 'same' }).apply(i), name });
+    };
+    const x = km.input({ shape: [2], name: 'x' });
+    const m = km.model({ inputs: x, outputs: part('p2').apply(part('p1').apply(x)) });
+    await expect(m.save(km.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }))))
+      .rejects.toThrow("Cannot save the model: two weights are named 'same/kernel' (layers of nested models share the name 'same'); give one of them another name.");
+    m.dispose();
+  });
+
   test('toJSON → modelFromJSON → toJSON is stable (names, nested model, shared layer, node numbers)', async () => {
     const m = buildKerasm(7);
     const json = m.toJSON();
