@@ -152,15 +152,16 @@ export class Multiply extends ElementwiseMerge {
   backward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     const { k, xs } = ctx;
-    ctx.dxs.forEach((dx, j) => {
-      if (dx === 0) return;
+    for (let j = 0; j < ctx.dxs.length; j++) {
+      const dx = ctx.dxs[j]!;
+      if (dx === 0) continue;
       let from = ctx.dy;
       for (let i = 0; i < xs.length; i++) {
         if (i === j) continue;
         k.f32_vmul(n, from, xs[i]!, dx);
         from = dx;
       }
-    });
+    }
   }
   static fromConfig(c: Record<string, unknown>): Multiply {
     return new Multiply(layerArgsFromConfig(c, Multiply));
@@ -183,7 +184,7 @@ export class Average extends ElementwiseMerge {
   backward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     const s = 1 / ctx.dxs.length;
-    for (const dx of ctx.dxs) if (dx !== 0) ctx.k.f32_vscale(n, ctx.dy, dx, s);
+    for (let j = 0; j < ctx.dxs.length; j++) if (ctx.dxs[j] !== 0) ctx.k.f32_vscale(n, ctx.dy, ctx.dxs[j]!, s);
   }
   static fromConfig(c: Record<string, unknown>): Average {
     return new Average(layerArgsFromConfig(c, Average));

@@ -51,6 +51,11 @@ export interface Compiled {
 /** Pick output i's value from a per-output argument: a list, an object keyed by name, or one value for all. */
 function perOutput<T>(arg: unknown, i: number, names: readonly string[], argName: string, isOne: (v: unknown) => boolean): T | undefined {
   if (arg === undefined) return undefined;
+  // One output: also a one-element list or an object keyed by its name, as Keras takes them.
+  if (names.length === 1 && Array.isArray(arg) && arg.length === 1 && !isOne(arg)) return arg[0] as T;
+  if (names.length === 1 && arg !== null && typeof arg === 'object' && !Array.isArray(arg) && !isOne(arg) && Object.keys(arg).length === 1 && Object.hasOwn(arg, names[0]!)) {
+    return (arg as Record<string, T>)[names[0]!];
+  }
   if (names.length > 1 && Array.isArray(arg) && !isOne(arg)) {
     if (arg.length !== names.length) throw invalidArgument(argName, `a list of ${names.length} (one per output: ${names.join(', ')})`, arg);
     return arg[i] as T;
@@ -72,7 +77,7 @@ export function resolveCompile(args: CompileArgs, names: readonly string[], shap
   checkOptions(args, ['optimizer', 'loss', 'metrics', 'lossWeights'], 'compile', false);
   if (args.loss === undefined) throw invalidArgument('loss', 'a loss name or instance', args.loss);
   if (args.optimizer === undefined) throw invalidArgument('optimizer', 'an optimizer name or instance', args.optimizer);
-  if (args.metrics !== undefined && !Array.isArray(args.metrics) && (names.length === 1 || typeof args.metrics !== 'object')) {
+  if (args.metrics !== undefined && !Array.isArray(args.metrics) && (args.metrics === null || typeof args.metrics !== 'object')) {
     throw invalidArgument('metrics', 'an array of metric names', args.metrics);
   }
   const heads = names.map((name, i): Head => {

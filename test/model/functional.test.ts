@@ -142,6 +142,21 @@ describe('the DESIGN example: two inputs, concatenate, two outputs', () => {
   });
 });
 
+test('one output: lossWeights, losses and metrics as one-element lists or keyed by its name, as Keras takes them', async () => {
+  const rng = new Rng(2);
+  const x = data(rng, 6, 3);
+  const y = data(rng, 6, 2);
+  const i = km.input({ shape: [3] });
+  const m = km.model({ inputs: i, outputs: L.dense({ units: 2, name: 'out' }).apply(i) });
+  m.compile({ optimizer: 'sgd', loss: ['mse'], lossWeights: [2], metrics: ['mae'] });
+  const twice = m.evaluate(x, y);
+  m.compile({ optimizer: 'sgd', loss: { out: 'mse' }, lossWeights: { out: 1 }, metrics: { out: ['mae'] } });
+  const once = m.evaluate(x, y);
+  expect(twice.loss).toBeCloseTo(2 * once.loss!, 6);
+  expect(Object.keys(once)).toEqual(['loss', 'mae']);
+  m.dispose();
+});
+
 describe('graphs that are not chains', () => {
   const rng = new Rng(5);
   const x = data(rng, 7, 5);
