@@ -108,7 +108,8 @@ export class Executor {
       ctx.accumulate = op.accumulate;
       ctx.lossFused = p.lossHead[i]! >= 0;
       op.layer.backward(ctx);
-      for (const [g, scratch, perSample] of p.adds[i]!) k.f32_vadd(rows * perSample, g, scratch, g);
+      const adds = p.adds[i]!;
+      for (let j = 0; j < adds.length; j++) k.f32_vadd(rows * adds[j]![2], adds[j]![0], adds[j]![1], adds[j]![0]);
     }
   }
 

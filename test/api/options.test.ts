@@ -127,7 +127,35 @@ const ROWS: Record<string, Row> = {
   'callbacks.modelCheckpoint': args((o) => ['ckpt', { ...o }], 'saveBestOnly'),
 
   ready: call((o) => km.ready({ ...o }), 'relaxedModule'),
+
+  // The model-level calls: every options object of the public API, not only the factories.
+  sequential: call((o) => km.sequential({ layers: [km.layers.dense({ units: 1, inputShape: [2] })], ...o })),
+  input: call((o) => km.input({ shape: [2], ...o }), 'batchShape'),
+  model: call((o) => {
+    const i = km.input({ shape: [2] });
+    return km.model({ inputs: i, outputs: km.layers.dense({ units: 1 }).apply(i), ...o });
+  }),
+  compile: call((o) => tiny().compile({ optimizer: 'sgd', loss: 'mse', ...o }), 'lossWeights'),
+  fit: call((o) => compiled().fit(X, Y, { verbose: 0, ...o }), 'batchSize'),
+  fitDataset: call((o) => compiled().fitDataset([{ xs: X, ys: Y }], { verbose: 0, ...o }), 'batchesPerEpoch'),
+  evaluate: call((o) => compiled().evaluate(X, Y, { ...o }), 'batchSize'),
+  predict: call((o) => tiny().predict(X, { ...o }), 'batchSize'),
+  mcPredict: call((o) => km.mcPredict(tiny(), X, { samples: 2, ...o }), 'batchSize'),
+  save: call((o) => tiny().save(km.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })), { ...o }), 'includeOptimizer'),
+  'plot.learningCurves': call((o) => km.plot.learningCurves({ history: { loss: [1, 0.5] } } as never, { ...o }), 'yScale'),
+  diagnose: call((o) => km.diagnose({ history: { loss: [1, 0.5], val_loss: [1, 0.6] } } as never, { ...o }), 'riseTolerance'),
 };
+
+const X = km.tensor([[0, 1], [1, 0]]);
+const Y = km.tensor([[1], [0]]);
+function tiny(): km.Sequential {
+  return km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
+}
+function compiled(): km.Sequential {
+  const m = tiny();
+  m.compile({ optimizer: 'sgd', loss: 'mse' });
+  return m;
+}
 
 /** Exports of the namespaces that take no options object, and why. */
 const NO_OPTIONS: Record<string, string> = {
@@ -213,7 +241,7 @@ describe('every options object of the public API refuses unknown keys', () => {
     expect(await outcome(name, {})).toBeUndefined();
     const e = await outcome(name, { bogusOption: 1 });
     expect(e).toBeInstanceOf(km.ValueError);
-    expect((e as Error).message).toMatch(/^Unrecognized options passed to \w+: bogusOption\. /);
+    expect((e as Error).message).toMatch(/^Unrecognized options passed to [\w.]+: bogusOption\. /);
   });
 
   const withOption = CALLS.filter((n) => rowOf(n)!.option !== undefined);
