@@ -25,3 +25,4 @@ export * from './f32-prox/index';
 export * from './f32-norm/index';
 export * from './f32-merge/index';
 export * from './f32-conv/index';
+export * from './f32-pool/index';

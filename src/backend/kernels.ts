@@ -15,6 +15,7 @@ import { PROX_KERNELS } from './kernels-prox.js';
 import { NORM_KERNELS } from './kernels-norm.js';
 import { MERGE_KERNELS } from './kernels-merge.js';
 import { CONV_KERNELS } from './kernels-conv.js';
+import { POOL_KERNELS } from './kernels-pool.js';
 
 export type { Ptr } from './kernel-spec.js';
 
@@ -33,6 +34,7 @@ export const KERNELS = {
   ...NORM_KERNELS,
   ...MERGE_KERNELS,
   ...CONV_KERNELS,
+  ...POOL_KERNELS,
 } as const satisfies KernelTable;
 
 /** The wasm exports, typed: `k.f32_sgd(n, w, g, lr, wd, params)`. An interface, so messages name it. */
