@@ -24,6 +24,10 @@ import { ELU, LeakyReLU, ReLU, Softmax, ThresholdedReLU } from './activations.js
 import type { ELUArgs, LeakyReLUArgs, ReLUArgs, SoftmaxArgs, ThresholdedReLUArgs } from './activations.js';
 import { PReLU } from './prelu.js';
 import type { PReLUArgs } from './prelu.js';
+import { Conv1D, Conv2D } from './conv.js';
+import type { ConvArgs } from './conv.js';
+import { DepthwiseConv2D, SeparableConv2D } from './conv-depthwise.js';
+import type { DepthwiseConv2DArgs, SeparableConv2DArgs } from './conv-depthwise.js';
 
 export const dense = (args: DenseArgs) => new Dense(args);
 export const dropout = (args: DropoutArgs) => new Dropout(args);
@@ -59,6 +63,12 @@ export const elu = (args?: ELUArgs) => new ELU(args);
 export const softmax = (args?: SoftmaxArgs) => new Softmax(args);
 export const thresholdedReLU = (args?: ThresholdedReLUArgs) => new ThresholdedReLU(args);
 
+// Convolutions (channels-last): kernels [kh, kw, in, filters]; depthwise [kh, kw, in, multiplier].
+export const conv2d = (args: ConvArgs) => new Conv2D(args);
+export const conv1d = (args: ConvArgs) => new Conv1D(args);
+export const depthwiseConv2d = (args: DepthwiseConv2DArgs) => new DepthwiseConv2D(args);
+export const separableConv2d = (args: SeparableConv2DArgs) => new SeparableConv2D(args);
+
 export { Activation, Dense, Dropout, Flatten, InputLayer };
 export type { ActivationArgs, DenseArgs, DropoutArgs, FlattenArgs, InputLayerArgs, LayerArgs };
 export { Layer } from './layer.js';
@@ -71,3 +81,5 @@ export { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract };
 export type { ConcatenateArgs, DotArgs, MergeArgs };
 export { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU };
 export type { ELUArgs, LeakyReLUArgs, PReLUArgs, ReLUArgs, SoftmaxArgs, ThresholdedReLUArgs };
+export { Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D };
+export type { ConvArgs, DepthwiseConv2DArgs, SeparableConv2DArgs };

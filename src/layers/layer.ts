@@ -123,8 +123,9 @@ export function uniqueName(base: string): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
+/** Keras's `to_snake_case`: `Conv2D` → `conv2d`, `SpatialDropout1D` → `spatial_dropout1d`, `PReLU` → `p_re_lu`. */
 function snake(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** The option names every layer takes (LayerArgs; TF.js's LayerArgs). */

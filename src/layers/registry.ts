@@ -6,6 +6,8 @@ import { ActivityRegularization } from './activity-regularization.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { AlphaDropout, SpatialDropout1D, SpatialDropout2D } from './broadcast-dropout.js';
 import { Concatenate, Dot } from './concatenate.js';
+import { Conv1D, Conv2D } from './conv.js';
+import { DepthwiseConv2D, SeparableConv2D } from './conv-depthwise.js';
 import { Activation, Flatten, InputLayer } from './core.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
@@ -27,7 +29,10 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   Average: (c) => Average.fromConfig(c),
   BatchNormalization: (c) => BatchNormalization.fromConfig(c),
   Concatenate: (c) => Concatenate.fromConfig(c),
+  Conv1D: (c) => Conv1D.fromConfig(c),
+  Conv2D: (c) => Conv2D.fromConfig(c),
   Dense: (c) => Dense.fromConfig(c),
+  DepthwiseConv2D: (c) => DepthwiseConv2D.fromConfig(c),
   Dot: (c) => Dot.fromConfig(c),
   Dropout: (c) => Dropout.fromConfig(c),
   ELU: (c) => ELU.fromConfig(c),
@@ -42,6 +47,7 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   Multiply: (c) => Multiply.fromConfig(c),
   PReLU: (c) => PReLU.fromConfig(c),
   ReLU: (c) => ReLU.fromConfig(c),
+  SeparableConv2D: (c) => SeparableConv2D.fromConfig(c),
   Softmax: (c) => Softmax.fromConfig(c),
   SpatialDropout1D: (c) => SpatialDropout1D.fromConfig(c),
   SpatialDropout2D: (c) => SpatialDropout2D.fromConfig(c),

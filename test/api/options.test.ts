@@ -73,6 +73,10 @@ const ROWS: Record<string, Row> = {
   'layers.elu': opts({}, 'inputShape'),
   'layers.softmax': opts({}, 'inputShape'),
   'layers.thresholdedReLU': opts({}, 'inputShape'),
+  'layers.conv2d': opts({ filters: 2, kernelSize: 3 }, 'kernelSize'),
+  'layers.conv1d': opts({ filters: 2, kernelSize: 3 }, 'dilationRate'),
+  'layers.depthwiseConv2d': opts({ kernelSize: 3 }, 'depthMultiplier'),
+  'layers.separableConv2d': opts({ filters: 2, kernelSize: 3 }, 'pointwiseRegularizer'),
 
   'optimizers.sgd': opts({}, 'learningRate'),
   'optimizers.adam': opts({}, 'globalClipnorm'),
@@ -380,6 +384,10 @@ describe('configs read from files tolerate keys a newer Keras writes: a warning,
       ReLU: km.layers.reLU({ maxValue: 4 }), LeakyReLU: km.layers.leakyReLU({ alpha: 0.1 }), ELU: km.layers.elu(), Softmax: km.layers.softmax(),
       ThresholdedReLU: km.layers.thresholdedReLU({ theta: 0.5 }),
       PReLU: km.layers.pReLU({ sharedAxes: [1], alphaRegularizer: km.regularizers.l2(0.1), alphaConstraint: km.constraints.nonNeg() }),
+      Conv2D: km.layers.conv2d({ filters: 2, kernelSize: [3, 2], strides: 2, padding: 'same', kernelRegularizer: km.regularizers.l2(0.1), kernelConstraint: km.constraints.maxNorm(2) }),
+      Conv1D: km.layers.conv1d({ filters: 2, kernelSize: 3, padding: 'causal', dilationRate: 2, activation: 'relu' }),
+      DepthwiseConv2D: km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, depthwiseRegularizer: km.regularizers.l1(0.1) }),
+      SeparableConv2D: km.layers.separableConv2d({ filters: 3, kernelSize: 3, pointwiseConstraint: km.constraints.nonNeg() }),
     };
     expect(Object.keys(made).sort()).toEqual(knownLayerClasses());
     for (const [cls, layer] of Object.entries(made)) layerFromConfig(cls, JSON.parse(JSON.stringify(layer.getConfig())) as Record<string, unknown>);

@@ -148,6 +148,58 @@ export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
   SpatialDropout1D: [
     { title: 'seeded', make: (o) => L.spatialDropout1d({ rate: 0.5, seed: 5, ...o }), inputShape: [4, 3], expectedOutputShape: [4, 3], training: true },
   ],
+  // Convolutions (src/layers/conv.ts, conv-depthwise.ts): channels-last, kernels [kh, kw, in, out].
+  Conv2D: [
+    // 18 terms per output (|y| up to ~8): float32 rounding of y alone moves the differences by ~3e-4 (the float64 references in
+    // test/layers/conv-layers.test.ts check this layer exactly).
+    {
+      title: 'valid, linear, with bias', make: (o) => L.conv2d({ filters: 3, kernelSize: 3, ...o }), inputShape: [5, 5, 2], expectedOutputShape: [3, 3, 3],
+      expectedWeights: [['kernel', [3, 3, 2, 3]], ['bias', [3]]], tolerance: 2e-3,
+    },
+    {
+      title: 'same, strides 2, [3, 2] kernel, relu (the epilogue clamp), kernel l2, activity l1',
+      make: (o) => L.conv2d({ filters: 2, kernelSize: [3, 2], strides: 2, padding: 'same', activation: 'relu', kernelRegularizer: reg.l2(0.05), activityRegularizer: reg.l1(0.01), ...o }),
+      inputShape: [5, 4, 3], expectedOutputShape: [3, 2, 2], expectedWeights: [['kernel', [3, 2, 3, 2]], ['bias', [2]]],
+    },
+    {
+      title: 'dilation 2, no bias, tanh (after the GEMM), per-filter maxNorm',
+      make: (o) => L.conv2d({ filters: 2, kernelSize: 2, dilationRate: 2, useBias: false, activation: 'tanh', kernelConstraint: km.constraints.maxNorm({ maxValue: 2, axis: [0, 1, 2] }), ...o }),
+      inputShape: [5, 5, 2], expectedOutputShape: [3, 3, 2], expectedWeights: [['kernel', [2, 2, 2, 2]]],
+    },
+    { title: '1×1 (the plain GEMM), softmax over the channels', make: (o) => L.conv2d({ filters: 3, kernelSize: 1, activation: 'softmax', ...o }), inputShape: [2, 3, 4], expectedOutputShape: [2, 3, 3], expectedWeights: [['kernel', [1, 1, 4, 3]], ['bias', [3]]] },
+    { title: 'frozen', make: (o) => L.conv2d({ filters: 2, kernelSize: 2, trainable: false, ...o }), inputShape: [3, 3, 1], expectedOutputShape: [2, 2, 2], expectedWeights: [['kernel', [2, 2, 1, 2]], ['bias', [2]]] },
+  ],
+  Conv1D: [
+    { title: 'causal, dilation 2', make: (o) => L.conv1d({ filters: 3, kernelSize: 3, padding: 'causal', dilationRate: 2, ...o }), inputShape: [6, 2], expectedOutputShape: [6, 3], expectedWeights: [['kernel', [3, 2, 3]], ['bias', [3]]] },
+    { title: 'valid, strides 2, bias l1', make: (o) => L.conv1d({ filters: 2, kernelSize: 2, strides: 2, biasRegularizer: reg.l1(0.1), ...o }), inputShape: [7, 3], expectedOutputShape: [3, 2], expectedWeights: [['kernel', [2, 3, 2]], ['bias', [2]]] },
+    { title: 'same, even kernel, sigmoid', make: (o) => L.conv1d({ filters: 2, kernelSize: 4, padding: 'same', activation: 'sigmoid', ...o }), inputShape: [5, 2], expectedOutputShape: [5, 2], expectedWeights: [['kernel', [4, 2, 2]], ['bias', [2]]] },
+  ],
+  DepthwiseConv2D: [
+    {
+      title: 'depthMultiplier 2, same', make: (o) => L.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', ...o }), inputShape: [4, 4, 3], expectedOutputShape: [4, 4, 6],
+      expectedWeights: [['depthwise_kernel', [3, 3, 3, 2]], ['bias', [6]]],
+    },
+    {
+      title: 'strides 2, valid, relu6, depthwise l2', make: (o) => L.depthwiseConv2d({ kernelSize: 2, strides: 2, activation: 'relu6', depthwiseRegularizer: reg.l2(0.1), ...o }),
+      inputShape: [5, 5, 2], expectedOutputShape: [2, 2, 2], expectedWeights: [['depthwise_kernel', [2, 2, 2, 1]], ['bias', [2]]],
+    },
+    { title: 'dilation 2, no bias', make: (o) => L.depthwiseConv2d({ kernelSize: 2, dilationRate: 2, useBias: false, ...o }), inputShape: [4, 4, 2], expectedOutputShape: [2, 2, 2], expectedWeights: [['depthwise_kernel', [2, 2, 2, 1]]] },
+  ],
+  SeparableConv2D: [
+    {
+      title: 'defaults', make: (o) => L.separableConv2d({ filters: 3, kernelSize: 3, ...o }), inputShape: [4, 4, 2], expectedOutputShape: [2, 2, 3],
+      expectedWeights: [['depthwise_kernel', [3, 3, 2, 1]], ['pointwise_kernel', [1, 1, 2, 3]], ['bias', [3]]],
+    },
+    {
+      title: 'depthMultiplier 2, same, strides 2, elu, depthwise and pointwise l2',
+      make: (o) => L.separableConv2d({ filters: 4, kernelSize: 3, depthMultiplier: 2, padding: 'same', strides: 2, activation: 'elu', depthwiseRegularizer: reg.l2(0.05), pointwiseRegularizer: reg.l2(0.02), ...o }),
+      inputShape: [5, 5, 2], expectedOutputShape: [3, 3, 4], expectedWeights: [['depthwise_kernel', [3, 3, 2, 2]], ['pointwise_kernel', [1, 1, 4, 4]], ['bias', [4]]],
+    },
+    {
+      title: 'dilation 2, no bias', make: (o) => L.separableConv2d({ filters: 2, kernelSize: 2, dilationRate: 2, useBias: false, ...o }), inputShape: [4, 4, 3], expectedOutputShape: [2, 2, 2],
+      expectedWeights: [['depthwise_kernel', [2, 2, 3, 1]], ['pointwise_kernel', [1, 1, 3, 2]]],
+    },
+  ],
   SpatialDropout2D: [
     { title: 'channels last', make: (o) => L.spatialDropout2d({ rate: 0.5, seed: 6, ...o }), inputShape: [2, 3, 5], expectedOutputShape: [2, 3, 5], training: true },
     { title: 'channels first', make: (o) => L.spatialDropout2d({ rate: 0.5, seed: 7, dataFormat: 'channelsFirst', ...o }), inputShape: [5, 2, 3], expectedOutputShape: [5, 2, 3], training: true },

@@ -100,8 +100,8 @@ describe('wrong dtypes and sizes', () => {
 
 describe('topologies kerasm cannot build', () => {
   test('an unknown layer class names the layer and its class', () => refused(km.loadModel(variant((a) => {
-    a.modelTopology.config.layers.splice(1, 0, { class_name: 'Conv2D', config: { name: 'conv', filters: 3 } });
-  })), `Unsupported layer 'conv' of class 'Conv2D': kerasm can load ${knownLayerClasses().join(', ')}.`));
+    a.modelTopology.config.layers.splice(1, 0, { class_name: 'Conv3D', config: { name: 'conv', filters: 3 } });
+  })), `Unsupported layer 'conv' of class 'Conv3D': kerasm can load ${knownLayerClasses().join(', ')}.`));
   test('a Functional class with a Sequential config (no input_layers / output_layers), an unknown model class', async () => {
     await refused(km.loadModel(variant((a) => {
       a.modelTopology.class_name = 'Functional';
