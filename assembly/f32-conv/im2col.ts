@@ -96,30 +96,47 @@ export function f32_col2im_nhwc_add(n: i32, cols: usize, dx: usize, geom: usize,
   const outW = field(geom, OUT_W);
   const K = kh * kw * cin;
   const pixBytes = <usize>cin << 2;
+  const dStep = <usize>sW * pixBytes;
+  const cStep = <usize>K << 2;
   for (let q = 0; q < n; q++) {
     const row = first + q;
     const img = row / inH;
     const ih = row % inH;
-    let dp = dx + <usize>row * <usize>inW * pixBytes;
-    for (let iw = 0; iw < inW; iw++) {
-      // Decreasing kernel taps meet increasing output pixels: r ascends.
-      for (let i = kh - 1; i >= 0; i--) {
-        const th = ih + padTop - i * dH;
-        if (th < 0 || th % sH != 0) continue;
-        const oh = th / sH;
-        if (oh >= outH) break;
-        const rowBase = (img * outH + oh) * outW - origin;
-        for (let j = kw - 1; j >= 0; j--) {
-          const tw = iw + padLeft - j * dW;
-          if (tw < 0 || tw % sW != 0) continue;
-          const ow = tw / sW;
-          if (ow >= outW) break;
-          const r = rowBase + ow;
-          if (<u32>r >= <u32>count) continue;
-          addRun(dp, cols + (<usize>(r * K + (i * kw + j) * cin) << 2), cin);
+    const dRow = dx + <usize>row * <usize>inW * pixBytes;
+    // Taps i, then j, decreasing, then pixels: each element of dx gets its terms in decreasing
+    // (i, j), which is increasing patch row r. For one tap, the output pixels of a row that read
+    // this row of dx are a range walked by pointers (dx by the stride, cols by a patch row).
+    for (let i = kh - 1; i >= 0; i--) {
+      const oh = outputIndex(ih + padTop - i * dH, sH);
+      if (oh < 0) continue;
+      if (oh >= outH) break;
+      const rowBase = (img * outH + oh) * outW - origin;
+      const owLo = max(0, -rowBase); // the output columns of this row inside the chunk
+      const owHi = min(outW, count - rowBase);
+      for (let j = kw - 1; j >= 0; j--) {
+        const off = j * dW - padLeft; // input column of output column 0
+        if (inW - 1 - off < 0) continue;
+        const lo = max(owLo, off >= 0 ? 0 : (sW - 1 - off) / sW);
+        const hi = min(owHi, (inW - 1 - off) / sW + 1);
+        if (lo >= hi) continue;
+        let dp = dRow + <usize>(lo * sW + off) * pixBytes;
+        let src = cols + (<usize>((rowBase + lo) * K + (i * kw + j) * cin) << 2);
+        for (let ow = lo; ow < hi; ow++) {
+          addRun(dp, src, cin);
+          dp += dStep;
+          src += cStep;
         }
       }
-      dp += pixBytes;
     }
   }
+}
+
+/**
+ * The output index o with o·stride = t, or −1 if there is none below the input (t < 0 or not a
+ * multiple of the stride). Division only for strides above 1.
+ */
+// @ts-ignore: decorator
+@inline function outputIndex(t: i32, stride: i32): i32 {
+  if (stride == 1) return t < 0 ? -1 : t;
+  return t < 0 || t % stride != 0 ? -1 : t / stride;
 }
