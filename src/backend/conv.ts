@@ -74,6 +74,8 @@ const NO_CLAMP: Clamp = [-Infinity, Infinity];
 
 /** The geometry block the kernels read (assembly/f32-conv/geometry.ts), at the start of the workspace. */
 const GEOM_BYTES = 64;
+/** Bytes of the geometry block writeGeometry writes. */
+export const GEOMETRY_BYTES = GEOM_BYTES;
 /** Largest patch chunk held in the workspace. */
 export const CHUNK_BYTES = 4 << 20;
 /** The GEMM's k-block (assembly/f32-gemm): filter-gradient chunks are multiples of it. */
@@ -267,8 +269,11 @@ function inputRowsRead(g: ConvGeometry, r0: number, r1: number): [number, number
   return [first, Math.max(first, end)];
 }
 
-/** Write the kernels' geometry block (assembly/f32-conv/geometry.ts) at `at`. */
-function writeGeometry(b: ConvBackend, g: ConvGeometry, at: Ptr): void {
+/**
+ * Write the kernels' geometry block (assembly/f32-conv/geometry.ts) at `at`: GEOMETRY_BYTES bytes.
+ * The pooling layers write their windows with it too (src/layers/pooling.ts).
+ */
+export function writeGeometry(b: ConvBackend, g: ConvGeometry, at: Ptr): void {
   b.arena.refresh();
   const i32 = b.arena.i32;
   const o = at >> 2;

@@ -24,6 +24,12 @@ import { ELU, LeakyReLU, ReLU, Softmax, ThresholdedReLU } from './activations.js
 import type { ELUArgs, LeakyReLUArgs, ReLUArgs, SoftmaxArgs, ThresholdedReLUArgs } from './activations.js';
 import { PReLU } from './prelu.js';
 import type { PReLUArgs } from './prelu.js';
+import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling.js';
+import type { Pooling1DArgs, Pooling2DArgs } from './pooling.js';
+import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global-pooling.js';
+import type { GlobalPoolingArgs } from './global-pooling.js';
+import { Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.js';
+import type { ReshapeArgs, UpSampling2DArgs, ZeroPadding2DArgs } from './reshaping.js';
 import { Conv1D, Conv2D } from './conv.js';
 import type { ConvArgs } from './conv.js';
 import { DepthwiseConv2D, SeparableConv2D } from './conv-depthwise.js';
@@ -63,6 +69,28 @@ export const elu = (args?: ELUArgs) => new ELU(args);
 export const softmax = (args?: SoftmaxArgs) => new Softmax(args);
 export const thresholdedReLU = (args?: ThresholdedReLUArgs) => new ThresholdedReLU(args);
 
+// Pooling and reshaping (images [batch, h, w, c], sequences [batch, steps, c]).
+export const maxPooling2d = (args?: Pooling2DArgs) => new MaxPooling2D(args);
+export const averagePooling2d = (args?: Pooling2DArgs) => new AveragePooling2D(args);
+export const maxPooling1d = (args?: Pooling1DArgs) => new MaxPooling1D(args);
+export const averagePooling1d = (args?: Pooling1DArgs) => new AveragePooling1D(args);
+export const globalAveragePooling2d = (args?: GlobalPoolingArgs) => new GlobalAveragePooling2D(args);
+export const globalMaxPooling2d = (args?: GlobalPoolingArgs) => new GlobalMaxPooling2D(args);
+export const globalAveragePooling1d = (args?: GlobalPoolingArgs) => new GlobalAveragePooling1D(args);
+export const globalMaxPooling1d = (args?: GlobalPoolingArgs) => new GlobalMaxPooling1D(args);
+export const reshape = (args: ReshapeArgs) => new Reshape(args);
+export const zeroPadding2d = (args?: ZeroPadding2DArgs) => new ZeroPadding2D(args);
+export const upSampling2d = (args?: UpSampling2DArgs) => new UpSampling2D(args);
+/** TF.js's other names of the pooling factories (`tf.layers.maxPool2d`, `avgPool2d`, …). */
+export const maxPool2d = maxPooling2d;
+export const avgPool2d = averagePooling2d;
+export const avgPooling2d = averagePooling2d;
+export const maxPool1d = maxPooling1d;
+export const avgPool1d = averagePooling1d;
+export const avgPooling1d = averagePooling1d;
+export const globalMaxPool2d = globalMaxPooling2d;
+export const globalMaxPool1d = globalMaxPooling1d;
+
 // Convolutions (channels-last): kernels [kh, kw, in, filters]; depthwise [kh, kw, in, multiplier].
 export const conv2d = (args: ConvArgs) => new Conv2D(args);
 export const conv1d = (args: ConvArgs) => new Conv1D(args);
@@ -83,3 +111,7 @@ export { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU };
 export type { ELUArgs, LeakyReLUArgs, PReLUArgs, ReLUArgs, SoftmaxArgs, ThresholdedReLUArgs };
 export { Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D };
 export type { ConvArgs, DepthwiseConv2DArgs, SeparableConv2DArgs };
+export { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D };
+export type { GlobalPoolingArgs, Pooling1DArgs, Pooling2DArgs };
+export { Reshape, UpSampling2D, ZeroPadding2D };
+export type { ReshapeArgs, UpSampling2DArgs, ZeroPadding2DArgs };

@@ -13,8 +13,11 @@ import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Add, Average, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import { GaussianDropout, GaussianNoise } from './noise.js';
+import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global-pooling.js';
 import { LayerNormalization } from './normalization.js';
 import { PReLU } from './prelu.js';
+import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling.js';
+import { Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.js';
 import type { Layer } from './layer.js';
 
 /** Builds a layer from its Keras config (snake_case keys, nested `{class_name, config}` objects). */
@@ -27,6 +30,8 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   Add: (c) => Add.fromConfig(c),
   AlphaDropout: (c) => AlphaDropout.fromConfig(c),
   Average: (c) => Average.fromConfig(c),
+  AveragePooling1D: (c) => AveragePooling1D.fromConfig(c),
+  AveragePooling2D: (c) => AveragePooling2D.fromConfig(c),
   BatchNormalization: (c) => BatchNormalization.fromConfig(c),
   Concatenate: (c) => Concatenate.fromConfig(c),
   Conv1D: (c) => Conv1D.fromConfig(c),
@@ -39,20 +44,29 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   Flatten: (c) => Flatten.fromConfig(c),
   GaussianDropout: (c) => GaussianDropout.fromConfig(c),
   GaussianNoise: (c) => GaussianNoise.fromConfig(c),
+  GlobalAveragePooling1D: (c) => GlobalAveragePooling1D.fromConfig(c),
+  GlobalAveragePooling2D: (c) => GlobalAveragePooling2D.fromConfig(c),
+  GlobalMaxPooling1D: (c) => GlobalMaxPooling1D.fromConfig(c),
+  GlobalMaxPooling2D: (c) => GlobalMaxPooling2D.fromConfig(c),
   InputLayer: (c) => InputLayer.fromConfig(c),
   LayerNormalization: (c) => LayerNormalization.fromConfig(c),
   LeakyReLU: (c) => LeakyReLU.fromConfig(c),
   Maximum: (c) => Maximum.fromConfig(c),
+  MaxPooling1D: (c) => MaxPooling1D.fromConfig(c),
+  MaxPooling2D: (c) => MaxPooling2D.fromConfig(c),
   Minimum: (c) => Minimum.fromConfig(c),
   Multiply: (c) => Multiply.fromConfig(c),
   PReLU: (c) => PReLU.fromConfig(c),
   ReLU: (c) => ReLU.fromConfig(c),
   SeparableConv2D: (c) => SeparableConv2D.fromConfig(c),
+  Reshape: (c) => Reshape.fromConfig(c),
   Softmax: (c) => Softmax.fromConfig(c),
   SpatialDropout1D: (c) => SpatialDropout1D.fromConfig(c),
   SpatialDropout2D: (c) => SpatialDropout2D.fromConfig(c),
   Subtract: (c) => Subtract.fromConfig(c),
   ThresholdedReLU: (c) => ThresholdedReLU.fromConfig(c),
+  UpSampling2D: (c) => UpSampling2D.fromConfig(c),
+  ZeroPadding2D: (c) => ZeroPadding2D.fromConfig(c),
 };
 
 /** Every `class_name` the table knows, sorted. */

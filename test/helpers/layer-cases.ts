@@ -204,4 +204,51 @@ export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
     { title: 'channels last', make: (o) => L.spatialDropout2d({ rate: 0.5, seed: 6, ...o }), inputShape: [2, 3, 5], expectedOutputShape: [2, 3, 5], training: true },
     { title: 'channels first', make: (o) => L.spatialDropout2d({ rate: 0.5, seed: 7, dataFormat: 'channelsFirst', ...o }), inputShape: [5, 2, 3], expectedOutputShape: [5, 2, 3], training: true },
   ],
+  // Pooling and reshaping (src/layers/pooling.ts, global-pooling.ts, reshaping.ts). Max pools: the
+  // random inputs of these seeds have no two values of a window within the differences' step.
+  MaxPooling2D: [
+    { title: 'default pool 2, valid on odd sizes (remainder dropped)', make: (o) => L.maxPooling2d({ ...o }), inputShape: [5, 4, 3], expectedOutputShape: [2, 2, 3] },
+    { title: 'pool 3, strides 1, same (overlapping windows, borders)', make: (o) => L.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', ...o }), inputShape: [4, 3, 2], expectedOutputShape: [4, 3, 2] },
+    { title: 'poolSize [2, 3], strides [1, 2]', make: (o) => L.maxPooling2d({ poolSize: [2, 3], strides: [1, 2], ...o }), inputShape: [3, 5, 2], expectedOutputShape: [2, 2, 2] },
+  ],
+  AveragePooling2D: [
+    { title: 'pool 2, same on odd sizes (partial border windows)', make: (o) => L.averagePooling2d({ padding: 'same', ...o }), inputShape: [5, 3, 3], expectedOutputShape: [3, 2, 3] },
+    { title: 'pool 3, strides 2, valid (overlapping windows)', make: (o) => L.averagePooling2d({ poolSize: 3, strides: 2, ...o }), inputShape: [5, 5, 2], expectedOutputShape: [2, 2, 2] },
+  ],
+  MaxPooling1D: [
+    { title: 'default pool 2, valid on odd steps', make: (o) => L.maxPooling1d({ ...o }), inputShape: [7, 3], expectedOutputShape: [3, 3] },
+    { title: 'pool 3, strides 1, same', make: (o) => L.maxPooling1d({ poolSize: 3, strides: 1, padding: 'same', ...o }), inputShape: [5, 2], expectedOutputShape: [5, 2] },
+  ],
+  AveragePooling1D: [
+    { title: 'pool 3, strides 2, same', make: (o) => L.averagePooling1d({ poolSize: 3, strides: 2, padding: 'same', ...o }), inputShape: [6, 4], expectedOutputShape: [3, 4] },
+    { title: 'poolSize [2], valid', make: (o) => L.averagePooling1d({ poolSize: [2], ...o }), inputShape: [5, 2], expectedOutputShape: [2, 2] },
+  ],
+  GlobalAveragePooling2D: [
+    { title: 'default', make: (o) => L.globalAveragePooling2d({ ...o }), inputShape: [3, 2, 5], expectedOutputShape: [5] },
+    { title: 'keepdims', make: (o) => L.globalAveragePooling2d({ keepdims: true, ...o }), inputShape: [2, 2, 3], expectedOutputShape: [1, 1, 3] },
+  ],
+  GlobalMaxPooling2D: [
+    { title: 'default', make: (o) => L.globalMaxPooling2d({ ...o }), inputShape: [2, 3, 4], expectedOutputShape: [4] },
+    { title: 'keepdims', make: (o) => L.globalMaxPooling2d({ keepdims: true, ...o }), inputShape: [2, 2, 3], expectedOutputShape: [1, 1, 3] },
+  ],
+  GlobalAveragePooling1D: [
+    { title: 'default', make: (o) => L.globalAveragePooling1d({ ...o }), inputShape: [4, 3], expectedOutputShape: [3] },
+  ],
+  GlobalMaxPooling1D: [
+    { title: 'default', make: (o) => L.globalMaxPooling1d({ ...o }), inputShape: [5, 2], expectedOutputShape: [2] },
+    { title: 'keepdims', make: (o) => L.globalMaxPooling1d({ keepdims: true, ...o }), inputShape: [3, 4], expectedOutputShape: [1, 4] },
+  ],
+  Reshape: [
+    { title: 'rank 4 to rank 3 with -1', make: (o) => L.reshape({ targetShape: [3, -1], ...o }), inputShape: [2, 3, 2], expectedOutputShape: [3, 4] },
+    { title: 'rank 2 to rank 4', make: (o) => L.reshape({ targetShape: [2, 2, 3], ...o }), inputShape: [12], expectedOutputShape: [2, 2, 3] },
+  ],
+  ZeroPadding2D: [
+    { title: 'default (1 on every side)', make: (o) => L.zeroPadding2d({ ...o }), inputShape: [2, 3, 2], expectedOutputShape: [4, 5, 2] },
+    { title: '[[1, 0], [2, 1]]', make: (o) => L.zeroPadding2d({ padding: [[1, 0], [2, 1]], ...o }), inputShape: [3, 2, 3], expectedOutputShape: [4, 5, 3] },
+    { title: '[0, 2] (symmetric, none on the rows)', make: (o) => L.zeroPadding2d({ padding: [0, 2], ...o }), inputShape: [2, 2, 1], expectedOutputShape: [2, 6, 1] },
+  ],
+  UpSampling2D: [
+    { title: 'nearest, size 2', make: (o) => L.upSampling2d({ ...o }), inputShape: [2, 3, 2], expectedOutputShape: [4, 6, 2] },
+    { title: 'bilinear, size [3, 2]', make: (o) => L.upSampling2d({ size: [3, 2], interpolation: 'bilinear', ...o }), inputShape: [3, 2, 5], expectedOutputShape: [9, 4, 5] },
+  ],
 };
