@@ -1,5 +1,5 @@
 // The main job: train the seed model on real MNIST and report test accuracy, speed and build,
-// then run the overfitting lab (examples/lab.mjs) and write its HTML report. It first prints what
+// then the Keras simple MNIST convnet (examples/convnet.mjs), then run the overfitting lab (examples/lab.mjs) and write its HTML report. It first prints what
 // it will do and an estimate of its time (examples/plan.mjs).
 //   npm start                          (after npm ci; about 75 s on a 2-core machine)
 //   npm start -- --quick               every chapter in under a minute (a smaller, shorter lab)
@@ -8,6 +8,7 @@
 import * as km from '../dist/index.js';
 import { loadMnist, oneHot } from './mnist.mjs';
 import { runLab, usage } from './lab.mjs';
+import { runConvnet } from './convnet.mjs';
 import { calibrate, describePlan, estimateSeconds, parseMainArgs } from './plan.mjs';
 
 const started = performance.now();
@@ -55,6 +56,10 @@ console.log(`\ntest accuracy: ${accuracy.toFixed(4)}  test loss: ${loss.toFixed(
 console.log(`final training loss: ${history.history.loss.at(-1).toFixed(4)}, accuracy: ${history.history.accuracy.at(-1).toFixed(4)}`);
 console.log(`training speed: ${Math.round((trainCount * epochs) / seconds)} samples/s (${seconds.toFixed(2)} s for ${epochs} epochs, build ${info.build})`);
 model.dispose();
+
+// The convolutional chapter: Keras's simple MNIST convnet on the same split.
+console.log(`\nThe simple MNIST convnet (conv 32, max-pool, conv 64, max-pool, dropout 0.5, dense 10; Adam, batch 64):`);
+await runConvnet(km, { epochs: plan.convnet.epochs, trainCount: plan.convnet.train });
 
 // The overfitting lab: the same remedies measured on a deliberately large network.
 const args = process.argv.slice(2);

@@ -196,7 +196,7 @@ export class Engine {
       }
       bar?.end(Object.entries(logs));
       const line = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
-      if (o.verbose === 2 || (o.verbose === 1 && bar === null)) console.log(`Epoch ${epoch + 1}/${o.epochs} - ${bar === null ? `${steps} batches - ` : ''}${line}`);
+      if (o.verbose === 2 || (o.verbose === 1 && bar === null)) console.log(`Epoch ${epoch + 1}/${o.epochs} - ${src.steps === null ? `${steps} batches - ` : ''}${line}`);
       await callbacks.onEpochEnd(epoch, logs);
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }

@@ -33,7 +33,9 @@ describe('flags', () => {
   });
 
   test('EPOCHS=N sets both chapters\' epochs; --epochs still sets the lab\'s', () => {
-    expect(parse([], { EPOCHS: '1' })).toMatchObject({ seedEpochs: 1, lab: { epochs: 1, units: 512 } });
+    expect(parse([], { EPOCHS: '1' })).toMatchObject({ seedEpochs: 1, convnet: { epochs: 1, train: 8000 }, lab: { epochs: 1, units: 512 } });
+    expect(parse(['--quick'])).toMatchObject({ convnet: { epochs: 1, train: 2000 } });
+    expect(parse([])).toMatchObject({ convnet: { epochs: 12, train: 8000 } });
     expect(parse(['--epochs', '3'], { EPOCHS: '1' })).toMatchObject({ seedEpochs: 1, lab: { epochs: 3 } });
     expect(parse(['--quick'], { EPOCHS: '2' })).toMatchObject({ seedEpochs: 2, lab: { epochs: 2, units: 256 } });
     expect(parse([], { EPOCHS: '' }).seedEpochs).toBe(5);
@@ -58,11 +60,11 @@ describe('estimate', () => {
     const full = estimate(parse([]), RATE_HERE);
     const quick = estimate(parse(['--quick']), RATE_HERE);
     const one = estimate(parse([], { EPOCHS: '1' }), RATE_HERE);
-    for (const e of [full, quick, one]) expect(e.total).toBeCloseTo(e.seed + e.lab + e.overhead, 9);
+    for (const e of [full, quick, one]) expect(e.total).toBeCloseTo(e.seed + e.convnet + e.lab + e.overhead, 9);
     expect(quick.total).toBeLessThan(30);
     expect(one.total).toBeLessThan(15);
     expect(full.total).toBeGreaterThan(60);
-    expect(full.total).toBeLessThan(120);
+    expect(full.total).toBeLessThan(150);
     // Twice the rate, half the compute time; the fixed overhead stays.
     const fast = estimate(parse([]), 2 * RATE_HERE);
     expect(fast.lab).toBeCloseTo(full.lab / 2, 6);
@@ -75,7 +77,8 @@ describe('estimate', () => {
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^kerasm main job: about \d+ s on this machine \(build threads, 2 threads; estimated from a short calibration\)$/);
     expect(lines[1]).toMatch(/^ {2}1\. seed model: 784-64-10, 5 epochs on 8,000 MNIST digits, tested on 2,000 +~\d+\.\d s$/);
-    expect(lines[2]).toMatch(/^ {2}2\. overfitting lab: 784-512-512-10, all 7 variants × up to 60 epochs on 1,000 digits +~\d+ s$/);
+    expect(lines[2]).toMatch(/^ {2}2\. simple MNIST convnet: conv 32, conv 64 \(3×3\), 12 epochs on 8,000 digits, tested on 2,000 +~\d+(\.\d)? s$/);
+    expect(lines[3]).toMatch(/^ {2}3\. overfitting lab: 784-512-512-10, all 7 variants × up to 60 epochs on 1,000 digits +~\d+ s$/);
     expect(text).toContain('report: lab-report.html');
     expect(text).toContain('npm start -- --quick');
     const quick = parse(['--quick', '--variants', 'baseline,l2', '--out', '']);
