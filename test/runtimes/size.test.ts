@@ -1,6 +1,8 @@
 // The size budget: what a user ships is the package's JavaScript, bundled and minified as any
 // bundler does (esbuild here; @assemblyscript/loader included), plus the `simd` build. Gzipped,
-// the two stay ≤ 80 KB (TF.js core + layers + cpu backend, minified: about 226 KB gzip). The
+// the two stay ≤ 112 KB (TF.js core + layers + cpu backend, minified: about 226 KB gzip). The
+// budget was 80 KB for the MLP library; the functional API, the merge, activation, convolution and
+// pooling layers and their kernels brought it to 108.5 KB (docs/design.md, "Size budget"). The
 // tarball carries neither the debug build nor source maps. Needs build/ and dist/ (npm run build).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,14 +11,14 @@ import { build } from 'esbuild';
 import { describe, expect, test } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
-const BUDGET = 80 * 1024;
+const BUDGET = 112 * 1024;
 
 function gzipSize(bytes: Uint8Array): number {
   return gzipSync(bytes, { level: 9 }).length;
 }
 
 describe('size budget', () => {
-  test('JS bundled and minified + the simd build, gzip, is at most 80 KB', async () => {
+  test(`JS bundled and minified + the simd build, gzip, is at most ${BUDGET / 1024} KB`, async () => {
     const entry = new URL('dist/index.js', root);
     const wasm = new URL('build/kerasm.simd.wasm', root);
     expect(existsSync(entry) && existsSync(wasm), 'dist/ and build/ are missing: npm run build').toBe(true);
