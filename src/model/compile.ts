@@ -44,8 +44,6 @@ export interface Compiled {
   loss: Loss;
   /** The first output's metric names, as given. */
   metricIds: string[];
-  /** What compile was given for the losses, metrics and weights (written back into files). */
-  given: { loss: CompileArgs['loss']; metrics: CompileArgs['metrics']; lossWeights: CompileArgs['lossWeights'] };
 }
 
 /** Pick output i's value from a per-output argument: a list, an object keyed by name, or one value for all. */
@@ -95,7 +93,7 @@ export function resolveCompile(args: CompileArgs, names: readonly string[], shap
   const first = heads.find((h) => h.loss !== null);
   if (first === undefined) throw invalidArgument('loss', 'a loss for at least one output', args.loss);
   const optimizer = optimizers.get(args.optimizer);
-  return { optimizer, heads, loss: first.loss!, metricIds: heads[0]!.metricIds, given: { loss: args.loss, metrics: args.metrics, lossWeights: args.lossWeights } };
+  return { optimizer, heads, loss: first.loss!, metricIds: heads[0]!.metricIds };
 }
 
 /**

@@ -7,7 +7,7 @@ import { SEED, VARIANT_COST, denseMacs, describePlan, estimateSeconds, parseMain
 import { DEFAULTS, QUICK, VARIANTS, parseLabArgs } from '../../examples/lab.mjs';
 
 interface Plan { help: boolean; quick: boolean; seedEpochs: number; lab: { epochs: number; units: number; variants: string[]; train: number; val: number; out: string | null } }
-interface Estimate { seed: number; lab: number; overhead: number; total: number }
+interface Estimate { seed: number; convnet: number; lab: number; overhead: number; total: number }
 const parse = (argv: string[], env: Record<string, string> = {}): Plan => parseMainArgs(argv, env) as Plan;
 const estimate = (plan: Plan, rate: number): Estimate => estimateSeconds(plan, rate) as Estimate;
 /** The training rate measured on this 2-core machine (examples/plan.mjs's calibration, threads build): 25–30 GMAC/s. */
