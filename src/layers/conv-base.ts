@@ -20,8 +20,8 @@ import type { Loss } from '../losses/index.js';
 import * as regularizers from '../regularizers/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import { applyActivation, applyActivationGrad } from './dense.js';
-import { checkChannelsLast, checkInputRank, checkStridesWithDilation, convPadding, convTuple } from './conv-args.js';
-import type { ConvSize, DataFormat } from './conv-args.js';
+import { checkChannelsLast, checkInputRank, checkStridesWithDilation, standardizePadding, standardizeTuple } from './spatial-args.js';
+import type { ConvSize, DataFormat } from './spatial-args.js';
 import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, fusion, layerArgsFromConfig } from './layer.js';
 import type { Fusion, LayerArgs, LayerWeight, Shape, StepContext } from './layer.js';
 
@@ -84,11 +84,11 @@ export abstract class BaseConv extends Layer {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { kernelSize, ... }', args);
     super(args);
     this.rank = rank;
-    this.kernelSize = convTuple('kernelSize', args.kernelSize, rank);
-    this.strides = convTuple('strides', args.strides ?? 1, rank);
-    this.dilationRate = convTuple('dilationRate', args.dilationRate ?? 1, rank);
-    this.padding = convPadding(args.padding ?? 'valid', rank === 1 && this.allowsCausal);
-    checkChannelsLast(this.className, args.dataFormat);
+    this.kernelSize = standardizeTuple(args.kernelSize, rank, 'kernelSize');
+    this.strides = standardizeTuple(args.strides ?? 1, rank, 'strides');
+    this.dilationRate = standardizeTuple(args.dilationRate ?? 1, rank, 'dilationRate');
+    this.padding = standardizePadding(args.padding ?? 'valid', rank === 1 && this.allowsCausal);
+    checkChannelsLast(this.className, this.name, args.dataFormat);
     checkStridesWithDilation(this.strides, this.dilationRate);
     this.activation = activations.get(args.activation, 'activation');
     this.useBias = checkBoolean('useBias', args.useBias ?? true);
@@ -117,7 +117,7 @@ export abstract class BaseConv extends Layer {
 
   /** The convolution's sizes for an input shape (without the batch); Keras's errors on a mismatch. */
   protected geometryFor(inputShape: Shape): ConvGeometry {
-    checkInputRank(this.name, inputShape, this.rank);
+    checkInputRank(this, inputShape, this.rank + 2, true);
     const two = this.rank === 2;
     const [inH, inW] = two ? [inputShape[0]!, inputShape[1]!] : [1, inputShape[0]!];
     const cin = inputShape[inputShape.length - 1]!;

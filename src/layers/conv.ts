@@ -12,7 +12,7 @@ import * as initializers from '../initializers/index.js';
 import type { InitializerIdentifier } from '../initializers/index.js';
 import * as regularizers from '../regularizers/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
-import { checkGroups } from './conv-args.js';
+import { checkGroups } from './spatial-args.js';
 import { BASE_CONV_ARG_NAMES, BASE_CONV_CONFIG_KEYS, BaseConv, baseConvArgsFromConfig } from './conv-base.js';
 import type { BaseConvArgs } from './conv-base.js';
 import type { LayerWeight, StepContext } from './layer.js';

@@ -1,11 +1,16 @@
-// Arguments of the image and sequence layers (pooling, reshaping), checked as Keras 3 checks them
-// (keras/src/utils/argument_validation.py standardize_tuple, backend standardize_padding and
-// standardize_data_format, InputSpec's ndim), with Keras's messages and TF.js's option names.
+// Arguments of the image and sequence layers (convolution, pooling, reshaping), checked as Keras 3
+// checks them (keras/src/utils/argument_validation.py standardize_tuple, backend
+// standardize_padding and standardize_data_format, InputSpec's ndim, base_conv.py), with Keras's
+// messages and TF.js's option names. One module for every such layer.
+import type { ConvPadding } from '../backend/conv.js';
 import { ValueError, show } from '../errors.js';
 import type { Layer, Shape } from './layer.js';
 
 /** TF.js's `dataFormat` spellings and Keras's. kerasm computes channels-last only. */
 export type DataFormat = 'channelsLast' | 'channels_last' | 'channelsFirst' | 'channels_first';
+
+/** A size per spatial axis: one number for all, or one per axis (Keras `int or tuple`). */
+export type ConvSize = number | number[];
 
 /** Python's tuple printing, as Keras's messages show shapes: `(None, 4, 3)`, `(5,)`. */
 export function pyTuple(values: readonly (number | string | null)[]): string {
@@ -34,13 +39,16 @@ export function standardizeTuple(value: unknown, n: number, name: string, allowZ
   return ints.slice();
 }
 
-/** Keras's standardize_padding for layers without 'causal': 'valid' or 'same', any case. */
-export function standardizePadding(value: unknown): 'valid' | 'same' {
+/** Keras's standardize_padding: 'valid' or 'same' in any case, and 'causal' where allowed (1-D convolutions). */
+export function standardizePadding(value: unknown): 'valid' | 'same';
+export function standardizePadding(value: unknown, allowCausal: boolean): ConvPadding;
+export function standardizePadding(value: unknown, allowCausal = false): ConvPadding {
+  const allowed = allowCausal ? ['valid', 'same', 'causal'] : ['valid', 'same'];
   const padding = typeof value === 'string' ? value.toLowerCase() : value;
-  if (padding !== 'valid' && padding !== 'same') {
-    throw new ValueError(`The \`padding\` argument must be a list/tuple or one of {'valid', 'same'}. Received: ${String(value)}`);
+  if (typeof padding !== 'string' || !allowed.includes(padding)) {
+    throw new ValueError(`The \`padding\` argument must be a list/tuple or one of {${allowed.map((p) => `'${p}'`).join(', ')}}. Received: ${String(value)}`);
   }
-  return padding;
+  return padding as ConvPadding;
 }
 
 /**
@@ -59,10 +67,29 @@ export function checkChannelsLast(className: string, name: string, value: unknow
   throw new ValueError(`The \`data_format\` argument must be one of {'channels_first', 'channels_last'}. Received: data_format=${show(value)}`);
 }
 
-/** Keras's InputSpec(ndim) check: `rank` dimensions with the batch. */
-export function checkInputRank(layer: Layer, inputShape: Shape, rank: number): void {
-  if (inputShape.length + 1 !== rank) {
-    throw new ValueError(`Input 0 of layer "${layer.name}" is incompatible with the layer: expected ndim=${rank}, found ndim=${inputShape.length + 1}. ` +
-      `Full shape received: ${pyTuple([null, ...inputShape])}`);
+/**
+ * Keras's InputSpec check: `ndim` dimensions with the batch. Convolutions declare `min_ndim`
+ * (`min`), and Keras says so when the input has fewer.
+ */
+export function checkInputRank(layer: Layer, inputShape: Shape, ndim: number, min = false): void {
+  if (inputShape.length + 1 === ndim) return;
+  const expected = min && inputShape.length + 1 < ndim ? `min_ndim=${ndim}` : `ndim=${ndim}`;
+  throw new ValueError(`Input 0 of layer "${layer.name}" is incompatible with the layer: expected ${expected}, found ndim=${inputShape.length + 1}. ` +
+    `Full shape received: ${pyTuple([null, ...inputShape])}`);
+}
+
+/** Keras 3's refusal of strides > 1 with dilation > 1 (base_conv.py). */
+export function checkStridesWithDilation(strides: readonly number[], dilation: readonly number[]): void {
+  if (Math.max(...strides) > 1 && Math.max(...dilation) > 1) {
+    throw new ValueError(`\`strides > 1\` not supported in conjunction with \`dilationRate > 1\`. Received: strides=${show(strides)} and dilationRate=${show(dilation)}`);
   }
+}
+
+/**
+ * A file's `groups` (Keras 2.3+ and 3 write `groups: 1`): grouped convolutions are not supported,
+ * so only 1 (or none) is read.
+ */
+export function checkGroups(className: string, groups: unknown): void {
+  if (groups === undefined || groups === null || groups === 1) return;
+  throw new ValueError(`${className} with \`groups: ${show(groups)}\` is not supported: kerasm has no grouped convolutions (groups must be 1)`);
 }

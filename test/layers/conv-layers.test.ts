@@ -294,25 +294,26 @@ describe("bad arguments and shapes: Keras's ValueErrors, before any wasm call", 
   test('window arguments', () => {
     expect(() => L.conv2d({ filters: 2, kernelSize: [3, 0] })).toThrow(km.ValueError);
     expect(() => L.conv2d({ filters: 2, kernelSize: [3, 0] })).toThrow('The `kernelSize` argument must be a tuple of 2 integers. Received kernelSize=[3, 0], including values {0} that do not satisfy `value > 0`');
-    expect(() => L.conv2d({ filters: 2, kernelSize: 2.5 })).toThrow('The `kernelSize` argument must be a tuple of 2 integers. Received kernelSize=2.5, including element 2.5 that is not an integer');
+    expect(() => L.conv2d({ filters: 2, kernelSize: 2.5 })).toThrow('The `kernelSize` argument must be a tuple of 2 integers. Received kernelSize=2.5');
+    expect(() => L.conv2d({ filters: 2, kernelSize: [3, 2.5] })).toThrow('The `kernelSize` argument must be a tuple of 2 integers. Received kernelSize=[3, 2.5], including element 2.5 of type float');
     expect(() => L.conv2d({ filters: 2, kernelSize: [3, 3, 3] })).toThrow('The `kernelSize` argument must be a tuple of 2 integers. Received kernelSize=[3, 3, 3]');
-    expect(() => L.conv1d({ filters: 2, kernelSize: 3, strides: 0 })).toThrow('The `strides` argument must be a tuple of 1 integer. Received strides=0, including values {0} that do not satisfy `value > 0`');
+    expect(() => L.conv1d({ filters: 2, kernelSize: 3, strides: 0 })).toThrow('The `strides` argument must be a tuple of 1 integers. Received strides=0, including values {0} that do not satisfy `value > 0`');
     expect(() => L.conv2d({ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 }))
       .toThrow('`strides > 1` not supported in conjunction with `dilationRate > 1`. Received: strides=[2, 2] and dilationRate=[2, 2]');
     expect(() => L.separableConv2d({ filters: 2, kernelSize: 3, strides: [1, 2], dilationRate: [2, 1] })).toThrow('`strides > 1` not supported in conjunction with `dilationRate > 1`');
     expect(() => L.depthwiseConv2d({ kernelSize: 3, strides: 3, dilationRate: 2 })).toThrow(km.ValueError);
     expect(() => L.conv2d({ filters: 0, kernelSize: 3 })).toThrow('Invalid value received for argument `filters`: expected a positive integer. Received: filters=0');
     expect(() => L.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 1.5 })).toThrow('Invalid value received for argument `depthMultiplier`: expected a positive integer. Received: depthMultiplier=1.5');
-    expect(() => L.conv2d({ filters: 2, kernelSize: 3, padding: 'causal' })).toThrow("The `padding` argument must be one of {'valid', 'same'}. Received: 'causal'");
-    expect(() => L.conv1d({ filters: 2, kernelSize: 3, padding: 'full' as never })).toThrow("The `padding` argument must be one of {'valid', 'same', 'causal'}. Received: 'full'");
+    expect(() => L.conv2d({ filters: 2, kernelSize: 3, padding: 'causal' })).toThrow("The `padding` argument must be a list/tuple or one of {'valid', 'same'}. Received: causal");
+    expect(() => L.conv1d({ filters: 2, kernelSize: 3, padding: 'full' as never })).toThrow("The `padding` argument must be a list/tuple or one of {'valid', 'same', 'causal'}. Received: full");
     expect(L.conv2d({ filters: 2, kernelSize: 3, padding: 'SAME' as never }).padding).toBe('same');
   });
 
   test('channels-first is refused saying so, from options and from a file', () => {
-    expect(() => L.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' })).toThrow(/Conv2D with `dataFormat: 'channelsFirst'` is not supported: kerasm's convolutions take channels-last tensors/);
+    expect(() => L.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' })).toThrow(/^Conv2D layer "conv2d(_\d+)?": data_format 'channels_first' is not supported: kerasm is channels-last only/);
     expect(L.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channels_last' }).getConfig().data_format).toBe('channels_last');
     const config = { ...L.depthwiseConv2d({ kernelSize: 3 }).getConfig(), data_format: 'channels_first' };
-    expect(() => layerFromConfig('DepthwiseConv2D', config)).toThrow(/DepthwiseConv2D with `dataFormat: 'channels_first'` is not supported/);
+    expect(() => layerFromConfig('DepthwiseConv2D', config)).toThrow(/^DepthwiseConv2D layer ".*": data_format 'channels_first' is not supported/);
     const grouped = { ...L.conv2d({ filters: 4, kernelSize: 3 }).getConfig(), groups: 2 };
     expect(() => layerFromConfig('Conv2D', grouped)).toThrow('Conv2D with `groups: 2` is not supported: kerasm has no grouped convolutions (groups must be 1)');
   });
