@@ -70,7 +70,7 @@ export class DatasetBatches {
     const data = toArrays(this.model, this.compiled.heads, batch.xs, batch.ys, ['xs', 'ys'], ` in batch ${this.step}`);
     const b = this.b!;
     const plan = this.exec!.plan(b, data.rows, true);
-    this.compiled.optimizer.build(b.arena, b.k, this.model.trainableWeights);
+    this.exec!.buildOptimizer(b);
     this.batch = new ArrayBatches(b, plan, data, data.rows, false, ['xs', 'ys']);
     this.batch.pull();
     this.step++;

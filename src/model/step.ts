@@ -36,6 +36,11 @@ export class Executor {
    * laying out a larger plan and freeing the buffers the running step holds.
    */
   pinned = false;
+  /**
+   * The weights the optimizer updates, as of the optimizer's build (`buildOptimizer`): read once
+   * per call, not per step (`model.trainableWeights` makes a new array each time).
+   */
+  private trainable: readonly LayerWeight[] = [];
 
   constructor(model: StepModel) {
     this.model = model;
@@ -164,6 +169,12 @@ export class Executor {
     return total;
   }
 
+  /** Build the optimizer for the trainable weights of now (its slots exist once) and keep their list for the steps. */
+  buildOptimizer(b: Backend): void {
+    this.trainable = this.model.trainableWeights;
+    this.model.compiled!.optimizer.build(b.arena, b.k, this.trainable);
+  }
+
   /** One step on the staged batch: forward, loss, backward, update. Returns the batch loss (penalties included). */
   trainStep(b: Backend, rows: number, hasSw: boolean, sums: Float64Array): number {
     const fused = true;
@@ -172,7 +183,7 @@ export class Executor {
     const loss = this.lossAndMetrics(b, rows, true, fused, hasSw, sums) + penalty;
     if (!Number.isFinite(loss)) return loss;
     this.backward(rows);
-    this.model.compiled!.optimizer.apply(b.k, this.model.trainableWeights);
+    this.model.compiled!.optimizer.apply(b.k, this.trainable);
     return loss;
   }
 }

@@ -134,7 +134,7 @@ export class Engine {
     // All data is scanned (in wasm, batch by batch) before the first step, so a bad value
     // rejects the call before anything changes (once per array); each step still scans its batch.
     for (const d of val === null ? [data] : [data, val]) this.scanAll(b, d, p.rows);
-    compiled.optimizer.build(b.arena, b.k, model.trainableWeights);
+    this.exec.buildOptimizer(b);
     const src = new ArraySource(new ArrayBatches(b, p, data, batchSize, shuffle), shuffle);
     // With a thread pool, the next batch's inputs are staged while a GEMM runs on the workers; not
     // with batch hooks, which may look at or change the data between batches.
@@ -209,6 +209,7 @@ export class Engine {
     const model = this.model;
     const hooks = callbacks.wantsBatchHooks;
     const batchLogs: Logs = { batch: 0, size: 0 };
+    const running = (): [string, number][] => tally.running();
     let step = 0;
     for (;;) {
       let pulled = src.pull();
@@ -241,7 +242,7 @@ export class Engine {
         throw new KerasmError(`Training stopped: the loss became ${loss} at epoch ${epoch + 1}, batch ${step}. ` +
           'The weights are those of the last completed step. Lower the learning rate, check the data, or clip gradients (clipnorm).');
       }
-      bar?.update(step, () => tally.running());
+      bar?.update(step, running);
       if (model.stopTraining) break;
     }
     return step;
@@ -307,7 +308,7 @@ export class Engine {
     const data = toArrays(model, compiled.heads, xIn, yIn);
     const b = model.ensureAllocated();
     const p = this.exec.plan(b, data.rows, true);
-    compiled.optimizer.build(b.arena, b.k, model.trainableWeights);
+    this.exec.buildOptimizer(b);
     const tally = new Tally(compiled, model.outputShapes);
     const batches = new ArrayBatches(b, p, data, data.rows, false);
     batches.pull();
