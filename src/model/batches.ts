@@ -191,9 +191,9 @@ export class ArrayBatches {
     this.staged = false;
     for (let h = 0; h < data.y.length; h++) {
       const d = data.y[h]!;
-      if (d !== null) stageChecked(b, d, order, start, rows, plan.y[h]!.ptr, data.y.length > 1 ? `${this.names[1]}[${h}]` : this.names[1]);
+      if (d !== null) stageChecked(b, d, order, start, rows, plan.y[h]!, data.y.length > 1 ? `${this.names[1]}[${h}]` : this.names[1]);
       const w = this.swData[h]!;
-      if (w !== null) stage(b, w, order, start, rows, plan.sw[h]!.ptr);
+      if (w !== null) stage(b, w, order, start, rows, plan.sw[h]!);
     }
   }
 

@@ -28,9 +28,9 @@ export interface Plan {
   /** Per output: how the loss fuses with the output layer's activation. */
   fused: ('softmax' | 'sigmoid' | null)[];
   /** Per output: labels and sample weights. */
-  y: Region[];
-  sw: Region[];
-  ws: Region;
+  y: Ptr[];
+  sw: Ptr[];
+  ws: Ptr;
   /**
    * A second buffer for the first input (training with a thread pool): the next batch is staged
    * into it while a GEMM of this step runs on the workers, then the two swap.
@@ -88,14 +88,14 @@ function layOut(b: Backend, program: Program, rows: number, training: boolean, l
   const dxs: Ptr[][] = ops.map((op) => op.inputs.map(() => 0));
   const adds: [Ptr, Ptr, number][][] = ops.map(() => []);
   if (training) gradients(program, size, grad, dxs, adds, alloc);
-  const yRegions = outputs.map((v) => regionOf(alloc, size(v)));
-  const swRegions = outputs.map(() => regionOf(alloc, rows));
-  const ws = regionOf(alloc, Math.ceil(wsBytes / 4));
+  const y = outputs.map((v) => alloc(size(v)));
+  const sw = outputs.map(() => alloc(rows));
+  const ws = alloc(Math.ceil(wsBytes / 4));
   b.pool?.reserve(wsBytes);
   const xNext = training && b.pool !== null && b.pool.threads > 1 && program.inputs.length === 1 ? alloc(size(program.inputs[0]!)) : 0;
   return {
     rows, training, act, grad, dxs, adds, xs: ops.map((op) => op.inputs.map(() => 0)), lossHead, fused,
-    y: yRegions, sw: swRegions, ws, xNext, regions: [],
+    y, sw, ws, xNext, regions: [],
   };
 }
 
@@ -141,12 +141,6 @@ function gradients(program: Program, size: (v: number) => number, grad: Ptr[], d
 function nextSlot(inputs: readonly number[], v: number, dxs: readonly Ptr[]): number {
   for (let s = inputs.length - 1; s >= 0; s--) if (inputs[s] === v && dxs[s] === 0) return s;
   return inputs.length - 1;
-}
-
-/** A region-like record for a pointer from `alloc` (the plan frees its regions in one list). */
-function regionOf(alloc: (floats: number) => Ptr, floats: number): Region {
-  const ptr = alloc(floats);
-  return { ptr, bytes: Math.max(floats, 1) * 4 } as Region;
 }
 
 /**

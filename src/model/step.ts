@@ -61,7 +61,7 @@ export class Executor {
     this.plan_ = makePlan(b, this.model.program, this.model.weights, want, withGrads, losses);
     this.ctx = {
       k: b.k, arena: b.arena, rows: 0, training: false, x: 0, y: 0, dy: 0, dx: 0, xs: [], dxs: [], accumulate: false,
-      ws: this.plan_.ws.ptr, lossFused: false, trackPenalty: false, penalty: 0, updateStatistics: false,
+      ws: this.plan_.ws, lossFused: false, trackPenalty: false, penalty: 0, updateStatistics: false,
     };
     return this.plan_;
   }
@@ -161,8 +161,8 @@ export class Executor {
       const kind = fused ? p.fused[h]! : null;
       const pred = kind !== null ? program.ops[program.producer[v]!]!.layer.lossLogits : p.act[v]!;
       const probs = kind !== null ? p.act[v]! : 0;
-      const sum = head.loss.compute(b.k, lossRows, cols, pred, p.y[h]!.ptr, hasSw ? p.sw[h]!.ptr : 0, grad ? p.grad[v]! : 0, head.weight / lossRows, kind, probs);
-      for (const m of head.metrics) sums[slot++]! += metricsLib.batchSum(b.k, m, lossRows, cols, p.act[v]!, p.y[h]!.ptr);
+      const sum = head.loss.compute(b.k, lossRows, cols, pred, p.y[h]!, hasSw ? p.sw[h]! : 0, grad ? p.grad[v]! : 0, head.weight / lossRows, kind, probs);
+      for (let j = 0; j < head.metrics.length; j++) sums[slot++]! += metricsLib.batchSum(b.k, head.metrics[j]!, lossRows, cols, p.act[v]!, p.y[h]!);
       this.headLoss[h] = sum / lossRows;
       total += head.weight * this.headLoss[h]!;
     }

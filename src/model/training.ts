@@ -155,7 +155,7 @@ export class Engine {
     const p = this.exec.current!;
     d.x.forEach((x, i) => scanFinite(b, x, rows, p.act[i]!, 'x'));
     d.y.forEach((y, h) => {
-      if (y !== null) scanFinite(b, y, rows, p.y[h]!.ptr, 'y');
+      if (y !== null) scanFinite(b, y, rows, p.y[h]!, 'y');
     });
   }
 
