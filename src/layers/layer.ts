@@ -98,6 +98,17 @@ export interface StepContext {
   xs: Ptr[];
   /** Where to write the gradient of each input of a list-taking layer (0 where no one needs it). */
   dxs: Ptr[];
+  /** Every output of a layer with several (`outputCount` > 1), in order; `ys[0] === y`. */
+  ys: Ptr[];
+  /** The gradient of each output (`dys[0] === dy`); an output no one reads gets a zero-filled buffer. */
+  dys: Ptr[];
+  /**
+   * The mask of the input (of `xs[0]`), f32 [rows × steps]: 1 for a real step, 0 for a masked one.
+   * 0 when no mask reaches this layer; only layers with `consumesMask` are given one.
+   */
+  mask: Ptr;
+  /** Where a layer with `producesMask` writes its output's mask, f32 [rows × steps]; 0 when nothing reads it. */
+  maskOut: Ptr;
   /**
    * Backward of a shared layer's second or later call: add the weight gradients to `grad` (GEMM
    * β = 1, colsum β = 1) instead of overwriting, and leave the penalty gradient out (the first
@@ -225,6 +236,31 @@ export abstract class Layer {
   /** True for layers that take a list of inputs (the merge layers): they implement `buildMany` and read `ctx.xs`. */
   get takesList(): boolean {
     return false;
+  }
+
+  /** Reads `ctx.mask` (the RNNs, GlobalAveragePooling1D, Bidirectional, TimeDistributed): the engine hands it the input's mask. */
+  get consumesMask(): boolean {
+    return false;
+  }
+
+  /** Makes a mask (Embedding with maskZero, Masking): its forward also writes `ctx.maskOut` when that is not 0. */
+  get producesMask(): boolean {
+    return false;
+  }
+
+  /** Passes its input's mask on unchanged (Keras `supports_masking` without `compute_mask`): Dropout, Activation, ... */
+  get propagatesMask(): boolean {
+    return false;
+  }
+
+  /** How many tensors one call makes (an RNN with returnState: 1 + its states). */
+  get outputCount(): number {
+    return 1;
+  }
+
+  /** The shapes of every output for these input shapes (layers with `outputCount` > 1 override it). */
+  computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
+    return [this.computeOutputShape(inputShapes[0]!)];
   }
 
   /** The input shapes the layer was built for (one per input). */

@@ -23,6 +23,12 @@ export interface Plan {
   adds: [Ptr, Ptr, number][][];
   /** Per op: its inputs' buffers, refreshed before each call (ctx.xs; no array per step). */
   xs: Ptr[][];
+  /** Per op: its outputs' buffers and their gradients (ctx.ys, ctx.dys). */
+  ys: Ptr[][];
+  dys: Ptr[][];
+  /** Per op: the mask that reaches its first input (ctx.mask) and where it writes the mask it makes (ctx.maskOut); 0: none. */
+  mask: Ptr[];
+  maskOut: Ptr[];
   /** Per op: the op's output goes straight into a fused loss (`lossFused`), by output index, or -1. */
   lossHead: number[];
   /** Per output: how the loss fuses with the output layer's activation. */
@@ -95,6 +101,7 @@ function layOut(b: Backend, program: Program, rows: number, training: boolean, l
   const xNext = training && b.pool !== null && b.pool.threads > 1 && program.inputs.length === 1 ? alloc(size(program.inputs[0]!)) : 0;
   return {
     rows, training, act, grad, dxs, adds, xs: ops.map((op) => op.inputs.map(() => 0)), lossHead, fused,
+    ys: ops.map((op) => [act[op.output]!]), dys: ops.map((op) => [grad[op.output]!]), mask: ops.map(() => 0), maskOut: ops.map(() => 0),
     y, sw, ws, xNext, regions: [],
   };
 }

@@ -60,7 +60,7 @@ export class Executor {
     const losses = this.model.compiled?.heads.map((h) => h.loss) ?? [];
     this.plan_ = makePlan(b, this.model.program, this.model.weights, want, withGrads, losses);
     this.ctx = {
-      k: b.k, arena: b.arena, rows: 0, training: false, x: 0, y: 0, dy: 0, dx: 0, xs: [], dxs: [], accumulate: false,
+      k: b.k, arena: b.arena, rows: 0, training: false, x: 0, y: 0, dy: 0, dx: 0, xs: [], dxs: [], ys: [0], dys: [0], mask: 0, maskOut: 0, accumulate: false,
       ws: this.plan_.ws, lossFused: false, trackPenalty: false, penalty: 0, updateStatistics: false,
     };
     return this.plan_;
@@ -88,6 +88,9 @@ export class Executor {
       const op = ops[i]!;
       this.bindInputs(p, i);
       ctx.y = p.act[op.output]!;
+      ctx.ys = p.ys[i]!;
+      ctx.mask = p.mask[i]!;
+      ctx.maskOut = p.maskOut[i]!;
       ctx.lossFused = fused && p.lossHead[i]! >= 0;
       op.layer.forward(ctx);
     }
@@ -108,6 +111,10 @@ export class Executor {
       this.bindInputs(p, i);
       ctx.y = p.act[op.output]!;
       ctx.dy = dy;
+      ctx.ys = p.ys[i]!;
+      ctx.dys = p.dys[i]!;
+      ctx.mask = p.mask[i]!;
+      ctx.maskOut = p.maskOut[i]!;
       ctx.dxs = p.dxs[i]!;
       ctx.dx = ctx.dxs[0] ?? 0;
       ctx.accumulate = op.accumulate;

@@ -147,7 +147,7 @@ class LayerRig {
     this.dxs = this.alias ? [this.dy] : this.inSizes.map((n) => this.buffer(PLANNED * n));
     this.ctx = {
       k: b.k, arena: b.arena, rows: 0, training: false, updateStatistics: false, x: this.xs[0]!.ptr, y: this.y.ptr, dy: this.dy.ptr,
-      dx: this.dxs[0]!.ptr, xs: this.xs.map((x) => x.ptr), dxs: this.dxs.map((d) => d.ptr), accumulate: false, ws: ws.ptr,
+      dx: this.dxs[0]!.ptr, xs: this.xs.map((x) => x.ptr), dxs: this.dxs.map((d) => d.ptr), ys: [this.y.ptr], dys: [this.dy.ptr], mask: 0, maskOut: 0, accumulate: false, ws: ws.ptr,
       lossFused: false, trackPenalty: true, penalty: 0,
     };
   }

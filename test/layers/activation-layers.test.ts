@@ -47,7 +47,7 @@ function drive(layer: Layer, shape: Shape, rows: number, x: Float32Array, dy: Fl
   layer.plan(b.arena, rows);
   const ctx: StepContext = {
     k: b.k, arena: b.arena, rows, training: true, updateStatistics: true, x: X!.ptr, y: Y!.ptr, dy: DY!.ptr, dx: DX!.ptr,
-    xs: [X!.ptr], dxs: [DX!.ptr], accumulate: false, ws: 0, lossFused: false, trackPenalty: true, penalty: 0,
+    xs: [X!.ptr], dxs: [DX!.ptr], ys: [Y!.ptr], dys: [DY!.ptr], mask: 0, maskOut: 0, accumulate: false, ws: 0, lossFused: false, trackPenalty: true, penalty: 0,
   };
   try {
     layer.forward(ctx);

@@ -64,8 +64,8 @@ function runLayer(layer: Layer, inShape: Shape, rows: number, rng: Rng): Pass {
     const dy = rng.fill(new Float32Array(rows * outSize));
     dyBuf.set(dy);
     const ctx: StepContext = {
-      k: b.k, arena: b.arena, rows, training: true, updateStatistics: true, x: x.ptr, y: y.ptr, dy: dyBuf.ptr, dx: dx.ptr, xs: [x.ptr], dxs: [dx.ptr],
-      accumulate: false, ws: ws.ptr, lossFused: false, trackPenalty: true, penalty: 0,
+      k: b.k, arena: b.arena, rows, training: true, updateStatistics: true, x: x.ptr, y: y.ptr, dy: dyBuf.ptr, dx: dx.ptr, xs: [x.ptr], dxs: [dx.ptr], ys: [y.ptr], dys: [dyBuf.ptr],
+      mask: 0, maskOut: 0, accumulate: false, ws: ws.ptr, lossFused: false, trackPenalty: true, penalty: 0,
     };
     layer.forward(ctx);
     const yOut = y.data.slice(0, rows * outSize);

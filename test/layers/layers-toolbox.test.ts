@@ -75,7 +75,7 @@ class Rig {
     this.dx = layer.aliasesInput ? this.dy : new GuardedBuffer(b, this.nIn);
     this.ctx = {
       k: b.k, arena: b.arena, rows, training: false, updateStatistics: false, x: this.x.ptr, y: this.y.ptr, dy: this.dy.ptr,
-      dx: this.dx.ptr, xs: [], dxs: [], accumulate: false, ws: 0, lossFused: false, trackPenalty: true, penalty: 0,
+      dx: this.dx.ptr, xs: [], dxs: [], ys: [this.y.ptr], dys: [this.dy.ptr], mask: 0, maskOut: 0, accumulate: false, ws: 0, lossFused: false, trackPenalty: true, penalty: 0,
     };
   }
 

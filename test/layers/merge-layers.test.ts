@@ -42,7 +42,7 @@ function drive(layer: Layer, shapes: Shape[], rows: number, xs: Float32Array[], 
   layer.plan(b.arena, rows);
   const ctx: StepContext = {
     k: b.k, arena: b.arena, rows, training: true, updateStatistics: true, x: X[0]!.ptr, y: Y.ptr, dy: DY.ptr, dx: want[0] ? DX[0]!.ptr : 0,
-    xs: X.map((x) => x.ptr), dxs: DX.map((d, j) => (want[j] ? d.ptr : 0)), accumulate: false, ws: 0, lossFused: false, trackPenalty: true, penalty: 0,
+    xs: X.map((x) => x.ptr), dxs: DX.map((d, j) => (want[j] ? d.ptr : 0)), ys: [Y.ptr], dys: [DY.ptr], mask: 0, maskOut: 0, accumulate: false, ws: 0, lossFused: false, trackPenalty: true, penalty: 0,
   };
   try {
     layer.forward(ctx);
