@@ -49,4 +49,6 @@ export type { IOHandler, LoadOptions, LoadSource, ModelArtifacts, SaveOptions, S
 export * as io from './io/handlers.js';
 export * as plot from './plot/index.js';
 export { diagnose } from './diagnose.js';
+export { exportOnnx } from './onnx/index.js';
+export type { ExportOnnxOptions } from './onnx/index.js';
 export type { Diagnosis, DiagnoseOptions } from './diagnose.js';

@@ -1,0 +1,126 @@
+// km.exportOnnx(model, { opset }): the model's inference graph as ONNX protobuf bytes. The graph
+// is the engine's flattened program (nested models expanded, shared layers once per call); each
+// layer call becomes a few ONNX nodes named after the layer, its weights initializers named
+// `<layer>/<weight>`. Inputs and outputs keep the model's names and a free batch dimension.
+// Loaded lazily (src/onnx/index.ts): the core bundle carries none of it.
+import { ready } from '../backend/loader.js';
+import { ValueError, checkOptions, invalidArgument } from '../errors.js';
+import type { LayerWeight } from '../layers/layer.js';
+import { Model } from '../model/model.js';
+import { KERASM_VERSION } from '../io/topology.js';
+import type { Converter } from './convert.js';
+import { OnnxGraph } from './graph.js';
+import { CORE_CONVERTERS } from './layers-core.js';
+import { SPATIAL_CONVERTERS } from './layers-spatial.js';
+import { dropCancellingTransposes } from './optimize.js';
+import { encodeModel } from './protobuf.js';
+import type { ValueInfoMessage } from './protobuf.js';
+
+export interface ExportOnnxOptions {
+  /** The ONNX opset the graph targets: 13 (default) to 21. */
+  opset?: number;
+}
+
+/** Every layer class with a conversion, by Keras class name. */
+const CONVERTERS: Readonly<Record<string, Converter>> = { ...CORE_CONVERTERS, ...SPATIAL_CONVERTERS };
+
+/** The opsets this exporter writes, and the IR version each needs (onnx/helper.py's table). */
+export const MIN_OPSET = 13;
+export const MAX_OPSET = 21;
+const IR_VERSION: Readonly<Record<number, number>> = { 13: 7, 14: 7, 15: 8, 16: 8, 17: 8, 18: 8, 19: 9, 20: 9, 21: 10 };
+
+/** The symbolic name of the batch dimension in the graph's inputs and outputs. */
+export const BATCH_DIM = 'batch';
+
+/** Layer classes `exportOnnx` converts, sorted. */
+export function onnxLayerClasses(): string[] {
+  return Object.keys(CONVERTERS).sort();
+}
+
+function checkExportArgs(model: unknown, options: unknown): { model: Model; opset: number } {
+  if (!(model instanceof Model)) throw invalidArgument('model', 'a kerasm model (km.sequential(...) or km.model({ inputs, outputs }))', model);
+  const o = checkOptions(options as ExportOnnxOptions | undefined, ['opset'], 'exportOnnx');
+  const opset = o.opset ?? MIN_OPSET;
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
+    throw invalidArgument('opset', `an integer from ${MIN_OPSET} to ${MAX_OPSET} (the ONNX opsets kerasm writes)`, o.opset);
+  }
+  model.checkAlive();
+  if (model.layers.length === 0) throw new ValueError('exportOnnx: the model has no layers yet (add layers, or give a Sequential its first layer with an input shape).');
+  for (const op of model.program.ops) {
+    const cls = op.base.className;
+    if (!Object.hasOwn(CONVERTERS, cls)) {
+      throw new ValueError(`exportOnnx: layer "${op.base.name}" of class ${cls} has no ONNX conversion in kerasm yet; ` +
+        `the layers it converts are ${onnxLayerClasses().join(', ')}.`);
+    }
+  }
+  return { model, opset };
+}
+
+/** Each weight's values, copied out of wasm memory once. */
+function weightValues(model: Model): Map<LayerWeight, Float32Array> {
+  const values = model.getWeights();
+  return new Map(model.weights.map((w, i) => [w, values[i]!.data as Float32Array]));
+}
+
+/**
+ * The inference graph of `model` as an ONNX model (protobuf bytes): channels-last inputs of
+ * shape [batch, ...], dropout, noise and activity regularization removed, BatchNormalization
+ * with its moving statistics. A layer without a conversion is a ValueError naming it, before
+ * the weights are read.
+ */
+export async function exportOnnx(model: Model, options?: ExportOnnxOptions): Promise<Uint8Array> {
+  const { opset } = checkExportArgs(model, options);
+  await ready();
+  const weights = weightValues(model);
+  const program = model.program;
+  const g = new OnnxGraph(opset);
+  const names: string[] = [];
+  const inputs: ValueInfoMessage[] = model.inputNames.map((name, i) => {
+    const v = program.inputs[i]!;
+    names[v] = g.claim(name);
+    return { name: names[v], shape: [BATCH_DIM, ...program.shapes[v]!] };
+  });
+  for (const op of program.ops) {
+    const layer = op.base;
+    g.scope = layer.name;
+    const since = g.nodes.length;
+    const own = (name: string): LayerWeight | undefined => layer.weights.find((w) => w.name === name);
+    const out = CONVERTERS[layer.className]!({
+      g, layer,
+      inputs: op.inputs.map((v) => names[v]!),
+      inputShapes: op.inputs.map((v) => program.shapes[v]!),
+      outputShape: program.shapes[op.output]!,
+      weight: (name) => {
+        const w = own(name);
+        if (w === undefined) throw new ValueError(`exportOnnx: internal: layer "${layer.name}" has no weight '${name}'`);
+        return weights.get(w)!;
+      },
+      hasWeight: (name) => own(name) !== undefined,
+    });
+    names[op.output] = g.rename(out, layer.name, since);
+  }
+  const outputs = outputInfos(g, model, program.outputs.map((v) => names[v]!), program.outputs.map((v) => program.shapes[v]!));
+  dropCancellingTransposes(g.nodes, new Set(outputs.map((o) => o.name)));
+  return encodeModel({
+    irVersion: IR_VERSION[opset]!, opset, producerName: 'kerasm', producerVersion: KERASM_VERSION,
+    graph: { name: model.name, nodes: g.nodes, initializers: g.initializers, inputs, outputs, docString: `${model.className} model exported by kerasm ${KERASM_VERSION}` },
+  });
+}
+
+/**
+ * The graph's outputs, named after the layers that make them. An output that is a graph input,
+ * another output, or a tensor named otherwise (a dropout's pass-through) gets an Identity node.
+ */
+function outputInfos(g: OnnxGraph, model: Model, tensors: readonly string[], shapes: readonly (readonly number[])[]): ValueInfoMessage[] {
+  const taken = new Set<string>();
+  const produced = new Set(g.nodes.flatMap((n) => n.outputs));
+  return tensors.map((t, i) => {
+    let name = t;
+    if (t !== model.outputNames[i] || taken.has(t) || !produced.has(t)) {
+      g.scope = model.outputNames[i]!;
+      name = g.rename(g.node('Identity', [t]), model.outputNames[i]!, g.nodes.length - 1);
+    }
+    taken.add(name);
+    return { name, shape: [BATCH_DIM, ...shapes[i]!] };
+  });
+}
