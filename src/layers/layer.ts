@@ -6,8 +6,8 @@ import type { Initializer } from '../initializers/index.js';
 import type { Regularizer } from '../regularizers/index.js';
 import type { Constraint } from '../constraints/index.js';
 import { shapeSize } from '../tensor.js';
-import { applyLayer } from '../model/graph.js';
-import type { SymbolicTensor } from '../model/graph.js';
+import { applyLayer, applyLayerMany } from '../model/graph.js';
+import type { ApplyArgs, SymbolicTensor } from '../model/graph.js';
 import type { ActivationInfo } from '../activations/index.js';
 import type { Loss } from '../losses/index.js';
 
@@ -221,8 +221,16 @@ export abstract class Layer {
    * layers that merge several inputs (`concatenate().apply([a, b])`). Builds the layer on its
    * first call; a second call shares its weights.
    */
-  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
-    return applyLayer(this, inputs);
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: ApplyArgs): SymbolicTensor {
+    // A layer with several outputs (an RNN with returnState) returns their list here, as Keras and
+    // TF.js do; its type stays one tensor so the common one-output call needs no cast: typed code
+    // asks for the list with `applyMany`.
+    return applyLayer(this, inputs, kwargs) as SymbolicTensor;
+  }
+
+  /** Call the layer on symbolic tensors and get every output as a list (`[output, h, c]` for an LSTM with returnState). */
+  applyMany(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: ApplyArgs): SymbolicTensor[] {
+    return applyLayerMany(this, inputs, kwargs);
   }
 
   /**
@@ -261,6 +269,14 @@ export abstract class Layer {
   /** The shapes of every output for these input shapes (layers with `outputCount` > 1 override it). */
   computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
     return [this.computeOutputShape(inputShapes[0]!)];
+  }
+
+  /**
+   * True for layers that take one input plus optional initial-state tensors (the RNNs:
+   * `apply(x, { initialState: [h, c] })` or TF.js's `apply([x, h, c])`); they read `ctx.xs`.
+   */
+  get takesStates(): boolean {
+    return false;
   }
 
   /** The input shapes the layer was built for (one per input). */

@@ -167,13 +167,32 @@ function checkUniqueNames(layers: readonly Layer[]): void {
   }
 }
 
+/** Keyword arguments of `layer.apply` (Keras call arguments). */
+export interface ApplyArgs {
+  /** An RNN's initial state: its tensors follow the input (TF.js's `apply([x, h, c])` is the same call). */
+  initialState?: SymbolicTensor | SymbolicTensor[];
+}
+
 /**
  * `layer.apply(inputs)`: build the layer on the first call (from the inputs' shapes), check the
- * shapes on later calls (a shared layer: one set of weights), and record the call as a node.
+ * shapes on later calls (a shared layer: one set of weights), and record the call as a node. One
+ * tensor back, or the list of a layer with several outputs (`outputCount`, an RNN's returnState).
  */
-export function applyLayer(layer: Layer, inputs: unknown): SymbolicTensor {
-  const list = symbolicList(layer, inputs);
-  if (layer.takesList !== Array.isArray(inputs) || (layer.takesList && list.length < 2)) {
+export function applyLayer(layer: Layer, inputs: unknown, kwargs: ApplyArgs = {}): SymbolicTensor | SymbolicTensor[] {
+  const outs = applyLayerMany(layer, inputs, kwargs);
+  return layer.outputCount > 1 ? outs : outs[0]!;
+}
+
+/** `applyLayer` that always returns the list of outputs (`layer.applyMany`). */
+export function applyLayerMany(layer: Layer, inputs: unknown, kwargs: ApplyArgs = {}): SymbolicTensor[] {
+  if (kwargs === null || typeof kwargs !== 'object') throw invalidArgument('kwargs', 'an object such as { initialState: [h, c] }', kwargs);
+  const states = kwargs.initialState === undefined ? [] : symbolicList(layer, kwargs.initialState);
+  if (states.length > 0 && !layer.takesStates) {
+    throw invalidArgument('initialState', `nothing for layer ${layer.name} (${layer.className}): only recurrent layers take an initial state`, `${states.length} tensor(s)`);
+  }
+  const list = [...symbolicList(layer, inputs), ...states];
+  const isList = Array.isArray(inputs);
+  if (layer.takesList ? !isList || list.length < 2 : isList && !layer.takesStates) {
     throw layer.takesList
       ? invalidArgument('inputs', `a list of at least 2 symbolic tensors (layer ${layer.name} merges its inputs)`, inputs)
       : invalidArgument('inputs', `one symbolic tensor (layer ${layer.name} takes one input)`, `a list of ${list.length}`);
@@ -181,10 +200,11 @@ export function applyLayer(layer: Layer, inputs: unknown): SymbolicTensor {
   const shapes = list.map((t) => t.shape);
   if (layer.outputShape === null) {
     const declared = layer.batchInputShape?.slice(1) as Shape | undefined;
-    if (declared !== undefined && !layer.takesList) checkInputShapes(layer, [declared], shapes);
+    if (declared !== undefined && !layer.takesList) checkInputShapes(layer, [declared], shapes.slice(0, 1));
     layer.buildFrom(shapes);
   } else {
     checkInputShapes(layer, layer.inputShapes, shapes);
   }
-  return addNode(layer, list, [layer.outputShape!]).outputs[0]!;
+  const outShapes = layer.outputCount > 1 ? layer.computeOutputShapes(shapes) : [layer.outputShape!];
+  return addNode(layer, list, outShapes).outputs;
 }

@@ -71,10 +71,10 @@ class Made {
   }
 }
 
-/** One call of a layer (a nested model: all its outputs). */
+/** One call of a layer: all its outputs (a nested model's, an RNN's with returnState). */
 function callLayer(layer: Layer, inputs: SymbolicTensor[]): SymbolicTensor[] {
   if (layer instanceof Model) return layer.applyMany(inputs);
-  return [layer.apply(layer.takesList || inputs.length > 1 ? inputs : inputs[0]!)];
+  return layer.applyMany(layer.takesList || inputs.length > 1 ? inputs : inputs[0]!);
 }
 
 /**

@@ -147,7 +147,7 @@ export class Model extends Layer {
   }
 
   /** Call the model on symbolic tensors; one tensor per output. */
-  applyMany(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor[] {
+  override applyMany(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor[] {
     const list = symbolicList(this, inputs);
     checkInputShapes(this, this.inputShapes, list.map((t) => t.shape));
     return addNode(this, list, this.outputShapes).outputs;

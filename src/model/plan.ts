@@ -29,6 +29,8 @@ export interface Plan {
   /** Per op: the mask that reaches its first input (ctx.mask) and where it writes the mask it makes (ctx.maskOut); 0: none. */
   mask: Ptr[];
   maskOut: Ptr[];
+  /** Per op: [gradient, floats per sample] of its outputs nothing reads, zero-filled before its backward. */
+  zero: [Ptr, number][][];
   /** Per op: the op's output goes straight into a fused loss (`lossFused`), by output index, or -1. */
   lossHead: number[];
   /** Per output: how the loss fuses with the output layer's activation. */
@@ -94,6 +96,10 @@ function layOut(b: Backend, program: Program, rows: number, training: boolean, l
   const dxs: Ptr[][] = ops.map((op) => op.inputs.map(() => 0));
   const adds: [Ptr, Ptr, number][][] = ops.map(() => []);
   if (training) gradients(program, size, grad, dxs, adds, alloc);
+  const zero = ops.map((op) => op.outputs.filter((v) => grad[v] !== 0 && program.consumers[v]!.length === 0 && !outputs.includes(v))
+    .map((v): [Ptr, number] => [grad[v]!, shapeSize(shapes[v]!)]));
+  const maskBuf = program.masks.map((m) => (m.read ? alloc(rows * m.size) : 0));
+  const slot = (m: number): Ptr => (m >= 0 ? maskBuf[m]! : 0);
   const y = outputs.map((v) => alloc(size(v)));
   const sw = outputs.map(() => alloc(rows));
   const ws = alloc(Math.ceil(wsBytes / 4));
@@ -101,7 +107,8 @@ function layOut(b: Backend, program: Program, rows: number, training: boolean, l
   const xNext = training && b.pool !== null && b.pool.threads > 1 && program.inputs.length === 1 ? alloc(size(program.inputs[0]!)) : 0;
   return {
     rows, training, act, grad, dxs, adds, xs: ops.map((op) => op.inputs.map(() => 0)), lossHead, fused,
-    ys: ops.map((op) => [act[op.output]!]), dys: ops.map((op) => [grad[op.output]!]), mask: ops.map(() => 0), maskOut: ops.map(() => 0),
+    ys: ops.map((op) => op.outputs.map((v) => act[v]!)), dys: ops.map((op) => op.outputs.map((v) => grad[v]!)),
+    mask: ops.map((op) => slot(op.mask)), maskOut: ops.map((op) => slot(op.maskOut)), zero,
     y, sw, ws, xNext, regions: [],
   };
 }
@@ -185,10 +192,11 @@ function activations(program: Program, rows: number, training: boolean, alloc: (
   };
   for (const v of inputs) hold(v, take(rows * shapeSize(shapes[v]!)));
   ops.forEach((op) => {
-    const v = op.output;
-    if (op.layer.aliasesInput) hold(v, act[op.inputs[0]!]!);
-    else hold(v, take(rows * shapeSize(shapes[v]!)));
-    if (pending[v] === 0 && !training) done(v);
+    for (const v of op.outputs) {
+      if (op.layer.aliasesInput) hold(v, act[op.inputs[0]!]!);
+      else hold(v, take(rows * shapeSize(shapes[v]!)));
+    }
+    for (const v of op.outputs) if (pending[v] === 0 && !training) done(v);
     for (const u of op.inputs) done(u);
   });
   return act;
@@ -198,7 +206,8 @@ function activations(program: Program, rows: number, training: boolean, alloc: (
 function needsGradient(program: Program): boolean[] {
   const needs = program.shapes.map(() => false);
   program.ops.forEach((op) => {
-    needs[op.output] = op.layer.weights.length > 0 || op.inputs.some((v) => needs[v]);
+    const need = op.layer.weights.length > 0 || op.inputs.some((v) => needs[v]);
+    for (const v of op.outputs) needs[v] = need;
   });
   return needs;
 }
@@ -206,7 +215,7 @@ function needsGradient(program: Program): boolean[] {
 /** The output activation a loss fuses with, where the output's layer offers it and nothing else reads the output. */
 function lossFusion(program: Program, v: number, loss: Loss | null): 'softmax' | 'sigmoid' | null {
   const p = program.producer[v]!;
-  if (loss === null || p < 0 || program.consumers[v]!.length > 0) return null;
+  if (loss === null || p < 0 || program.consumers[v]!.length > 0 || program.ops[p]!.output !== v) return null;
   return program.ops[p]!.layer.lossFusion(loss);
 }
 
@@ -219,7 +228,7 @@ function linkFusions(program: Program, training: boolean): void {
   const incoming = ops.map(() => null as ReturnType<typeof ops[0]['layer']['fuseWith']>);
   ops.forEach((op) => {
     const readers = consumers[op.output]!;
-    const next = training && readers.length === 1 && !outputs.includes(op.output) ? ops[readers[0]!]! : null;
+    const next = training && readers.length === 1 && op.outputs.length === 1 && !outputs.includes(op.output) ? ops[readers[0]!]! : null;
     const f = op.layer.fuseWith(next === null || next.inputs.length !== 1 ? null : next.layer);
     if (f !== null) incoming[readers[0]!] = f;
   });

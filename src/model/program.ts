@@ -31,7 +31,14 @@ export interface Op {
   /** The layer as created (the same object for every call of a shared layer). */
   readonly base: Layer;
   readonly inputs: readonly number[];
+  /** The first output (`outputs[0]`). */
   readonly output: number;
+  /** Every output of the call (one value each; several for an RNN with returnState). */
+  readonly outputs: readonly number[];
+  /** The mask slot that reaches the op's first input, for a layer that reads masks (`consumesMask`); -1: none. */
+  mask: number;
+  /** The mask slot the op writes (`producesMask`); -1: none. */
+  maskOut: number;
   /** This op is not the first call of its layer, counted in backward order: it adds its weight gradients. */
   accumulate: boolean;
 }
@@ -47,6 +54,8 @@ export interface Program {
   readonly outputs: readonly number[];
   /** Every layer the ops call, once each, in op order (penalties, planning). */
   readonly layers: readonly Layer[];
+  /** Per mask slot: floats per sample (the steps of the value it masks), and whether any op reads it. */
+  readonly masks: readonly { readonly size: number; read: boolean }[];
 }
 
 /** Flatten `model`'s graph. A layer called more than once must say it can share its weights. */
@@ -61,6 +70,7 @@ export function buildProgram(model: GraphModel): Program {
   };
   const inputs = model.inputs.map((t) => newValue(t.shape, -1));
   const outputs = expand(model, inputs, ops, newValue);
+  const masks = flowMasks(ops, shapes);
   const calls = new Map<Layer, number>();
   for (const op of ops) calls.set(op.base, (calls.get(op.base) ?? 0) + 1);
   for (const [layer, n] of calls) {
@@ -78,7 +88,33 @@ export function buildProgram(model: GraphModel): Program {
   }
   const consumers: number[][] = shapes.map(() => []);
   ops.forEach((op, i) => op.inputs.forEach((v) => consumers[v]!.push(i)));
-  return { shapes, producer, consumers, ops, inputs, outputs, layers: [...calls.keys()] };
+  return { shapes, producer, consumers, ops, inputs, outputs, layers: [...calls.keys()], masks };
+}
+
+/**
+ * Which mask reaches which op, as Keras passes `mask` from call to call: a layer that makes one
+ * (`producesMask`) starts a slot for its output; one that `propagatesMask` hands its first input's
+ * on to its first output; any other layer drops it (Keras does too). A slot is laid out only where
+ * an op that `consumesMask` reads it. Model inputs carry none.
+ */
+function flowMasks(ops: Op[], shapes: readonly Shape[]): { size: number; read: boolean }[] {
+  const masks: { size: number; read: boolean }[] = [];
+  const maskOf: number[] = shapes.map(() => -1);
+  for (const op of ops) {
+    const incoming = op.inputs.length > 0 ? maskOf[op.inputs[0]!]! : -1;
+    op.mask = op.layer.consumesMask ? incoming : -1;
+    if (op.mask >= 0) masks[op.mask]!.read = true;
+    op.maskOut = -1;
+    if (op.layer.producesMask) {
+      const shape = shapes[op.output]!;
+      op.maskOut = masks.length;
+      masks.push({ size: shape.slice(0, -1).reduce((a, d) => a * d, 1), read: false });
+      maskOf[op.output] = op.maskOut;
+    } else if (op.layer.propagatesMask) {
+      maskOf[op.output] = incoming;
+    }
+  }
+  return masks;
 }
 
 /** Append `model`'s ops reading `inputs`; returns the values of its outputs. */
@@ -100,9 +136,9 @@ function expand(model: GraphModel, inputs: readonly number[], ops: Op[], newValu
     const base = node.layer;
     const again = ops.some((op) => op.base === base);
     const layer = again ? (Object.create(base) as Layer) : base;
-    const output = newValue(node.outputs[0]!.shape, ops.length);
-    ops.push({ layer, base, inputs: args, output, accumulate: false });
-    valueOf.set(node.outputs[0]!, output);
+    const outs = node.outputs.map((t) => newValue(t.shape, ops.length));
+    ops.push({ layer, base, inputs: args, output: outs[0]!, outputs: outs, mask: -1, maskOut: -1, accumulate: false });
+    node.outputs.forEach((t, i) => valueOf.set(t, outs[i]!));
   }
   return model.outputs.map((t) => {
     const v = valueOf.get(t);

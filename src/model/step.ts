@@ -119,6 +119,8 @@ export class Executor {
       ctx.dx = ctx.dxs[0] ?? 0;
       ctx.accumulate = op.accumulate;
       ctx.lossFused = p.lossHead[i]! >= 0;
+      const zero = p.zero[i]!;
+      for (let j = 0; j < zero.length; j++) k.f32_vfill(rows * zero[j]![1], zero[j]![0], 0);
       op.layer.backward(ctx);
       const adds = p.adds[i]!;
       for (let j = 0; j < adds.length; j++) k.f32_vadd(rows * adds[j]![2], adds[j]![0], adds[j]![1], adds[j]![0]);
