@@ -167,6 +167,7 @@ const ROWS: Record<string, Row> = {
   save: call((o) => tiny().save(km.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })), { ...o }), 'includeOptimizer'),
   'plot.learningCurves': call((o) => km.plot.learningCurves({ history: { loss: [1, 0.5] } } as never, { ...o }), 'yScale'),
   diagnose: call((o) => km.diagnose({ history: { loss: [1, 0.5], val_loss: [1, 0.6] } } as never, { ...o }), 'riseTolerance'),
+  exportOnnx: call((o) => km.exportOnnx(tiny(), { ...o })),
 };
 
 const X = km.tensor([[0, 1], [1, 0]]);
