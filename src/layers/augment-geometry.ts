@@ -1,0 +1,351 @@
+// Keras 3's geometric augmentation layers: RandomFlip, RandomTranslation, RandomRotation,
+// RandomZoom (each resamples on its own through f32_affine_nhwc, TensorFlow's
+// ImageProjectiveTransformV3 with Keras's matrices) and RandomCrop. See augment-base.ts for the
+// training/inference rule and the draws.
+import { checkFinite, checkPositiveInt, ValueError } from '../errors.js';
+import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, layerArgsFromConfig } from './layer.js';
+import type { Shape, StepContext } from './layer.js';
+import { FILL_MODES, INTERPOLATIONS, RANDOM_IMAGE_ARGS, RANDOM_IMAGE_CONFIG, RandomImageLayer, checkChoice, parseFactor } from './augment-base.js';
+import type { FillMode, Interpolation, RandomImageArgs } from './augment-base.js';
+
+/** A factor as Keras takes it: f for [−f, f], or [lower, upper]. */
+export type Factor = number | [number, number];
+
+/** The options of the resampling layers. */
+export interface AffineArgs extends RandomImageArgs {
+  /** How points outside the image are filled: 'reflect' (default), 'wrap', 'constant' (fillValue) or 'nearest'. */
+  fillMode?: FillMode;
+  /** 'bilinear' (default) or 'nearest'. */
+  interpolation?: Interpolation;
+  /** The value of points outside the image with fillMode 'constant'. Default 0. */
+  fillValue?: number;
+}
+
+const AFFINE_ARGS = [...LAYER_ARG_NAMES, ...RANDOM_IMAGE_ARGS, 'fillMode', 'interpolation', 'fillValue'];
+const AFFINE_CONFIG = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'fill_mode', 'interpolation', 'fill_value'];
+
+function affineArgsFromConfig(c: Record<string, unknown>, cls: { readonly className: string; readonly configKeys: readonly string[] }): AffineArgs {
+  return {
+    ...layerArgsFromConfig(c, cls), seed: c.seed as number | null, dataFormat: c.data_format as string | null,
+    fillMode: (c.fill_mode ?? undefined) as FillMode, interpolation: (c.interpolation ?? undefined) as Interpolation, fillValue: (c.fill_value ?? undefined) as number,
+  };
+}
+
+/** A layer that resamples each image by a per-sample 2×3 transform (output pixel → input point). */
+export abstract class AffineLayer extends RandomImageLayer {
+  readonly fillMode: FillMode;
+  readonly interpolation: Interpolation;
+  readonly fillValue: number;
+
+  constructor(args: AffineArgs) {
+    super(args);
+    this.fillMode = checkChoice('fillMode', args.fillMode ?? 'reflect', FILL_MODES);
+    this.interpolation = checkChoice('interpolation', args.interpolation ?? 'bilinear', INTERPOLATIONS);
+    this.fillValue = checkFinite('fillValue', args.fillValue ?? 0);
+  }
+
+  protected get paramsPerSample(): number {
+    return 6;
+  }
+
+  /** Write the transform (a0, a1, a2, b0, b1, b2) of one sample at m[p …]. */
+  protected static setTransform(m: Float32Array, p: number, t: readonly [number, number, number, number, number, number]): void {
+    for (let i = 0; i < 6; i++) m[p + i] = t[i]!;
+  }
+
+  protected transform(ctx: StepContext): void {
+    const [h, w, c] = this.hwc;
+    ctx.k.f32_affine_nhwc(ctx.rows * h, ctx.x, ctx.y, this.params!.ptr, 0, h, w, c, FILL_MODES.indexOf(this.fillMode), this.interpolation === 'bilinear' ? 1 : 0, this.fillValue);
+  }
+
+  protected transformGrad(ctx: StepContext): void {
+    const [h, w, c] = this.hwc;
+    ctx.k.f32_affine_nhwc_grad(ctx.rows, ctx.dy, ctx.dx, this.params!.ptr, 0, h, w, c, FILL_MODES.indexOf(this.fillMode), this.interpolation === 'bilinear' ? 1 : 0);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), fill_mode: this.fillMode, interpolation: this.interpolation, fill_value: this.fillValue };
+  }
+}
+
+/** Arguments for {@link RandomTranslation}. Keras: `keras.layers.RandomTranslation`. */
+export interface RandomTranslationArgs extends AffineArgs {
+  /** Vertical shift as a fraction of the height: f for [−f, f], or [lower, upper], in [−1, 1]; positive moves the image down. */
+  heightFactor: Factor;
+  /** Horizontal shift as a fraction of the width, as heightFactor; positive moves the image right. */
+  widthFactor: Factor;
+}
+
+/** Shifts each image by (dy, dx) = (U(h range)·height, U(w range)·width) pixels (not rounded), filling per fillMode. */
+export class RandomTranslation extends AffineLayer {
+  static override readonly className = 'RandomTranslation';
+  static override readonly argNames: readonly string[] = [...AFFINE_ARGS, 'heightFactor', 'widthFactor'];
+  static override readonly configKeys: readonly string[] = [...AFFINE_CONFIG, 'height_factor', 'width_factor'];
+  readonly heightFactor: Factor;
+  readonly widthFactor: Factor;
+  private readonly hRange: [number, number];
+  private readonly wRange: [number, number];
+
+  constructor(args: RandomTranslationArgs) {
+    super(args);
+    this.hRange = parseFactor('heightFactor', args.heightFactor, -1, 1);
+    this.wRange = parseFactor('widthFactor', args.widthFactor, -1, 1);
+    this.heightFactor = args.heightFactor;
+    this.widthFactor = args.widthFactor;
+  }
+
+  protected get drawsPerSample(): number {
+    return 2;
+  }
+
+  protected setParams(m: Float32Array, u: number, p: number): void {
+    const [h, w] = this.hwc;
+    const ty = (this.hRange[0] + m[u]! * (this.hRange[1] - this.hRange[0])) * h;
+    const tx = (this.wRange[0] + m[u + 1]! * (this.wRange[1] - this.wRange[0])) * w;
+    AffineLayer.setTransform(m, p, [1, 0, -tx, 0, 1, -ty]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), height_factor: this.heightFactor, width_factor: this.widthFactor };
+  }
+
+  static fromConfig(c: Record<string, unknown>): RandomTranslation {
+    return new RandomTranslation({ ...affineArgsFromConfig(c, RandomTranslation), heightFactor: c.height_factor as Factor, widthFactor: c.width_factor as Factor });
+  }
+}
+
+/** Arguments for {@link RandomRotation}. Keras: `keras.layers.RandomRotation`. */
+export interface RandomRotationArgs extends AffineArgs {
+  /** Rotation in fractions of a full turn: f for [−f, f]·360°, or [lower, upper], in [−1, 1]; positive is counter-clockwise. */
+  factor: Factor;
+}
+
+/** Rotates each image by U(factor)·2π about ((w − 1)/2, (h − 1)/2) (Keras's affine matrix). */
+export class RandomRotation extends AffineLayer {
+  static override readonly className = 'RandomRotation';
+  static override readonly argNames: readonly string[] = [...AFFINE_ARGS, 'factor'];
+  static override readonly configKeys: readonly string[] = [...AFFINE_CONFIG, 'factor'];
+  /** [lower, upper] in turns (Keras keeps and saves the pair). */
+  readonly factor: [number, number];
+
+  constructor(args: RandomRotationArgs) {
+    super(args);
+    this.factor = parseFactor('factor', args.factor, -1, 1);
+  }
+
+  protected get drawsPerSample(): number {
+    return 1;
+  }
+
+  protected setParams(m: Float32Array, u: number, p: number): void {
+    const [h, w] = this.hwc;
+    const [lo, hi] = this.factor;
+    const degrees = lo * 360 + m[u]! * (hi * 360 - lo * 360);
+    const angle = degrees * (Math.PI / 180);
+    const cos = Math.cos(angle);
+    const sin = Math.sin(angle);
+    const cx = 0.5 * (w - 1);
+    const cy = 0.5 * (h - 1);
+    AffineLayer.setTransform(m, p, [cos, -sin, cx - cx * cos + cy * sin, sin, cos, cy - cx * sin - cy * cos]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), factor: [...this.factor] };
+  }
+
+  static fromConfig(c: Record<string, unknown>): RandomRotation {
+    return new RandomRotation({ ...affineArgsFromConfig(c, RandomRotation), factor: c.factor as Factor });
+  }
+}
+
+/** Arguments for {@link RandomZoom}. Keras: `keras.layers.RandomZoom`. */
+export interface RandomZoomArgs extends AffineArgs {
+  /** Zoom as a fraction: f for [−f, f], or [lower, upper], in (−1, 1]; positive zooms out (the image shrinks). */
+  heightFactor: Factor;
+  /** The same for the width; unset (null): the height's draw, keeping the aspect ratio. */
+  widthFactor?: Factor | null;
+}
+
+/** Scales each image by (1 + U(width), 1 + U(height)) about ((w − 1)/2, (h − 1)/2). */
+export class RandomZoom extends AffineLayer {
+  static override readonly className = 'RandomZoom';
+  static override readonly argNames: readonly string[] = [...AFFINE_ARGS, 'heightFactor', 'widthFactor'];
+  static override readonly configKeys: readonly string[] = [...AFFINE_CONFIG, 'height_factor', 'width_factor'];
+  readonly heightFactor: Factor;
+  readonly widthFactor: Factor | null;
+  private readonly hRange: [number, number];
+  private readonly wRange: [number, number] | null;
+
+  constructor(args: RandomZoomArgs) {
+    super(args);
+    this.hRange = parseFactor('heightFactor', args.heightFactor, -1, 1, true);
+    this.wRange = args.widthFactor === undefined || args.widthFactor === null ? null : parseFactor('widthFactor', args.widthFactor, -1, 1, true);
+    this.heightFactor = args.heightFactor;
+    this.widthFactor = args.widthFactor ?? null;
+  }
+
+  protected get drawsPerSample(): number {
+    return 2;
+  }
+
+  protected setParams(m: Float32Array, u: number, p: number): void {
+    const [h, w] = this.hwc;
+    const zy = 1 + this.hRange[0] + m[u]! * (this.hRange[1] - this.hRange[0]);
+    const zx = this.wRange === null ? zy : 1 + this.wRange[0] + m[u + 1]! * (this.wRange[1] - this.wRange[0]);
+    AffineLayer.setTransform(m, p, [zx, 0, ((w - 1) / 2) * (1 - zx), 0, zy, ((h - 1) / 2) * (1 - zy)]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), height_factor: this.heightFactor, width_factor: this.widthFactor };
+  }
+
+  static fromConfig(c: Record<string, unknown>): RandomZoom {
+    return new RandomZoom({ ...affineArgsFromConfig(c, RandomZoom), heightFactor: c.height_factor as Factor, widthFactor: c.width_factor as Factor | null });
+  }
+}
+
+/** Arguments for {@link RandomFlip}. Keras: `keras.layers.RandomFlip`. */
+export interface RandomFlipArgs extends RandomImageArgs {
+  /** 'horizontal', 'vertical' or 'horizontal_and_vertical' (default; Keras flips both axes together, on one draw). */
+  mode?: 'horizontal' | 'vertical' | 'horizontal_and_vertical';
+}
+
+const FLIP_MODES = ['horizontal', 'vertical', 'horizontal_and_vertical'] as const;
+
+/** Flips each image with probability ½ (Keras: uniform ≤ 0.5). Its own adjoint. */
+export class RandomFlip extends RandomImageLayer {
+  static override readonly className = 'RandomFlip';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, ...RANDOM_IMAGE_ARGS, 'mode'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'mode'];
+  readonly mode: (typeof FLIP_MODES)[number];
+  private readonly flags: number;
+
+  constructor(args: RandomFlipArgs = {}) {
+    super(args);
+    this.mode = checkChoice('mode', args.mode ?? 'horizontal_and_vertical', FLIP_MODES);
+    this.flags = FLIP_MODES.indexOf(this.mode) + 1;
+  }
+
+  protected get drawsPerSample(): number {
+    return 1;
+  }
+
+  protected get paramsPerSample(): number {
+    return 1;
+  }
+
+  protected setParams(m: Float32Array, u: number, p: number): void {
+    m[p] = m[u]! <= 0.5 ? this.flags : 0;
+  }
+
+  protected transform(ctx: StepContext): void {
+    const [h, w, c] = this.hwc;
+    ctx.k.f32_flip_nhwc(ctx.rows, ctx.x, ctx.y, this.params!.ptr, 0, h, w, c);
+  }
+
+  protected transformGrad(ctx: StepContext): void {
+    const [h, w, c] = this.hwc;
+    ctx.k.f32_flip_nhwc(ctx.rows, ctx.dy, ctx.dx, this.params!.ptr, 0, h, w, c);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), mode: this.mode };
+  }
+
+  static fromConfig(c: Record<string, unknown>): RandomFlip {
+    return new RandomFlip({ ...layerArgsFromConfig(c, RandomFlip), seed: c.seed as number | null, dataFormat: c.data_format as string | null, mode: (c.mode ?? undefined) as RandomFlipArgs['mode'] });
+  }
+}
+
+/** Arguments for {@link RandomCrop}. Keras: `keras.layers.RandomCrop`. */
+export interface RandomCropArgs extends RandomImageArgs {
+  /** Height of the crop (≤ the input's). */
+  height: number;
+  /** Width of the crop (≤ the input's). */
+  width: number;
+}
+
+/**
+ * Crops a height × width window: in training at a uniform offset per sample when the input is
+ * larger on both axes (else centred, as Keras), in inference the centre crop.
+ */
+export class RandomCrop extends RandomImageLayer {
+  static override readonly className = 'RandomCrop';
+  static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, ...RANDOM_IMAGE_ARGS, 'height', 'width'];
+  static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'height', 'width'];
+  readonly height: number;
+  readonly width: number;
+
+  constructor(args: RandomCropArgs) {
+    super(args);
+    this.height = checkPositiveInt('height', args.height);
+    this.width = checkPositiveInt('width', args.width);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const [h, w, c] = inputShape as [number, number, number];
+    if (h < this.height || w < this.width) {
+      throw new ValueError(`RandomCrop layer "${this.name}": the crop (height=${this.height}, width=${this.width}) must fit in the input ` +
+        `(${h} × ${w}); Keras would resize a smaller input up, kerasm does not: pad it first (zeroPadding2d) or crop smaller. Received input shape: [null, ${inputShape.join(', ')}]`);
+    }
+    return [this.height, this.width, c];
+  }
+
+  protected get drawsPerSample(): number {
+    return 2;
+  }
+
+  protected get paramsPerSample(): number {
+    return 2;
+  }
+
+  /** Keras's offsets: uniform in [0, H − height + 1) cast to an integer when both axes are larger, else the centre. */
+  protected setParams(m: Float32Array, u: number, p: number): void {
+    const [h, w] = this.hwc;
+    const random = h > this.height && w > this.width;
+    m[p] = random ? Math.trunc(m[u]! * (h - this.height + 1)) : Math.trunc((h - this.height) / 2);
+    m[p + 1] = random ? Math.trunc(m[u + 1]! * (w - this.width + 1)) : Math.trunc((w - this.width) / 2);
+  }
+
+  private crop(ctx: StepContext): void {
+    const [h, w, c] = this.hwc;
+    ctx.k.f32_crop_nhwc(ctx.rows, ctx.x, ctx.y, this.params!.ptr, 0, h, w, c, this.height, this.width);
+  }
+
+  private cropGrad(ctx: StepContext): void {
+    const [h, w, c] = this.hwc;
+    ctx.k.f32_crop_nhwc_grad(ctx.rows, ctx.dy, ctx.dx, this.params!.ptr, 0, h, w, c, this.height, this.width);
+  }
+
+  /** Inference: the centre crop, every sample at ((H − height)/2, (W − width)/2) rounded down. */
+  protected override identity(ctx: StepContext): void {
+    const [h, w] = this.hwc;
+    const m = ctx.arena.f32;
+    const p0 = this.params!.ptr >> 2;
+    for (let b = 0; b < ctx.rows; b++) {
+      m[p0 + 2 * b] = Math.trunc((h - this.height) / 2);
+      m[p0 + 2 * b + 1] = Math.trunc((w - this.width) / 2);
+    }
+    this.crop(ctx);
+  }
+
+  protected override identityGrad(ctx: StepContext): void {
+    this.cropGrad(ctx);
+  }
+
+  protected transform(ctx: StepContext): void {
+    this.crop(ctx);
+  }
+
+  protected transformGrad(ctx: StepContext): void {
+    this.cropGrad(ctx);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), height: this.height, width: this.width };
+  }
+
+  static fromConfig(c: Record<string, unknown>): RandomCrop {
+    return new RandomCrop({ ...layerArgsFromConfig(c, RandomCrop), seed: c.seed as number | null, dataFormat: c.data_format as string | null, height: c.height as number, width: c.width as number });
+  }
+}
