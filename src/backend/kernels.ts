@@ -16,7 +16,6 @@ import { NORM_KERNELS } from './kernels-norm.js';
 import { MERGE_KERNELS } from './kernels-merge.js';
 import { CONV_KERNELS } from './kernels-conv.js';
 import { POOL_KERNELS } from './kernels-pool.js';
-import { RNN_KERNELS } from './kernels-rnn.js';
 import { AUGMENT_KERNELS } from './kernels-augment.js';
 
 export type { Ptr } from './kernel-spec.js';
@@ -37,7 +36,6 @@ export const KERNELS = {
   ...MERGE_KERNELS,
   ...CONV_KERNELS,
   ...POOL_KERNELS,
-  ...RNN_KERNELS,
   ...AUGMENT_KERNELS,
 } as const satisfies KernelTable;
 
