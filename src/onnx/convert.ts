@@ -24,8 +24,8 @@ export interface LayerCall {
   hasWeight(name: string): boolean;
 }
 
-/** Emits a layer's ops and returns the name of the tensor that is its output. */
-export type Converter = (c: LayerCall) => string;
+/** Emits a layer's ops and returns the name of the tensor that is its output (a list for several). */
+export type Converter = (c: LayerCall) => string | string[];
 
 /** The first input (layers of one input). */
 export function x0(c: LayerCall): string {

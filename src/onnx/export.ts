@@ -11,6 +11,7 @@ import { KERASM_VERSION } from '../io/topology.js';
 import type { Converter } from './convert.js';
 import { OnnxGraph } from './graph.js';
 import { CORE_CONVERTERS } from './layers-core.js';
+import { RECURRENT_CONVERTERS } from './layers-recurrent.js';
 import { SPATIAL_CONVERTERS } from './layers-spatial.js';
 import { dropCancellingTransposes } from './optimize.js';
 import { encodeModel } from './protobuf.js';
@@ -22,7 +23,7 @@ export interface ExportOnnxOptions {
 }
 
 /** Every layer class with a conversion, by Keras class name. */
-const CONVERTERS: Readonly<Record<string, Converter>> = { ...CORE_CONVERTERS, ...SPATIAL_CONVERTERS };
+const CONVERTERS: Readonly<Record<string, Converter>> = { ...CORE_CONVERTERS, ...SPATIAL_CONVERTERS, ...RECURRENT_CONVERTERS };
 
 /** The opsets this exporter writes, and the IR version each needs (onnx/helper.py's table). */
 export const MIN_OPSET = 13;
@@ -48,6 +49,10 @@ function checkExportArgs(model: unknown, options: unknown): { model: Model; opse
   if (model.layers.length === 0) throw new ValueError('exportOnnx: the model has no layers yet (add layers, or give a Sequential its first layer with an input shape).');
   for (const op of model.program.ops) {
     const cls = op.base.className;
+    if (op.mask !== -1) {
+      throw new ValueError(`exportOnnx: layer "${op.base.name}" (${cls}) reads a mask; masked sequences are not exported to ONNX yet ` +
+        '(export a model without the Masking layer or mask_zero, or with sequences of one length).');
+    }
     if (!Object.hasOwn(CONVERTERS, cls)) {
       throw new ValueError(`exportOnnx: layer "${op.base.name}" of class ${cls} has no ONNX conversion in kerasm yet; ` +
         `the layers it converts are ${onnxLayerClasses().join(', ')}.`);
@@ -97,7 +102,10 @@ export async function exportOnnx(model: Model, options?: ExportOnnxOptions): Pro
       },
       hasWeight: (name) => own(name) !== undefined,
     });
-    names[op.output] = g.rename(out, layer.name, since);
+    const outs = typeof out === 'string' ? [out] : out;
+    op.outputs.forEach((v, i) => {
+      names[v] = g.rename(outs[i]!, i === 0 ? layer.name : `${layer.name}/output_${i}`, since);
+    });
   }
   const outputs = outputInfos(g, model, program.outputs.map((v) => names[v]!), program.outputs.map((v) => program.shapes[v]!));
   dropCancellingTransposes(g.nodes, new Set(outputs.map((o) => o.name)));

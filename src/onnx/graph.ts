@@ -57,14 +57,20 @@ export class OnnxGraph {
 
   /** Append a node with one output; returns the output's name (`<scope>/<op>`). */
   node(opType: string, inputs: readonly string[], attributes: Attributes = {}): string {
-    const out = this.unique(`${this.scope}/${opType}`);
+    return this.nodeOutputs(opType, inputs, 1, attributes)[0]!;
+  }
+
+  /** Append a node with `count` outputs (`<scope>/<op>`, then `…/<op>:1`, …); returns their names. */
+  nodeOutputs(opType: string, inputs: readonly string[], count: number, attributes: Attributes = {}): string[] {
+    const name = this.unique(`${this.scope}/${opType}`);
+    const outputs = [name, ...Array.from({ length: count - 1 }, (_, i) => this.unique(`${name}:${i + 1}`))];
     const node: NodeMessage = {
-      name: out, opType, inputs, outputs: [out],
-      attributes: Object.entries(attributes).map(([name, value]) => ({ name, value })),
+      name, opType, inputs, outputs,
+      attributes: Object.entries(attributes).map(([key, value]) => ({ name: key, value })),
     };
     this.nodes.push(node);
-    this.producer.set(out, node);
-    return out;
+    for (const o of outputs) this.producer.set(o, node);
+    return outputs;
   }
 
   /**
@@ -76,7 +82,8 @@ export class OnnxGraph {
     const node = this.producer.get(tensor);
     if (node === undefined || this.nodes.indexOf(node) < since) return tensor;
     const to = this.unique(name);
-    (node.outputs as string[])[0] = to;
+    const outputs = node.outputs as string[];
+    outputs[outputs.indexOf(tensor)] = to;
     this.producer.delete(tensor);
     this.producer.set(to, node);
     return to;

@@ -1,6 +1,7 @@
 // Conversions of the layers that act on the last axis or on whole tensors: Dense, the
 // activation layers, normalization, merges, reshapes, and the layers that vanish at inference
-// (the dropout family, noise, activity regularization: their input passes through).
+// (the dropout family, noise, activity regularization, the random augmentations: their input
+// passes through).
 import { plainRelu } from '../activations/layer-configs.js';
 import type { ELU, LeakyReLU, ReLU, ThresholdedReLU } from '../layers/activations.js';
 import type { BatchNormalization } from '../layers/batch-normalization.js';
@@ -96,6 +97,13 @@ const concatenate: Converter = (c) => {
 /** Reshape to the layer's output shape (any −1 resolved), the batch inferred. */
 const reshape: Converter = (c) => c.g.node('Reshape', [x0(c), c.g.int64s('shape', [-1, ...c.outputShape])]);
 
+/** Rescaling: x·scale + offset (one number each). */
+const rescaling: Converter = (c) => {
+  const { scale, offset } = c.layer as unknown as { readonly scale: number; readonly offset: number };
+  const y = c.g.node('Mul', [x0(c), c.g.scalar('scale', scale)]);
+  return offset === 0 ? y : c.g.node('Add', [y, c.g.scalar('offset', offset)]);
+};
+
 /** The conversions of the layers in this file, by Keras class name. */
 export const CORE_CONVERTERS: Readonly<Record<string, Converter>> = {
   Dense: dense,
@@ -125,4 +133,12 @@ export const CORE_CONVERTERS: Readonly<Record<string, Converter>> = {
   GaussianDropout: identity,
   GaussianNoise: identity,
   ActivityRegularization: identity,
+  // The random augmentation layers are the identity at inference (RandomCrop: layers-spatial.ts).
+  RandomFlip: identity,
+  RandomRotation: identity,
+  RandomTranslation: identity,
+  RandomZoom: identity,
+  RandomContrast: identity,
+  RandomBrightness: identity,
+  Rescaling: rescaling,
 };

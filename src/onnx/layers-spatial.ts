@@ -160,6 +160,16 @@ const upSampling2d: Converter = (c) => {
   return g.node('Resize', [x0(c), '', scales], attributes);
 };
 
+/** RandomCrop at inference: the centre window, offsets ((H − height)/2, (W − width)/2) rounded down. */
+const centreCrop: Converter = (c) => {
+  const { height, width } = c.layer as unknown as { readonly height: number; readonly width: number };
+  const [h, w] = c.inputShapes[0]! as [number, number];
+  const top = Math.trunc((h - height) / 2);
+  const left = Math.trunc((w - width) / 2);
+  const g = c.g;
+  return g.node('Slice', [x0(c), g.int64s('starts', [top, left]), g.int64s('ends', [top + height, left + width]), g.int64s('axes', [1, 2])]);
+};
+
 /** The conversions of the layers in this file, by Keras class name. */
 export const SPATIAL_CONVERTERS: Readonly<Record<string, Converter>> = {
   Conv1D: conv,
@@ -176,4 +186,5 @@ export const SPATIAL_CONVERTERS: Readonly<Record<string, Converter>> = {
   GlobalMaxPooling2D: globalPool('ReduceMax'),
   ZeroPadding2D: zeroPadding2d,
   UpSampling2D: upSampling2d,
+  RandomCrop: centreCrop,
 };

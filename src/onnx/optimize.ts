@@ -23,7 +23,7 @@ function cancels(first: NodeMessage, second: NodeMessage): boolean {
  */
 export function dropCancellingTransposes(nodes: NodeMessage[], keep: ReadonlySet<string>): void {
   const producer = new Map<string, NodeMessage>();
-  for (const n of nodes) producer.set(n.outputs[0]!, n);
+  for (const n of nodes) for (const o of n.outputs) producer.set(o, n);
   const replaced = new Map<string, string>();
   const removed = new Set<NodeMessage>();
   for (const n of nodes) {

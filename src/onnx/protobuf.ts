@@ -123,6 +123,7 @@ export type AttributeValue =
   | { kind: 'int'; value: number }
   | { kind: 'string'; value: string }
   | { kind: 'ints'; value: readonly number[] }
+  | { kind: 'strings'; value: readonly string[] }
   | { kind: 'floats'; value: readonly number[] };
 
 export interface NodeMessage {
@@ -155,7 +156,7 @@ export interface ModelMessage {
 }
 
 /** AttributeProto.AttributeType values. */
-const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
+const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7, strings: 8 } as const;
 
 function writeTensor(w: ProtoWriter, t: TensorMessage): void {
   if (t.dims.length > 0) w.packedInts(1, t.dims);
@@ -170,6 +171,7 @@ function writeAttribute(w: ProtoWriter, name: string, a: AttributeValue): void {
     case 'string': w.string(4, a.value); break;
     case 'floats': w.packedFloats(7, a.value); break;
     case 'ints': w.packedInts(8, a.value); break;
+    case 'strings': for (const v of a.value) w.string(9, v); break;
   }
   w.int(20, ATTRIBUTE_TYPE[a.kind]);
 }
