@@ -44,7 +44,7 @@ export type { McPredictArgs } from './model/mc.js';
 export { sparsity } from './model/sparsity.js';
 export type { LayerSparsity } from './model/sparsity.js';
 export type { ClassWeight } from './data/class-weight.js';
-export { loadModel, modelFromJSON } from './model/load.js';
+export { loadModel, modelFromJSON } from './model/load-lazy.js';
 export type { IOHandler, LoadOptions, LoadSource, ModelArtifacts, SaveOptions, SaveResult, SaveTarget } from './io/types.js';
 export * as io from './io/handlers.js';
 export * as plot from './plot/index.js';

@@ -101,6 +101,41 @@ async function loadFromPath(target: string): Promise<ModelArtifacts> {
   });
 }
 
+/** The bytes of one file (a `.keras` or `.h5` model), refused past `limit` bytes before reading. */
+export async function readFileBytes(url: string, limit: number): Promise<Uint8Array> {
+  const { fs } = await node();
+  const p = filePath(url);
+  try {
+    const st = await fs.stat(p);
+    if (st.size > limit) throw new KerasmError(`Cannot load ${p}: ${st.size} bytes, more than the ${limit} a model file may have`);
+    return new Uint8Array(await fs.readFile(p));
+  } catch (e) {
+    if (e instanceof KerasmError) throw e;
+    throw fsError('read the model file', p, e);
+  }
+}
+
+/** Write one file (its folder created if needed) through a temporary file renamed into place. */
+export async function writeFileBytes(url: string, bytes: Uint8Array): Promise<void> {
+  const { fs, path } = await node();
+  const p = filePath(url);
+  const tmp = `${p}.tmp-${Date.now().toString(36)}-${Math.floor(Math.random() * 2 ** 32).toString(36)}`;
+  try {
+    await fs.mkdir(path.dirname(p), { recursive: true });
+    const fh = await fs.open(tmp, 'wx');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, p);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw fsError('save the model to', p, e);
+  }
+}
+
 /** An IO handler for a folder (save) or a model.json path (load), in Node. TF.js node: `tf.io.fileSystem`. */
 export function fileSystem(pathOrUrl: string): IOHandler {
   const p = pathOrUrl.startsWith('file://') ? filePath(pathOrUrl) : pathOrUrl;

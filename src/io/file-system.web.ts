@@ -12,3 +12,7 @@ export const fileSystem: typeof node.fileSystem = () => ({
   save: (_artifacts: ModelArtifacts): Promise<SaveResult> => unavailable(),
   load: (): Promise<ModelArtifacts> => unavailable(),
 });
+
+/** No file system in this runtime. */
+export const readFileBytes: typeof node.readFileBytes = () => unavailable();
+export const writeFileBytes: typeof node.writeFileBytes = () => unavailable();

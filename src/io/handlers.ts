@@ -1,10 +1,30 @@
 // `km.io`: IO handlers with TF.js's shapes, so models pass between kerasm and TF.js in memory.
-import { invalidArgument } from '../errors.js';
+// The file and http handlers load their code on first use, from the one lazily loaded module
+// behind all saving and loading (model/io-entry.ts), so the core bundle stays small.
+import { KerasmError, invalidArgument } from '../errors.js';
+import type { HttpOptions } from './http.js';
 import type { IOHandler, ModelArtifacts, SaveResult, WeightData, WeightSpec } from './types.js';
 
-export { fileSystem } from './file-system.js';
-export { http } from './http.js';
 export type { HttpOptions } from './http.js';
+
+/** An IO handler for a folder (save) or a model.json path (load), in Node. TF.js node: `tf.io.fileSystem`. */
+export function fileSystem(pathOrUrl: string): IOHandler {
+  if (typeof pathOrUrl !== 'string' || pathOrUrl.length === 0 || pathOrUrl === 'file://') throw invalidArgument('pathOrUrl', "a folder path or 'file://' URL", pathOrUrl);
+  const handler = () => import('../model/io-entry.js').then((m) => m.fileSystem(pathOrUrl));
+  return {
+    save: (artifacts: ModelArtifacts) => handler().then((h) => h.save!(artifacts)),
+    load: () => handler().then((h) => h.load!()),
+  };
+}
+
+/** A loading handler for an http(s):// URL of a model.json. TF.js: `tf.io.http`. */
+export function http(url: string, options: HttpOptions = {}): IOHandler {
+  if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) throw new KerasmError(`Invalid URL ${JSON.stringify(url)}: expected http(s)://…/model.json`);
+  return {
+    load: () => import('../model/io-entry.js').then((m) => m.http(url, options).load!()),
+    save: () => Promise.reject(new KerasmError('Saving to http(s):// is not supported: save through an IO handler (km.io.withSaveHandler) and upload its artifacts.')),
+  };
+}
 export type {
   IOHandler, LoadOptions, LoadSource, LoadWeightsOptions, ModelArtifacts, ModelArtifactsInfo, SaveOptions, SaveResult, SaveTarget, WeightData, WeightSpec,
 } from './types.js';

@@ -79,6 +79,12 @@ async function readBody(res: Response, limit: number, tooBig: (size?: number) =>
   }
 }
 
+/** The bytes at `url` (a `.keras` or `.h5` model), stopping past `limit` bytes. */
+export async function fetchBytes(url: string, limit: number, options: HttpOptions = {}): Promise<Uint8Array> {
+  const tooBig = (size?: number) => new KerasmError(`Cannot load ${url}: ${size === undefined ? 'longer than' : `${size} bytes, more than`} the ${limit} bytes a model file may have`);
+  return new Uint8Array(await readBody(await get(url, options, limit, 'the model', tooBig), limit, tooBig, url));
+}
+
 /** A loading handler for an http(s):// URL of a model.json. TF.js: `tf.io.http`. */
 export function http(url: string, options: HttpOptions = {}): IOHandler {
   if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) throw new KerasmError(`Invalid URL ${JSON.stringify(url)}: expected http(s)://…/model.json`);

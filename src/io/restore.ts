@@ -8,6 +8,7 @@ import { globalRandom } from '../random.js';
 import { MAX_WEIGHT_BYTES, formatError, isObject, own, sanitize } from './json.js';
 import type { JsonObject } from './json.js';
 import { loadArtifacts } from './resolve.js';
+import { modelTopology } from './topology.js';
 import { hasStream, STATE_FORMAT } from './save.js';
 import type { StreamLayer } from './save.js';
 import { shapeSize } from '../tensor.js';
@@ -140,7 +141,7 @@ export function restoreTrainingState(model: SavableModel, loaded: { b: Backend; 
 export async function loadModelWeights(model: SavableModel, source: LoadSource, options?: LoadWeightsOptions): Promise<void> {
   model.checkAlive();
   const restoreGlobal = checkRestoreOption(checkOptions(options, ['restoreGlobalRandomState'], 'loadWeights').restoreGlobalRandomState);
-  const artifacts = await loadArtifacts(source);
+  const artifacts = await loadArtifacts(source, modelTopology(model));
   const w = prepareWeights(artifacts);
   if (w === null) throw formatError('Invalid weights', 'the source holds no weights (weightSpecs and weightData)');
   const record = kerasmRecord(artifacts);

@@ -2,12 +2,13 @@
 // kerasm's compile config and training state travel in `userDefinedMetadata.kerasm`, a field
 // TF.js carries without reading; TF.js itself loads the files uncompiled.
 import { ready } from '../backend/loader.js';
-import { checkOptions, invalidArgument } from '../errors.js';
+import { ValueError, checkOptions, invalidArgument } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
 import { globalRandom } from '../random.js';
 import type { JsonObject } from './json.js';
 import { artifactsInfo } from './model-json.js';
-import { saveHandlerFor } from './resolve.js';
+import { fileTargetFor, saveHandlerFor } from './resolve.js';
+import type { FileTarget } from './resolve.js';
 import { GENERATED_BY, modelTopology } from './topology.js';
 import { trainingConfigToJson } from './training-config.js';
 import type { ModelArtifacts, SavableModel, SaveOptions, SaveResult, SaveTarget } from './types.js';
@@ -60,8 +61,23 @@ export async function modelArtifacts(model: SavableModel, options: SaveOptions, 
   return artifacts;
 }
 
+/**
+ * Save to a file of another format (`.keras`, `.h5`, `.weights.h5`: formats.ts). The writer
+ * gets the artifacts with the topology even for weights alone (Keras 3 keys weights by it).
+ */
+async function saveFile(model: SavableModel, file: FileTarget, options: SaveOptions, weightsCall: boolean): Promise<SaveResult> {
+  if (weightsCall && file.format.weightsOnly !== true) {
+    throw new ValueError(`model.saveWeights writes weights alone: name the file '….weights.h5' (Keras 3 requires that ending), or call model.save for a ${file.format.what} file.`);
+  }
+  const artifacts = await modelArtifacts(model, options, true);
+  await file.write(await file.format.write!(artifacts, model));
+  return { modelArtifactsInfo: artifactsInfo(artifacts) };
+}
+
 /** `model.save(target, { includeOptimizer })`. */
 export async function saveModel(model: SavableModel, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
+  const file = fileTargetFor(target);
+  if (file !== null) return saveFile(model, file, checkSaveOptions(options, 'model.save'), false);
   const handler = saveHandlerFor(target);
   const artifacts = await modelArtifacts(model, checkSaveOptions(options, 'model.save'), true);
   const result = await handler.save(artifacts);
@@ -70,14 +86,10 @@ export async function saveModel(model: SavableModel, target: SaveTarget, options
 
 /** `model.saveWeights(target, { includeOptimizer })`: the same files without the topology. */
 export async function saveModelWeights(model: SavableModel, target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
+  const file = fileTargetFor(target);
+  if (file !== null) return saveFile(model, file, checkSaveOptions(options, 'model.saveWeights'), true);
   const handler = saveHandlerFor(target);
   const artifacts = await modelArtifacts(model, checkSaveOptions(options, 'model.saveWeights'), false);
   const result = await handler.save(artifacts);
   return result ?? { modelArtifactsInfo: artifactsInfo(artifacts) };
-}
-
-/** `model.toJSON()`: the topology as a JSON string (TF.js `model.toJSON()`). */
-export function modelToJSON(model: SavableModel): string {
-  model.checkAlive();
-  return JSON.stringify(modelTopology(model));
 }

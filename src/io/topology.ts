@@ -15,6 +15,12 @@ export const GENERATED_BY = `kerasm ${KERASM_VERSION}`;
 /** What the writer needs of a model (`Model` and `Sequential` satisfy it). */
 export type TopologySource = Pick<SavableModel, 'name' | 'className' | 'layers' | 'inputs' | 'outputs' | 'nodes'>;
 
+/** `model.toJSON()`: the topology as a JSON string (TF.js `model.toJSON()`). */
+export function modelToJSON(model: TopologySource & Pick<SavableModel, 'checkAlive'>): string {
+  model.checkAlive();
+  return JSON.stringify(modelTopology(model));
+}
+
 /** `{ class_name, config, keras_version, backend }`, TF.js-readable. */
 export function modelTopology(model: TopologySource): JsonObject {
   return { class_name: modelClassName(model), config: modelConfig(model), keras_version: GENERATED_BY, backend: 'kerasm' };

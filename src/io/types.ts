@@ -92,7 +92,7 @@ export interface LoadOptions extends LoadWeightsOptions {
 /** Where `model.save` writes: a `file://` directory (Node) or an IO handler. */
 export type SaveTarget = string | IOHandler;
 /** Where `km.loadModel` reads: `file://…/model.json`, `http(s)://…/model.json`, an IO handler or artifacts. */
-export type LoadSource = string | IOHandler | ModelArtifacts;
+export type LoadSource = string | IOHandler | ModelArtifacts | ArrayBuffer | Uint8Array;
 
 /** A symbolic tensor as io reads it (model/graph.ts `SymbolicTensor`): output `index` of a call. */
 export interface GraphTensorView {

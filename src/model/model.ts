@@ -21,8 +21,7 @@ import { WeightSnapshotBuffer } from './snapshot.js';
 import { Engine } from './training.js';
 import { allocateWeights, releaseWeights } from './weights.js';
 import { summaryLines } from './summary.js';
-import { loadModelWeights } from '../io/restore.js';
-import { modelToJSON, saveModel, saveModelWeights } from '../io/save.js';
+import { modelToJSON } from '../io/topology.js';
 import type { LoadSource, LoadWeightsOptions, SaveOptions, SaveResult, SaveTarget } from '../io/types.js';
 
 export interface ModelArgs {
@@ -335,17 +334,17 @@ export class Model extends Layer {
    * `km.loadModel(source, { restoreGlobalRandomState: true })`.
    */
   save(target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
-    return saveModel(this, target, options);
+    return import('./io-entry.js').then((io) => io.saveModel(this, target, options));
   }
 
   /** Save the weights alone (a manifest without topology, and `weights.bin`). */
   saveWeights(target: SaveTarget, options?: SaveOptions): Promise<SaveResult> {
-    return saveModelWeights(this, target, options);
+    return import('./io-entry.js').then((io) => io.saveModelWeights(this, target, options));
   }
 
   /** Load weights by name (or, when the names differ, by order) from a file, URL, handler or artifacts. */
   loadWeights(source: LoadSource, options?: LoadWeightsOptions): Promise<void> {
-    return this.exclusive('loadWeights', () => loadModelWeights(this, source, options));
+    return this.exclusive('loadWeights', () => import('./io-entry.js').then((io) => io.loadModelWeights(this, source, options)));
   }
 
   /** The topology as a TF.js-style JSON string (`km.modelFromJSON` rebuilds it). */

@@ -1,34 +1,70 @@
 // The size budget: what a user ships is the package's JavaScript, bundled and minified as any
-// bundler does (esbuild here; @assemblyscript/loader included), plus the `simd` build. Gzipped,
-// the two stay ≤ 112 KB (TF.js core + layers + cpu backend, minified: about 226 KB gzip). The
-// budget was 80 KB for the MLP library; the functional API, the merge, activation, convolution and
-// pooling layers and their kernels brought it to 108.5 KB (docs/design.md, "Size budget"). The
-// tarball carries neither the debug build nor source maps. Needs build/ and dist/ (npm run build).
+// bundler does (esbuild here, with code splitting; @assemblyscript/loader included), plus the
+// `simd` build. Counted: the entry chunk and the chunks it imports statically, each gzipped as a
+// server sends it; not counted: the chunks behind dynamic imports (saving and loading, Keras's
+// files, ONNX), which load on first use. The two stay ≤ 100 KB (TF.js core + layers + cpu
+// backend, minified: about 226 KB gzip), the budget issue 15 set: the MLP library took 76.2 KB
+// of 80, the functional API, merge, activation, convolution and pooling layers and their kernels
+// brought it to 108.5 KB with everything static, and the io code moved behind one dynamic import
+// (issue 18) brought it back (docs/design.md, "Size budget"). The tarball carries neither the
+// debug build nor source maps. Needs build/ and dist/ (npm run build).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { describe, expect, test } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
-const BUDGET = 112 * 1024;
+const BUDGET = 100 * 1024;
 
 function gzipSize(bytes: Uint8Array): number {
   return gzipSync(bytes, { level: 9 }).length;
 }
 
+/** Bundle `entry` with code splitting; the chunks loaded at start (entry + static imports) and the lazy ones. */
+async function chunks(entry: string): Promise<{ start: Map<string, Uint8Array>; lazy: Map<string, Uint8Array> }> {
+  const out = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', splitting: true, outdir: '/virtual-out',
+    platform: 'browser', write: false, logLevel: 'error', metafile: true });
+  const files = new Map(out.outputFiles.map((f) => [f.path, f.contents]));
+  const outputs = out.metafile.outputs;
+  const main = Object.keys(outputs).find((k) => outputs[k]!.entryPoint !== undefined)!;
+  const seen = new Set<string>();
+  for (const stack = [main]; stack.length > 0;) {
+    const k = stack.pop()!;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    for (const i of outputs[k]!.imports) if (i.kind === 'import-statement') stack.push(i.path);
+  }
+  const start = new Map<string, Uint8Array>();
+  const lazy = new Map<string, Uint8Array>();
+  for (const k of Object.keys(outputs)) {
+    if (!k.endsWith('.js')) continue;
+    (seen.has(k) ? start : lazy).set(k, files.get(resolve(k))!);
+  }
+  return { start, lazy };
+}
+
 describe('size budget', () => {
-  test(`JS bundled and minified + the simd build, gzip, is at most ${BUDGET / 1024} KB`, async () => {
+  test(`the core (entry + static chunks, minified) + the simd build, gzip, is at most ${BUDGET / 1024} KB`, async () => {
     const entry = new URL('dist/index.js', root);
     const wasm = new URL('build/kerasm.simd.wasm', root);
     expect(existsSync(entry) && existsSync(wasm), 'dist/ and build/ are missing: npm run build').toBe(true);
-    const out = await build({ entryPoints: [entry.pathname], bundle: true, minify: true, format: 'esm',
-      platform: 'browser', write: false, logLevel: 'error' });
-    const js = out.outputFiles[0]!.contents;
-    const jsGz = gzipSize(js);
+    const { start, lazy } = await chunks(entry.pathname);
+    let js = 0;
+    let jsGz = 0;
+    for (const c of start.values()) {
+      js += c.length;
+      jsGz += gzipSize(c);
+    }
+    let lazyBytes = 0;
+    for (const c of lazy.values()) lazyBytes += c.length;
     const wasmGz = gzipSize(readFileSync(wasm));
-    console.log(`size: JS ${(js.length / 1024).toFixed(1)} KB minified, ${(jsGz / 1024).toFixed(1)} KB gzip; ` +
-      `simd wasm ${(wasmGz / 1024).toFixed(1)} KB gzip; total ${((jsGz + wasmGz) / 1024).toFixed(1)} KB of ${BUDGET / 1024} KB`);
+    console.log(`size: core JS ${(js / 1024).toFixed(1)} KB minified in ${start.size} chunks, ${(jsGz / 1024).toFixed(1)} KB gzip; ` +
+      `simd wasm ${(wasmGz / 1024).toFixed(1)} KB gzip; total ${((jsGz + wasmGz) / 1024).toFixed(1)} KB of ${BUDGET / 1024} KB; ` +
+      `${lazy.size} lazy chunks, ${(lazyBytes / 1024).toFixed(1)} KB minified`);
+    // The io code really is behind the boundary (a static import of it would pass unnoticed otherwise).
+    expect(lazy.size).toBeGreaterThan(0);
     expect(jsGz + wasmGz).toBeLessThanOrEqual(BUDGET);
   });
 });
