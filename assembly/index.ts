@@ -27,3 +27,4 @@ export * from './f32-merge/index';
 export * from './f32-conv/index';
 export * from './f32-pool/index';
 export * from './f32-augment/index';
+export * from './f32-embed/index';

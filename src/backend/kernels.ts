@@ -17,6 +17,7 @@ import { MERGE_KERNELS } from './kernels-merge.js';
 import { CONV_KERNELS } from './kernels-conv.js';
 import { POOL_KERNELS } from './kernels-pool.js';
 import { AUGMENT_KERNELS } from './kernels-augment.js';
+import { EMBED_KERNELS } from './kernels-embed.js';
 
 export type { Ptr } from './kernel-spec.js';
 
@@ -37,6 +38,7 @@ export const KERNELS = {
   ...CONV_KERNELS,
   ...POOL_KERNELS,
   ...AUGMENT_KERNELS,
+  ...EMBED_KERNELS,
 } as const satisfies KernelTable;
 
 /** The wasm exports, typed: `k.f32_sgd(n, w, g, lr, wd, params)`. An interface, so messages name it. */

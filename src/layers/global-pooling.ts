@@ -113,6 +113,18 @@ export class GlobalAveragePooling1D extends GlobalAveragePooling {
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 1);
   }
+  /** With a mask (Embedding maskZero, Masking): the mean over the real steps, as Keras (0/0 = NaN when all are masked). */
+  override get consumesMask(): boolean {
+    return true;
+  }
+  override forward(ctx: StepContext): void {
+    if (ctx.mask === 0) super.forward(ctx);
+    else ctx.k.f32_masked_mean_steps(ctx.rows, this.positions, this.channels, ctx.x, ctx.mask, ctx.y);
+  }
+  override backward(ctx: StepContext): void {
+    if (ctx.mask === 0) super.backward(ctx);
+    else if (ctx.dx !== 0) ctx.k.f32_masked_mean_steps_grad(ctx.rows, this.positions, this.channels, ctx.dy, ctx.mask, ctx.dx);
+  }
   static fromConfig(c: Record<string, unknown>): GlobalAveragePooling1D {
     return new GlobalAveragePooling1D(globalArgsFromConfig(c, GlobalAveragePooling1D));
   }

@@ -39,6 +39,11 @@ import type { RandomBrightnessArgs, RandomContrastArgs, RescalingArgs } from './
 import { RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from './augment-geometry.js';
 import type { RandomCropArgs, RandomFlipArgs, RandomRotationArgs, RandomTranslationArgs, RandomZoomArgs } from './augment-geometry.js';
 
+import { Embedding } from './embedding.js';
+import type { EmbeddingArgs } from './embedding.js';
+import { Masking } from './masking.js';
+import type { MaskingArgs } from './masking.js';
+
 export const dense = (args: DenseArgs) => new Dense(args);
 export const dropout = (args: DropoutArgs) => new Dropout(args);
 export const activation = (args: ActivationArgs) => new Activation(args);
@@ -101,6 +106,10 @@ export const conv1d = (args: ConvArgs) => new Conv1D(args);
 export const depthwiseConv2d = (args: DepthwiseConv2DArgs) => new DepthwiseConv2D(args);
 export const separableConv2d = (args: SeparableConv2DArgs) => new SeparableConv2D(args);
 
+// Sequences: token ids → vectors, masks (id 0 or a mask value) for the layers that read them.
+export const embedding = (args: EmbeddingArgs) => new Embedding(args);
+export const masking = (args?: MaskingArgs) => new Masking(args);
+
 // Data augmentation (Keras 3 preprocessing layers, channels-last images): the random ones act in
 // training steps only; rescaling always.
 export const randomFlip = (args?: RandomFlipArgs) => new RandomFlip(args);
@@ -114,6 +123,8 @@ export const rescaling = (args: RescalingArgs) => new Rescaling(args);
 export { Activation, Dense, Dropout, Flatten, InputLayer };
 export type { ActivationArgs, DenseArgs, DropoutArgs, FlattenArgs, InputLayerArgs, LayerArgs };
 export { Layer } from './layer.js';
+export { Embedding, Masking };
+export type { EmbeddingArgs, MaskingArgs };
 export { ActivityRegularization, AlphaDropout, BatchNormalization, GaussianDropout, GaussianNoise, LayerNormalization, SpatialDropout1D, SpatialDropout2D };
 export type {
   ActivityRegularizationArgs, AlphaDropoutArgs, BatchNormalizationArgs, GaussianDropoutArgs, GaussianNoiseArgs, LayerNormalizationArgs,

@@ -294,6 +294,12 @@ export abstract class Layer {
     return false;
   }
 
+  /**
+   * Check model-input data this layer reads directly, before any wasm call (Embedding: ids in
+   * range); throws a ValueError naming the sample. `data` holds the samples row-major.
+   */
+  checkInputData(_data: Float32Array, _name: string): void {}
+
   /** Bytes of GEMM workspace the layer's passes need for `rows` rows (0: none). */
   workspaceBytes(_k: KernelExports, _rows: number): number {
     return 0;

@@ -11,6 +11,8 @@ import { DepthwiseConv2D, SeparableConv2D } from './conv-depthwise.js';
 import { Activation, Flatten, InputLayer } from './core.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
+import { Embedding } from './embedding.js';
+import { Masking } from './masking.js';
 import { Add, Average, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import { GaussianDropout, GaussianNoise } from './noise.js';
 import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global-pooling.js';
@@ -43,6 +45,7 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   Dot: (c) => Dot.fromConfig(c),
   Dropout: (c) => Dropout.fromConfig(c),
   ELU: (c) => ELU.fromConfig(c),
+  Embedding: (c) => Embedding.fromConfig(c),
   Flatten: (c) => Flatten.fromConfig(c),
   GaussianDropout: (c) => GaussianDropout.fromConfig(c),
   GaussianNoise: (c) => GaussianNoise.fromConfig(c),
@@ -53,6 +56,7 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   InputLayer: (c) => InputLayer.fromConfig(c),
   LayerNormalization: (c) => LayerNormalization.fromConfig(c),
   LeakyReLU: (c) => LeakyReLU.fromConfig(c),
+  Masking: (c) => Masking.fromConfig(c),
   Maximum: (c) => Maximum.fromConfig(c),
   MaxPooling1D: (c) => MaxPooling1D.fromConfig(c),
   MaxPooling2D: (c) => MaxPooling2D.fromConfig(c),

@@ -5,7 +5,9 @@ import { toDataset, toSampleWeights, toSparseLabels, toTargets } from '../data/c
 import type { Dataset } from '../data/coerce.js';
 import { checkFinite, sampleWeightData, sliceRows, stage, stageChecked } from '../data/staging.js';
 import { ValueError, invalidArgument } from '../errors.js';
-import type { Shape } from '../layers/layer.js';
+import type { Layer, Shape } from '../layers/layer.js';
+import { isGraphModel } from './program.js';
+import type { GraphModel } from './program.js';
 import { shapeSize } from '../tensor.js';
 import type { Head } from './compile.js';
 import type { Plan } from './plan.js';
@@ -51,12 +53,26 @@ export function toInputs(model: IOModel, x: unknown, name = 'x'): Dataset[] {
     const where = model.inputNames.length === 1 ? name : `${name}[${model.inputNames[i]}]`;
     const d = toDataset(v, where);
     checkInputShape(d, model.inputShapes[i]!, where);
+    checkInputData(model, i, d, where);
     return d;
   });
   for (const d of list) {
     if (d.rows !== list[0]!.rows) throw new ValueError(`Invalid value received for argument \`${name}\`: expected every input to have ${list[0]!.rows} samples. Received: ${d.rows}`);
   }
   return list;
+}
+
+/** Layers that read model input i directly check its values (Embedding: ids in range), nested models' included. */
+function checkInputData(model: IOModel, i: number, d: Dataset, name: string): void {
+  const graph = model as Partial<GraphModel>;
+  const input = graph.inputs?.[i];
+  if (input === undefined || graph.nodes === undefined) return;
+  for (const node of graph.nodes) {
+    if (node.inputs[0] !== input) continue;
+    const inner = node.layer as Layer & Partial<GraphModel> & IOModel;
+    if (isGraphModel(node.layer)) checkInputData(inner, 0, d, name);
+    else node.layer.checkInputData(d.data, name);
+  }
 }
 
 export function checkInputShape(x: Dataset, want: Shape, name: string): void {

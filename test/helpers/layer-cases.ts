@@ -233,6 +233,18 @@ export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
   ],
   GlobalAveragePooling1D: [
     { title: 'default', make: (o) => L.globalAveragePooling1d({ ...o }), inputShape: [4, 3], expectedOutputShape: [3] },
+    { title: 'with a mask: the mean over the real steps', make: (o) => L.globalAveragePooling1d({ ...o }), inputShape: [5, 3], expectedOutputShape: [3], mask: true },
+  ],
+  // Sequence layers (src/layers/embedding.ts, masking.ts).
+  Embedding: [
+    { title: 'ids [4] → [4, 3]', make: (o) => L.embedding({ inputDim: 7, outputDim: 3, ...o }), inputShape: [4], expectedOutputShape: [4, 3],
+      expectedWeights: [['embeddings', [7, 3]]], ids: 7 },
+    { title: 'maskZero, L2 penalty, activity L1, ids [2, 3]', make: (o) => L.embedding({ inputDim: 5, outputDim: 2, maskZero: true,
+      embeddingsRegularizer: reg.l2({ l2: 0.01 }), activityRegularizer: reg.l1({ l1: 0.01 }), ...o }), inputShape: [2, 3], expectedOutputShape: [2, 3, 2],
+      expectedWeights: [['embeddings', [5, 2]]], ids: 5 },
+  ],
+  Masking: [
+    { title: 'maskValue 0 (random inputs: no step masked)', make: (o) => L.masking({ ...o }), inputShape: [4, 3], expectedOutputShape: [4, 3] },
   ],
   GlobalMaxPooling1D: [
     { title: 'default', make: (o) => L.globalMaxPooling1d({ ...o }), inputShape: [5, 2], expectedOutputShape: [2] },

@@ -55,6 +55,13 @@ export interface LayerTestSpec {
   fixNoise?: (layer: Layer) => () => void;
   /** Where the layer's derivative jumps (ReLU: [0]; L1: [0]): inputs are kept 0.1 or more away, so differences do not straddle them. */
   kinks?: readonly number[];
+  /** Integer ids in [0, ids) as the input (Embedding): no input gradient, the checks cover the weights. */
+  ids?: number;
+  /**
+   * Feed a mask (f32 [rows × steps], 1 real, 0 masked: a fixed random pattern with every sample's
+   * first step real) in `ctx.mask`, for layers that read masks (`consumesMask`).
+   */
+  mask?: boolean;
   /** Inputs of a list-taking layer 0.1 or more apart at every element (Maximum, Minimum: no ties within a step). */
   distinctInputs?: boolean;
   /** Seed of the inputs, weights and loss weights. Default 1. */
@@ -128,9 +135,15 @@ class LayerRig {
   private readonly b: Backend;
   readonly layer: Layer;
 
-  constructor(b: Backend, layer: Layer) {
+  /** No input gradient (integer inputs): backward passes run with dx = 0. */
+  private readonly noDx: boolean;
+  private readonly ids: number | undefined;
+
+  constructor(b: Backend, layer: Layer, spec: Pick<LayerTestSpec, 'ids' | 'mask'> = {}) {
     this.b = b;
     this.layer = layer;
+    this.ids = spec.ids;
+    this.noDx = spec.ids !== undefined;
     this.inSizes = layer.inputShapes.map(shapeSize);
     this.outSize = shapeSize(layer.outputShape!);
     this.alias = layer.aliasesInput;
@@ -150,6 +163,13 @@ class LayerRig {
       dx: this.dxs[0]!.ptr, xs: this.xs.map((x) => x.ptr), dxs: this.dxs.map((d) => d.ptr), ys: [this.y.ptr], dys: [this.dy.ptr], mask: 0, maskOut: 0, accumulate: false, ws: ws.ptr,
       lossFused: false, trackPenalty: true, penalty: 0,
     };
+    const steps = (shape: Shape): number => shapeSize(shape.slice(0, -1));
+    if (spec.mask === true) {
+      const n = steps(layer.inputShapes[0]!);
+      const rng = new Rng(97);
+      this.ctx.mask = this.buffer(PLANNED * n).set(Array.from({ length: PLANNED * n }, (_, i) => (i % n === 0 || rng.next() < 0.6 ? 1 : 0))).ptr;
+    }
+    if (layer.producesMask) this.ctx.maskOut = this.buffer(PLANNED * steps(layer.outputShape!)).ptr;
   }
 
   private buffer(n: number): GuardedBuffer {
@@ -185,6 +205,11 @@ class LayerRig {
       }
     };
     const xs = this.inSizes.map((n) => new Float32Array(rows * n));
+    if (this.ids !== undefined) {
+      // Every id once at least where there is room (row 0 and the last row among them), then random ones.
+      for (const x of xs) for (let i = 0; i < x.length; i++) x[i] = i < this.ids ? (i * 7) % this.ids : rng.int(this.ids);
+      return xs;
+    }
     for (let i = 0; i < xs[0]!.length; i++) {
       const column: number[] = [];
       for (const x of xs) if (i < x.length) column.push((x[i] = draw(column)));
@@ -210,7 +235,7 @@ class LayerRig {
 
   /** One backward pass after a forward; dx of each input (copies, `rows` rows; empty without `needDx`). */
   backward(dy: ArrayLike<number>, rows: number, opts: { needDx?: boolean; accumulate?: boolean } = {}): Float32Array[] {
-    const needDx = opts.needDx ?? true;
+    const needDx = !this.noDx && (opts.needDx ?? true);
     const where = `${this.layer.className} backward (${rows} rows${opts.accumulate === true ? ', accumulate' : ''}${needDx ? '' : ', dx = 0'})`;
     this.dy.set(dy);
     if (!this.alias) for (const d of this.dxs) poison(this.b, d);
@@ -239,8 +264,8 @@ class LayerRig {
 }
 
 /** Run `fn` on a rig of `layer`, freeing its memory however `fn` ends. */
-function withRig<T>(b: Backend, layer: Layer, fn: (rig: LayerRig) => T): T {
-  const rig = new LayerRig(b, layer);
+function withRig<T>(b: Backend, layer: Layer, fn: (rig: LayerRig) => T, spec: Pick<LayerTestSpec, 'ids' | 'mask'> = {}): T {
+  const rig = new LayerRig(b, layer, spec);
   try {
     return fn(rig);
   } finally {
@@ -295,7 +320,7 @@ function checkShapes(b: Backend, spec: LayerTestSpec, shapes: Shape[], modes: Mo
         rig.backward(Float32Array.from({ length: rows * rig.outSize }, () => rng.uniform(-1, 1)), rows);
       }
     }
-  });
+  }, spec);
 }
 
 function checkWeights(spec: LayerTestSpec, shapes: Shape[]): void {
@@ -342,7 +367,7 @@ function checkConfig(b: Backend, spec: LayerTestSpec, shapes: Shape[]): void {
       const yc = c.forward(x, PLANNED, mode).y;
       expect(firstDiff(yc, ya), `${name} rebuilt from its config: output (${mode.training ? 'training, same seed' : 'inference'}) differs at`).toBe(-1);
     }
-  }));
+  }, spec), spec);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -403,7 +428,7 @@ function checkGradients(b: Backend, spec: LayerTestSpec, shapes: Shape[], mode: 
     const compare = (what: string, analytic: number, numeric: number) => {
       if (!(Math.abs(numeric - analytic) < tol * Math.max(1, Math.abs(analytic)))) bad.push(`${what}: analytic ${analytic}, numeric ${numeric}`);
     };
-    xs.forEach((x, j) => {
+    if (spec.ids === undefined) xs.forEach((x, j) => {
       for (let i = 0; i < x.length; i++) {
         compare(`dx${xs.length > 1 ? `${j}` : ''}[${i}]`, dxs[j]![i]!, derivative(x, i, () => loss(xs)));
       }
@@ -413,7 +438,7 @@ function checkGradients(b: Backend, spec: LayerTestSpec, shapes: Shape[], mode: 
       for (let i = 0; i < w.size; i++) compare(`${w.name}[${i}]`, grads[wi]![i]!, derivative(rig.weight(wi), i, () => loss(xs)));
     });
     expect(bad.length, `${name}: gradients against central differences (tolerance ${tol}): ${bad.slice(0, 4).join('; ')}`).toBe(0);
-  });
+  }, spec);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -465,7 +490,7 @@ function checkAccumulate(b: Backend, spec: LayerTestSpec, shapes: Shape[]): bool
     });
     expect(bad.length, `${name}: backward with ctx.accumulate adds to the weight gradients: ${bad.slice(0, 4).join('; ')}`).toBe(0);
     added.dx.forEach((d, j) => expect(firstDiff(d, fresh.dx[j]!), `${name}: dx with ctx.accumulate (dx is written, not added) differs at`).toBe(-1));
-  });
+  }, spec);
   return true;
 }
 
