@@ -26,5 +26,6 @@ export * from './f32-norm/index';
 export * from './f32-merge/index';
 export * from './f32-conv/index';
 export * from './f32-pool/index';
+export * from './f32-rnn/index';
 export * from './f32-augment/index';
 export * from './f32-embed/index';

@@ -16,6 +16,7 @@ import { NORM_KERNELS } from './kernels-norm.js';
 import { MERGE_KERNELS } from './kernels-merge.js';
 import { CONV_KERNELS } from './kernels-conv.js';
 import { POOL_KERNELS } from './kernels-pool.js';
+import { RNN_KERNELS } from './kernels-rnn.js';
 import { AUGMENT_KERNELS } from './kernels-augment.js';
 import { EMBED_KERNELS } from './kernels-embed.js';
 
@@ -37,6 +38,7 @@ export const KERNELS = {
   ...MERGE_KERNELS,
   ...CONV_KERNELS,
   ...POOL_KERNELS,
+  ...RNN_KERNELS,
   ...AUGMENT_KERNELS,
   ...EMBED_KERNELS,
 } as const satisfies KernelTable;

@@ -34,6 +34,8 @@ import { Conv1D, Conv2D } from './conv.js';
 import type { ConvArgs } from './conv.js';
 import { DepthwiseConv2D, SeparableConv2D } from './conv-depthwise.js';
 import type { DepthwiseConv2DArgs, SeparableConv2DArgs } from './conv-depthwise.js';
+import { GRU, LSTM, SimpleRNN } from './recurrent-cells.js';
+import type { GRUArgs, LSTMArgs, SimpleRNNArgs } from './recurrent-cells.js';
 import { RandomBrightness, RandomContrast, Rescaling } from './augment-color.js';
 import type { RandomBrightnessArgs, RandomContrastArgs, RescalingArgs } from './augment-color.js';
 import { RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from './augment-geometry.js';
@@ -106,6 +108,11 @@ export const conv1d = (args: ConvArgs) => new Conv1D(args);
 export const depthwiseConv2d = (args: DepthwiseConv2DArgs) => new DepthwiseConv2D(args);
 export const separableConv2d = (args: SeparableConv2DArgs) => new SeparableConv2D(args);
 
+// Recurrent layers (sequences [batch, steps, features]): weights kernel, recurrent_kernel, bias in Keras's layout.
+export const simpleRNN = (args: SimpleRNNArgs) => new SimpleRNN(args);
+export const lstm = (args: LSTMArgs) => new LSTM(args);
+export const gru = (args: GRUArgs) => new GRU(args);
+
 // Sequences: token ids → vectors, masks (id 0 or a mask value) for the layers that read them.
 export const embedding = (args: EmbeddingArgs) => new Embedding(args);
 export const masking = (args?: MaskingArgs) => new Masking(args);
@@ -136,6 +143,8 @@ export { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU };
 export type { ELUArgs, LeakyReLUArgs, PReLUArgs, ReLUArgs, SoftmaxArgs, ThresholdedReLUArgs };
 export { Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D };
 export type { ConvArgs, DepthwiseConv2DArgs, SeparableConv2DArgs };
+export { GRU, LSTM, SimpleRNN };
+export type { GRUArgs, LSTMArgs, SimpleRNNArgs };
 export { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D };
 export type { GlobalPoolingArgs, Pooling1DArgs, Pooling2DArgs };
 export { Reshape, UpSampling2D, ZeroPadding2D };

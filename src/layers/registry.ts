@@ -22,6 +22,7 @@ import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from '
 import { Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.js';
 import { RandomBrightness, RandomContrast, Rescaling } from './augment-color.js';
 import { RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from './augment-geometry.js';
+import { GRU, LSTM, SimpleRNN } from './recurrent-cells.js';
 import type { Layer } from './layer.js';
 
 /** Builds a layer from its Keras config (snake_case keys, nested `{class_name, config}` objects). */
@@ -48,6 +49,7 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   Embedding: (c) => Embedding.fromConfig(c),
   Flatten: (c) => Flatten.fromConfig(c),
   GaussianDropout: (c) => GaussianDropout.fromConfig(c),
+  GRU: (c) => GRU.fromConfig(c),
   GaussianNoise: (c) => GaussianNoise.fromConfig(c),
   GlobalAveragePooling1D: (c) => GlobalAveragePooling1D.fromConfig(c),
   GlobalAveragePooling2D: (c) => GlobalAveragePooling2D.fromConfig(c),
@@ -56,6 +58,7 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   InputLayer: (c) => InputLayer.fromConfig(c),
   LayerNormalization: (c) => LayerNormalization.fromConfig(c),
   LeakyReLU: (c) => LeakyReLU.fromConfig(c),
+  LSTM: (c) => LSTM.fromConfig(c),
   Masking: (c) => Masking.fromConfig(c),
   Maximum: (c) => Maximum.fromConfig(c),
   MaxPooling1D: (c) => MaxPooling1D.fromConfig(c),
@@ -73,6 +76,7 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   Rescaling: (c) => Rescaling.fromConfig(c),
   ReLU: (c) => ReLU.fromConfig(c),
   SeparableConv2D: (c) => SeparableConv2D.fromConfig(c),
+  SimpleRNN: (c) => SimpleRNN.fromConfig(c),
   Reshape: (c) => Reshape.fromConfig(c),
   Softmax: (c) => Softmax.fromConfig(c),
   SpatialDropout1D: (c) => SpatialDropout1D.fromConfig(c),

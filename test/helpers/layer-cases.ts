@@ -293,4 +293,38 @@ export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
   Rescaling: [
     { title: 'scale and offset', make: (o) => L.rescaling({ scale: 1 / 255, offset: -0.5, ...o }), inputShape: [2, 3, 1], expectedOutputShape: [2, 3, 1] },
   ],
+  // Recurrent layers (src/layers/recurrent*.ts): gradient checks through time (3 or 4 steps).
+  SimpleRNN: [
+    { title: 'tanh, last output', make: (o) => L.simpleRNN({ units: 3, ...o }), inputShape: [3, 2], expectedOutputShape: [3], expectedWeights: [['kernel', [2, 3]], ['recurrent_kernel', [3, 3]], ['bias', [3]]] },
+    {
+      title: 'returnSequences, goBackwards, kernel l2, sigmoid', make: (o) => L.simpleRNN({ units: 2, returnSequences: true, goBackwards: true, activation: 'sigmoid', kernelRegularizer: reg.l2(0.1), ...o }),
+      inputShape: [4, 3], expectedOutputShape: [4, 2], expectedWeights: [['kernel', [3, 2]], ['recurrent_kernel', [2, 2]], ['bias', [2]]],
+    },
+  ],
+  LSTM: [
+    { title: 'defaults, last output', make: (o) => L.lstm({ units: 3, ...o }), inputShape: [3, 2], expectedOutputShape: [3], expectedWeights: [['kernel', [2, 12]], ['recurrent_kernel', [3, 12]], ['bias', [12]]] },
+    {
+      title: 'returnSequences, goBackwards, recurrent l2, no bias', make: (o) => L.lstm({ units: 2, returnSequences: true, goBackwards: true, useBias: false, recurrentRegularizer: reg.l2(0.1), ...o }),
+      inputShape: [4, 3], expectedOutputShape: [4, 2], expectedWeights: [['kernel', [3, 8]], ['recurrent_kernel', [2, 8]]],
+    },
+    {
+      title: 'dropout and recurrentDropout (training), softsign', make: (o) => L.lstm({ units: 3, dropout: 0.3, recurrentDropout: 0.4, activation: 'softsign', returnSequences: true, seed: 5, ...o }),
+      inputShape: [3, 4], expectedOutputShape: [3, 3], expectedWeights: [['kernel', [4, 12]], ['recurrent_kernel', [3, 12]], ['bias', [12]]], training: true,
+    },
+  ],
+  GRU: [
+    { title: 'defaults (resetAfter), last output', make: (o) => L.gru({ units: 3, ...o }), inputShape: [3, 2], expectedOutputShape: [3], expectedWeights: [['kernel', [2, 9]], ['recurrent_kernel', [3, 9]], ['bias', [2, 9]]] },
+    {
+      title: 'resetAfter false, returnSequences, goBackwards, bias l2', make: (o) => L.gru({ units: 2, resetAfter: false, returnSequences: true, goBackwards: true, biasRegularizer: reg.l2(0.1), ...o }),
+      inputShape: [4, 3], expectedOutputShape: [4, 2], expectedWeights: [['kernel', [3, 6]], ['recurrent_kernel', [2, 6]], ['bias', [6]]],
+    },
+    {
+      title: 'dropout and recurrentDropout (training), resetAfter false', make: (o) => L.gru({ units: 3, resetAfter: false, dropout: 0.25, recurrentDropout: 0.5, returnSequences: true, seed: 7, ...o }),
+      inputShape: [3, 2], expectedOutputShape: [3, 3], expectedWeights: [['kernel', [2, 9]], ['recurrent_kernel', [3, 9]], ['bias', [9]]], training: true,
+    },
+    {
+      title: 'recurrentDropout (training), resetAfter', make: (o) => L.gru({ units: 2, recurrentDropout: 0.5, returnSequences: true, seed: 3, ...o }),
+      inputShape: [4, 2], expectedOutputShape: [4, 2], expectedWeights: [['kernel', [2, 6]], ['recurrent_kernel', [2, 6]], ['bias', [2, 6]]], training: true,
+    },
+  ],
 };

@@ -1,0 +1,486 @@
+// The recurrent layers' base (Keras 3 `RNN` around one cell): options, weights, dropout masks,
+// the time loop and backpropagation through time. SimpleRNN, LSTM and GRU (recurrent-cells.ts)
+// say how many gates they have and which f32-rnn kernels run a step.
+//
+// Layout: the input is turned time-major once ([steps, rows, in], dropout mask and goBackwards'
+// reversal in the same pass), so each step's rows are contiguous: the input projection of all
+// steps is one GEMM, each step one recurrent GEMM into its rows plus one cell pass, and the weight
+// gradients after BPTT are one GEMM each over all steps (docs/design.md, "Recurrent layers").
+import * as activations from '../activations/index.js';
+import type { ActivationIdentifier, ActivationInfo } from '../activations/index.js';
+import type { KernelExports, Ptr } from '../backend/kernels.js';
+import type { Arena, Region } from '../backend/memory.js';
+import { ValueError, checkPositiveInt, checkRate, invalidArgument } from '../errors.js';
+import * as initializers from '../initializers/index.js';
+import type { InitializerIdentifier } from '../initializers/index.js';
+import * as constraints from '../constraints/index.js';
+import type { Constraint, ConstraintIdentifier } from '../constraints/index.js';
+import * as regularizers from '../regularizers/index.js';
+import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
+import { KeyedStream } from '../random.js';
+import { LAYER_ARG_NAMES, LAYER_CONFIG_KEYS, Layer, layerArgsFromConfig } from './layer.js';
+import type { LayerArgs, LayerWeight, Shape, StepContext } from './layer.js';
+
+/** Activation codes of assembly/f32-rnn/act.ts, by Keras name. */
+export const RNN_ACTIVATION_CODES: Readonly<Record<string, number>> = {
+  linear: 0, sigmoid: 1, tanh: 2, relu: 3, hard_sigmoid: 4, relu6: 6, softsign: 7, elu: 8, exponential: 9, selu: 10, leaky_relu: 11,
+};
+/** Keras 2's and TF.js's hard sigmoid, clip(0.2·x + 0.5, 0, 1): what `hard_sigmoid` means in their files. */
+export const HARD_SIGMOID_KERAS2 = 'hard_sigmoid_keras2';
+const HARD_SIGMOID_KERAS2_CODE = 5;
+
+/** An activation for a cell: a name the f32-rnn kernels compute (with its default alpha). */
+export function cellActivation(id: ActivationIdentifier | null | undefined, argName: string): { info: ActivationInfo; code: number } {
+  if (id === HARD_SIGMOID_KERAS2) return { info: activations.get('hard_sigmoid', argName), code: HARD_SIGMOID_KERAS2_CODE };
+  const info = activations.get(id, argName);
+  const code = RNN_ACTIVATION_CODES[info.name];
+  if (code === undefined || info.layerConfig !== undefined) {
+    throw invalidArgument(argName, `one of ${Object.keys(RNN_ACTIVATION_CODES).join(', ')} for a recurrent cell (computed inside the cell's kernel)`, id);
+  }
+  return { info, code };
+}
+
+/** Options every recurrent layer takes. Keras: `keras.layers.SimpleRNN` / `LSTM` / `GRU`. */
+export interface RecurrentArgs extends LayerArgs {
+  /** Positive integer: size of the state and of the output. */
+  units: number;
+  /** Default `tanh`. */
+  activation?: ActivationIdentifier | null;
+  /** Whether the layer uses bias vectors. Default true. */
+  useBias?: boolean;
+  /** Default `glorotUniform`. */
+  kernelInitializer?: InitializerIdentifier;
+  /** Default `orthogonal`. */
+  recurrentInitializer?: InitializerIdentifier;
+  /** Default `zeros`. */
+  biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier | null;
+  recurrentRegularizer?: RegularizerIdentifier | null;
+  biasRegularizer?: RegularizerIdentifier | null;
+  /** Penalty on the layer's output (its first output), summed over the batch. */
+  activityRegularizer?: RegularizerIdentifier | null;
+  kernelConstraint?: ConstraintIdentifier | null;
+  recurrentConstraint?: ConstraintIdentifier | null;
+  biasConstraint?: ConstraintIdentifier | null;
+  /** Fraction of the inputs dropped: one mask per sample and call, the same at every step. Default 0. */
+  dropout?: number;
+  /** Fraction of the recurrent state dropped (as it enters the recurrent kernel), one mask per sample and call. Default 0. */
+  recurrentDropout?: number;
+  /** Seed of the dropout masks (default: drawn from km.setSeed's stream). */
+  seed?: number | null;
+  /** Return the whole sequence [batch, steps, units] rather than the last output. Default false. */
+  returnSequences?: boolean;
+  /** Also return the final state(s): [output, h] (LSTM: [output, h, c]). Default false. */
+  returnState?: boolean;
+  /** Process the sequence from its end; the returned sequence is in processing order (reversed), as Keras. */
+  goBackwards?: boolean;
+  /** Only false: kerasm keeps no state between batches. */
+  stateful?: boolean;
+  /** Accepted and ignored (the time loop is always a loop of kernels). */
+  unroll?: boolean;
+  /** Accepted for files (Keras 2's cell implementation mode); no effect. */
+  implementation?: number;
+}
+
+export const RECURRENT_ARG_NAMES: readonly string[] = [...LAYER_ARG_NAMES, 'units', 'activation', 'useBias', 'kernelInitializer',
+  'recurrentInitializer', 'biasInitializer', 'kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer', 'activityRegularizer',
+  'kernelConstraint', 'recurrentConstraint', 'biasConstraint', 'dropout', 'recurrentDropout', 'seed', 'returnSequences', 'returnState',
+  'goBackwards', 'stateful', 'unroll', 'implementation'];
+export const RECURRENT_CONFIG_KEYS: readonly string[] = [...LAYER_CONFIG_KEYS, 'units', 'activation', 'use_bias', 'kernel_initializer',
+  'recurrent_initializer', 'bias_initializer', 'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer',
+  'kernel_constraint', 'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout', 'seed', 'return_sequences',
+  'return_state', 'go_backwards', 'stateful', 'unroll', 'implementation', 'time_major', 'zero_output_for_mask', 'use_cudnn'];
+
+/** The per-batch buffers of a planned layer (byte pointers; 0 where the variant has none). */
+export interface RecurrentBuffers {
+  /** Time-major input [steps, rows, in] (masked), then its gradient. */
+  xt: Ptr;
+  /** Per step [rows, gates·units]: the input projection, the activated gates, then their gradients. */
+  g: Ptr;
+  /** GRU: per step [rows, 3·units], the recurrent projection. */
+  q: Ptr;
+  /** [steps + 1, rows, units]: the states h_0 (initial) … h_T. */
+  h: Ptr;
+  /** The states times the recurrent dropout mask (= h without recurrent dropout). */
+  hd: Ptr;
+  /** LSTM: [steps + 1, rows, units], the cell states. */
+  c: Ptr;
+  imask: Ptr;
+  rmask: Ptr;
+  /** Scratch of rows × units each. */
+  dh: Ptr;
+  dd: Ptr;
+  dr: Ptr;
+  dc: Ptr;
+}
+
+/** What one step needs, for the cells' kernels (s: the step in processing order). */
+export interface StepArgs {
+  k: KernelExports;
+  rows: number;
+  s: number;
+  b: RecurrentBuffers;
+  ws: Ptr;
+  /** The recurrent GEMM can be skipped (the state is zero: step 0 without an initial state). */
+  zeroState: boolean;
+  /** Whether the recurrent dropout mask is on (hd is its own buffer). */
+  rdrop: boolean;
+}
+
+export abstract class RecurrentBase extends Layer {
+  static override readonly argNames: readonly string[] = RECURRENT_ARG_NAMES;
+  static override readonly configKeys: readonly string[] = RECURRENT_CONFIG_KEYS;
+  readonly units: number;
+  readonly activation: ActivationInfo;
+  readonly actCode: number;
+  readonly useBias: boolean;
+  readonly kernelInitializer: initializers.Initializer;
+  readonly recurrentInitializer: initializers.Initializer;
+  readonly biasInitializer: initializers.Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly recurrentRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  readonly activityRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly recurrentConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly seed: number | null;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  readonly unroll: boolean;
+  kernel: LayerWeight | null = null;
+  recurrentKernel: LayerWeight | null = null;
+  bias: LayerWeight | null = null;
+  private readonly stream = new KeyedStream();
+  private regions: Region[] = [];
+  protected buf: RecurrentBuffers | null = null;
+  private masksOn = { input: false, recurrent: false };
+
+  /** Gates per unit: 1 (SimpleRNN), 4 (LSTM), 3 (GRU). */
+  abstract get gates(): number;
+  /** States per sample: 1 (h), 2 for the LSTM (h, c). */
+  get stateCount(): number {
+    return 1;
+  }
+
+  constructor(args: RecurrentArgs) {
+    if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { units, ... }', args);
+    super(args);
+    this.units = checkPositiveInt('units', args.units);
+    const act = cellActivation(args.activation === undefined ? 'tanh' : args.activation, 'activation');
+    this.activation = act.info;
+    this.actCode = act.code;
+    this.useBias = bool(args.useBias, true, 'useBias');
+    this.kernelInitializer = initializers.get(args.kernelInitializer ?? 'glorotUniform', 'kernelInitializer');
+    this.recurrentInitializer = initializers.get(args.recurrentInitializer ?? 'orthogonal', 'recurrentInitializer');
+    this.biasInitializer = initializers.get(args.biasInitializer ?? 'zeros', 'biasInitializer');
+    this.kernelRegularizer = regularizers.get(args.kernelRegularizer, 'kernelRegularizer');
+    this.recurrentRegularizer = regularizers.get(args.recurrentRegularizer, 'recurrentRegularizer');
+    this.biasRegularizer = regularizers.get(args.biasRegularizer, 'biasRegularizer');
+    this.activityRegularizer = regularizers.get(args.activityRegularizer, 'activityRegularizer');
+    if (this.activityRegularizer?.proximal) {
+      throw invalidArgument('activityRegularizer', 'a regularizer without `proximal` (the proximal step applies to weights only)', this.activityRegularizer.getConfig());
+    }
+    this.kernelConstraint = constraints.get(args.kernelConstraint, 'kernelConstraint');
+    this.recurrentConstraint = constraints.get(args.recurrentConstraint, 'recurrentConstraint');
+    this.biasConstraint = constraints.get(args.biasConstraint, 'biasConstraint');
+    this.dropout = checkRate('dropout', args.dropout ?? 0);
+    this.recurrentDropout = checkRate('recurrentDropout', args.recurrentDropout ?? 0);
+    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) throw invalidArgument('seed', 'an integer or null', args.seed);
+    this.seed = args.seed ?? null;
+    this.returnSequences = bool(args.returnSequences, false, 'returnSequences');
+    this.returnState = bool(args.returnState, false, 'returnState');
+    this.goBackwards = bool(args.goBackwards, false, 'goBackwards');
+    this.unroll = bool(args.unroll, false, 'unroll');
+    if (bool(args.stateful, false, 'stateful')) {
+      throw invalidArgument('stateful', 'false: kerasm keeps no state between batches (pass the state with apply(x, { initialState }) instead)', args.stateful);
+    }
+    if (args.implementation !== undefined && args.implementation !== 1 && args.implementation !== 2) {
+      throw invalidArgument('implementation', '1 or 2', args.implementation);
+    }
+  }
+
+  protected steps(inputShape: Shape): number {
+    return inputShape[0]!;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    if (inputShape.length !== 2) {
+      throw new ValueError(`Input 0 of layer "${this.name}" is incompatible with the layer: expected ndim=3, found ndim=${inputShape.length + 1}. ` +
+        `Full shape received: [null, ${inputShape.join(', ')}] (a recurrent layer reads [batch, steps, features]; add a reshape or an embedding before it)`);
+    }
+    return this.returnSequences ? [inputShape[0]!, this.units] : [this.units];
+  }
+
+  override get outputCount(): number {
+    return this.returnState ? 1 + this.stateCount : 1;
+  }
+
+  override computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
+    const out = this.computeOutputShape(inputShapes[0]!);
+    return this.returnState ? [out, ...Array.from({ length: this.stateCount }, () => [this.units])] : [out];
+  }
+
+  override get consumesMask(): boolean {
+    return false;
+  }
+
+  /** Shape of the bias weight (GRU with resetAfter: [2, 3·units]). */
+  protected biasShape(): number[] {
+    return [this.gates * this.units];
+  }
+
+  /** The bias's initializer (the LSTM's unitForgetBias wraps it). */
+  protected biasInit(): initializers.Initializer {
+    return this.biasInitializer;
+  }
+
+  override build(inputShape: Shape): void {
+    super.build(inputShape);
+    const inDim = inputShape[1]!;
+    const n = this.gates * this.units;
+    this.stream.reset(this.seed);
+    this.kernelConstraint?.validate([inDim, n]);
+    this.recurrentConstraint?.validate([this.units, n]);
+    this.kernel = this.addWeight('kernel', [inDim, n], this.kernelInitializer, this.kernelRegularizer);
+    this.kernel.constraint = this.kernelConstraint;
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, n], this.recurrentInitializer, this.recurrentRegularizer);
+    this.recurrentKernel.constraint = this.recurrentConstraint;
+    if (this.useBias) {
+      this.biasConstraint?.validate(this.biasShape());
+      this.bias = this.addWeight('bias', this.biasShape(), this.biasInit(), this.biasRegularizer);
+      this.bias.constraint = this.biasConstraint;
+    }
+  }
+
+  /** Backward honours `ctx.accumulate` (GEMM β = 1): the layer can be shared. */
+  override get sharesWeights(): boolean {
+    return true;
+  }
+
+  get streamState(): [number, number, number] | null {
+    return this.stream.state;
+  }
+
+  set streamState(s: [number, number, number] | null) {
+    this.stream.state = s;
+  }
+
+  protected get inDim(): number {
+    return this.inputShape![1]!;
+  }
+
+  protected get seqLen(): number {
+    return this.inputShape![0]!;
+  }
+
+  override plan(arena: Arena, rows: number): void {
+    const t = this.seqLen;
+    const u = this.units;
+    const gu = this.gates * u;
+    const alloc = (floats: number): Ptr => {
+      const r = arena.alloc(Math.max(1, floats) * 4);
+      this.regions.push(r);
+      return r.ptr;
+    };
+    const h = alloc((t + 1) * rows * u);
+    this.buf = {
+      xt: alloc(t * rows * this.inDim),
+      g: alloc(t * rows * gu),
+      q: this.gates === 3 ? alloc(t * rows * gu) : 0,
+      h,
+      hd: this.recurrentDropout > 0 ? alloc((t + 1) * rows * u) : h,
+      c: this.stateCount === 2 ? alloc((t + 1) * rows * u) : 0,
+      imask: this.dropout > 0 ? alloc(rows * this.inDim) : 0,
+      rmask: this.recurrentDropout > 0 ? alloc(rows * u) : 0,
+      dh: alloc(rows * u),
+      dd: alloc(rows * u),
+      dr: alloc(rows * u),
+      dc: alloc(rows * u),
+    };
+  }
+
+  override unplan(arena: Arena): void {
+    for (const r of this.regions) arena.release(r);
+    this.regions = [];
+    this.buf = null;
+  }
+
+  override workspaceBytes(k: KernelExports, rows: number): number {
+    const tr = this.seqLen * rows;
+    const gu = this.gates * this.units;
+    const [u, d] = [this.units, this.inDim];
+    const shapes: [number, number, number][] = [[tr, gu, d], [rows, gu, u], [rows, u, gu], [d, gu, tr], [u, gu, tr], [tr, d, gu]];
+    return Math.max(...shapes.map(([m, n, kk]) => k.f32_gemm_workspace_bytes(m, n, kk)));
+  }
+
+  /** One forward step: the recurrent GEMM into step s's rows of g, then the cell's pass. */
+  protected abstract stepForward(a: StepArgs): void;
+  /**
+   * One backward step: b.dh holds ∂L/∂h_s; leaves the gates' gradients in g (and q), b.dd the
+   * gradient of the dropped previous state hd_{s−1} (before its mask), b.dr the direct one (GRU).
+   */
+  protected abstract stepBackward(a: StepArgs, needPrev: boolean): void;
+  /** The recurrent kernel's and (GRU after) recurrent bias's gradients, from all steps at once. */
+  protected abstract recurrentGrads(k: KernelExports, rows: number, b: RecurrentBuffers, beta: number, ws: Ptr): void;
+
+  forward(ctx: StepContext): void {
+    const { k, rows } = ctx;
+    const b = this.buf!;
+    const [t, u, d] = [this.seqLen, this.units, this.inDim];
+    const gu = this.gates * u;
+    const ru = rows * u;
+    this.masksOn.input = ctx.training && this.dropout > 0;
+    this.masksOn.recurrent = ctx.training && this.recurrentDropout > 0;
+    if (this.masksOn.input || this.masksOn.recurrent) {
+      const counter = this.stream.next();
+      const { key0, key1 } = this.stream;
+      const offset = (rows * d + 3) & ~3;
+      if (this.masksOn.input) k.f32_dropout_mask(rows * d, b.imask, this.dropout, key0, key1, counter, 0);
+      if (this.masksOn.recurrent) k.f32_dropout_mask(ru, b.rmask, this.recurrentDropout, key0, key1, counter, offset);
+    }
+    const rdrop = this.masksOn.recurrent;
+    const hd = rdrop ? b.hd : b.h;
+    k.f32_rnn_seq_in(rows, t, d, ctx.x, this.masksOn.input ? b.imask : 0, b.xt, this.goBackwards ? 1 : 0);
+    const bias = this.bias === null ? 0 : this.bias.region!.ptr;
+    k.f32_gemm_nn_minmax(t * rows, gu, d, b.xt, d, this.kernel!.region!.ptr, gu, bias, 0, b.g, gu, -Infinity, Infinity, ctx.ws);
+    const h0 = ctx.xs.length > 1 ? ctx.xs[1]! : 0;
+    if (h0 !== 0) k.f32_vcopy(ru, h0, b.h);
+    else k.f32_vfill(ru, b.h, 0);
+    if (this.stateCount === 2) {
+      const c0 = ctx.xs.length > 2 ? ctx.xs[2]! : 0;
+      if (c0 !== 0) k.f32_vcopy(ru, c0, b.c);
+      else k.f32_vfill(ru, b.c, 0);
+    }
+    if (rdrop) k.f32_rnn_dh(rows, u, 0, 0, b.h, b.rmask, 0, b.hd);
+    const a: StepArgs = { k, rows, s: 0, b: { ...b, hd, rmask: rdrop ? b.rmask : 0 }, ws: ctx.ws, zeroState: h0 === 0, rdrop };
+    for (let s = 0; s < t; s++) {
+      a.s = s;
+      a.zeroState = s === 0 && h0 === 0;
+      this.stepForward(a);
+    }
+    const last = b.h + t * ru * 4;
+    if (this.returnSequences) k.f32_rnn_seq_out(rows, t, u, b.h + ru * 4, 0, ctx.y, 0);
+    else k.f32_vcopy(ru, last, ctx.y);
+    if (this.returnState) {
+      if (ctx.ys.length > 1 && ctx.ys[1]! !== 0) k.f32_vcopy(ru, last, ctx.ys[1]!);
+      if (this.stateCount === 2 && ctx.ys.length > 2 && ctx.ys[2]! !== 0) k.f32_vcopy(ru, b.c + t * ru * 4, ctx.ys[2]!);
+    }
+    if (this.activityRegularizer !== null && ctx.trackPenalty) {
+      const n = this.returnSequences ? rows * t * u : ru;
+      ctx.penalty += k.f32_l1l2_penalty(n, ctx.y, this.activityRegularizer.l1, this.activityRegularizer.l2);
+    }
+  }
+
+  backward(ctx: StepContext): void {
+    const { k, rows } = ctx;
+    const b0 = this.buf!;
+    const [t, u, d] = [this.seqLen, this.units, this.inDim];
+    const gu = this.gates * u;
+    const ru = rows * u;
+    const rdrop = this.masksOn.recurrent;
+    const b: RecurrentBuffers = { ...b0, hd: rdrop ? b0.hd : b0.h, rmask: rdrop ? b0.rmask : 0 };
+    const dh0 = ctx.dxs.length > 1 ? ctx.dxs[1]! : 0;
+    const dc0 = ctx.dxs.length > 2 ? ctx.dxs[2]! : 0;
+    if (this.activityRegularizer !== null) {
+      const n = this.returnSequences ? rows * t * u : ru;
+      k.f32_l1l2_grad(n, ctx.y, ctx.dy, this.activityRegularizer.l1, this.activityRegularizer.l2);
+    }
+    const dyH = this.returnState && ctx.dys.length > 1 ? ctx.dys[1]! : 0;
+    const dyC = this.returnState && ctx.dys.length > 2 ? ctx.dys[2]! : 0;
+    if (this.stateCount === 2) {
+      if (dyC !== 0) k.f32_vcopy(ru, dyC, b.dc);
+      else k.f32_vfill(ru, b.dc, 0);
+    }
+    const a: StepArgs = { k, rows, s: 0, b, ws: ctx.ws, zeroState: false, rdrop };
+    for (let s = t - 1; s >= 0; s--) {
+      const top = s === t - 1;
+      const dy = this.returnSequences ? ctx.dy + s * u * 4 : top ? ctx.dy : 0;
+      const lddy = this.returnSequences ? t * u : u;
+      // ∂L/∂h_s: the output's, the next step's through its GEMM (and mask), the direct path
+      k.f32_rnn_dh(rows, u, dy, lddy, top ? 0 : b.dd, b.rmask, top ? dyH : this.gates === 3 ? b.dr : 0, b.dh);
+      a.s = s;
+      this.stepBackward(a, s > 0 || dh0 !== 0);
+    }
+    if (dh0 !== 0) k.f32_rnn_dh(rows, u, 0, 0, b.dd, b.rmask, this.gates === 3 ? b.dr : 0, dh0);
+    if (dc0 !== 0) k.f32_vcopy(ru, b.dc, dc0);
+    if (this.trainable) {
+      const beta = ctx.accumulate ? 1 : 0;
+      k.f32_gemm_tn_minmax(d, gu, t * rows, b.xt, d, b.g, gu, 0, beta, this.kernel!.grad!.ptr, gu, -Infinity, Infinity, ctx.ws);
+      if (this.bias !== null) k.f32_colsum(t * rows, gu, b.g, gu, this.bias.grad!.ptr, beta);
+      this.recurrentGrads(k, rows, b, beta, ctx.ws);
+      if (!ctx.accumulate) this.addPenaltyGradients(k);
+    }
+    if (ctx.dx !== 0) {
+      k.f32_gemm_nt_minmax(t * rows, d, gu, b.g, gu, this.kernel!.region!.ptr, gu, 0, 0, b.xt, d, -Infinity, Infinity, ctx.ws);
+      k.f32_rnn_seq_out(rows, t, d, b.xt, this.masksOn.input ? b.imask : 0, ctx.dx, this.goBackwards ? 1 : 0);
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: activations.serialize(this.activation),
+      use_bias: this.useBias,
+      kernel_initializer: initializers.serialize(this.kernelInitializer),
+      recurrent_initializer: initializers.serialize(this.recurrentInitializer),
+      bias_initializer: initializers.serialize(this.biasInitializer),
+      kernel_regularizer: regularizers.serialize(this.kernelRegularizer),
+      recurrent_regularizer: regularizers.serialize(this.recurrentRegularizer),
+      bias_regularizer: regularizers.serialize(this.biasRegularizer),
+      activity_regularizer: regularizers.serialize(this.activityRegularizer),
+      kernel_constraint: constraints.serialize(this.kernelConstraint),
+      recurrent_constraint: constraints.serialize(this.recurrentConstraint),
+      bias_constraint: constraints.serialize(this.biasConstraint),
+      dropout: this.dropout,
+      recurrent_dropout: this.recurrentDropout,
+      seed: this.seed,
+      return_sequences: this.returnSequences,
+      return_state: this.returnState,
+      go_backwards: this.goBackwards,
+      stateful: false,
+      unroll: this.unroll,
+    };
+  }
+}
+
+function bool(v: unknown, dflt: boolean, name: string): boolean {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'boolean') throw invalidArgument(name, 'a boolean', v);
+  return v;
+}
+
+/** The recurrent options of a Keras config (snake_case), for the cells' `fromConfig`. */
+export function recurrentArgsFromConfig(c: Record<string, unknown>, cls: { readonly className: string; readonly configKeys: readonly string[] }): RecurrentArgs {
+  if (c.time_major === true) throw new ValueError(`Layer ${String(c.name)} (${cls.className}) has time_major: true; kerasm reads [batch, steps, features] only`);
+  const opt = <T>(key: string): T | undefined => (c[key] === null ? undefined : (c[key] as T | undefined));
+  return {
+    ...layerArgsFromConfig(c, cls),
+    units: c.units as number,
+    activation: c.activation === undefined ? undefined : ((c.activation as ActivationIdentifier | null) ?? null),
+    useBias: opt('use_bias'),
+    kernelInitializer: opt('kernel_initializer'),
+    recurrentInitializer: opt('recurrent_initializer'),
+    biasInitializer: opt('bias_initializer'),
+    kernelRegularizer: opt('kernel_regularizer') ?? null,
+    recurrentRegularizer: opt('recurrent_regularizer') ?? null,
+    biasRegularizer: opt('bias_regularizer') ?? null,
+    activityRegularizer: opt('activity_regularizer') ?? null,
+    kernelConstraint: opt('kernel_constraint') ?? null,
+    recurrentConstraint: opt('recurrent_constraint') ?? null,
+    biasConstraint: opt('bias_constraint') ?? null,
+    dropout: opt('dropout'),
+    recurrentDropout: opt('recurrent_dropout'),
+    seed: opt('seed') ?? null,
+    returnSequences: opt('return_sequences'),
+    returnState: opt('return_state'),
+    goBackwards: opt('go_backwards'),
+    stateful: opt('stateful'),
+    unroll: opt('unroll'),
+    implementation: opt('implementation'),
+  };
+}
