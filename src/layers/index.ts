@@ -38,8 +38,10 @@ import { GRU, LSTM, SimpleRNN } from './recurrent-cells.js';
 import type { GRUArgs, LSTMArgs, SimpleRNNArgs } from './recurrent-cells.js';
 import { RandomBrightness, RandomContrast, Rescaling } from './augment-color.js';
 import type { RandomBrightnessArgs, RandomContrastArgs, RescalingArgs } from './augment-color.js';
-import { RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from './augment-geometry.js';
-import type { RandomCropArgs, RandomFlipArgs, RandomRotationArgs, RandomTranslationArgs, RandomZoomArgs } from './augment-geometry.js';
+import { RandomRotation, RandomTranslation, RandomZoom } from './augment-geometry.js';
+import { RandomCrop, RandomFlip } from './augment-flip-crop.js';
+import type { RandomRotationArgs, RandomTranslationArgs, RandomZoomArgs } from './augment-geometry.js';
+import type { RandomCropArgs, RandomFlipArgs } from './augment-flip-crop.js';
 
 import { Embedding } from './embedding.js';
 import type { EmbeddingArgs } from './embedding.js';

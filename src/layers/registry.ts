@@ -21,7 +21,8 @@ import { PReLU } from './prelu.js';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling.js';
 import { Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.js';
 import { RandomBrightness, RandomContrast, Rescaling } from './augment-color.js';
-import { RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from './augment-geometry.js';
+import { RandomRotation, RandomTranslation, RandomZoom } from './augment-geometry.js';
+import { RandomCrop, RandomFlip } from './augment-flip-crop.js';
 import { GRU, LSTM, SimpleRNN } from './recurrent-cells.js';
 import type { Layer } from './layer.js';
 

@@ -155,7 +155,7 @@ describe('in a model', () => {
     expect(layers[7]!.config).toMatchObject({ height: 7, width: 6 });
     const copy = await km.modelFromJSON(m.toJSON());
     expect(copy.toJSON()).toEqual(m.toJSON());
-    expect(Array.from(copy.predict(x).data)).toEqual(Array.from(m.predict(x).data));
+    expect(Array.from((copy.predict(x) as km.Tensor).data)).toEqual(Array.from(m.predict(x).data));
     m.dispose();
     copy.dispose();
   });

@@ -112,7 +112,10 @@ export function affineGradRef(dy: ArrayLike<number>, g: Image, ts: readonly Tran
         const o = ((b * h + i) * w + j) * c;
         for (const [r, q, wt] of taps(p[0], p[1], bilinear)) {
           if (r >= h || q >= w) continue;
-          for (let k = 0; k < c; k++) dx[((b * h + r) * w + q) * c + k] += wt * dy[o + k]!;
+          for (let k = 0; k < c; k++) {
+            const at = ((b * h + r) * w + q) * c + k;
+            dx[at] = dx[at]! + wt * dy[o + k]!;
+          }
         }
       }
     }
