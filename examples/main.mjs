@@ -1,9 +1,10 @@
 // The main job: train the seed model on real MNIST and report test accuracy, speed and build,
-// then the Keras simple MNIST convnet (examples/convnet.mjs), then run the overfitting lab (examples/lab.mjs) and write its HTML report. It first prints what
-// it will do and an estimate of its time (examples/plan.mjs).
-//   npm start                          (after npm ci; about 75 s on a 2-core machine)
+// then the Keras simple MNIST convnet (examples/convnet.mjs), then run the overfitting lab's two
+// chapters, a dense network (examples/lab.mjs) and a convnet (examples/lab-images.mjs), and write
+// its HTML report. It first prints what it will do and an estimate of its time (examples/plan.mjs).
+//   npm start                          (after npm ci; about 130 s on a 2-core machine)
 //   npm start -- --quick               every chapter in under a minute (a smaller, shorter lab)
-//   EPOCHS=1 npm start                 one epoch for the seed model and each lab variant
+//   EPOCHS=1 npm start                 one epoch for the seed model, the convnet and each lab variant
 //   npm start -- --epochs 20 --variants baseline,dropout    (flags go to the lab; --help lists them)
 import * as km from '../dist/index.js';
 import { loadMnist, oneHot } from './mnist.mjs';
@@ -61,7 +62,8 @@ model.dispose();
 console.log(`\nThe simple MNIST convnet (conv 32, max-pool, conv 64, max-pool, dropout 0.5, dense 10; Adam, batch 64):`);
 await runConvnet(km, { epochs: plan.convnet.epochs, trainCount: plan.convnet.train });
 
-// The overfitting lab: the same remedies measured on a deliberately large network.
+// The overfitting lab: the same remedies measured on a deliberately large dense network, then the
+// image remedies (augmentation, SpatialDropout2D, BatchNormalization...) on a convnet.
 const args = process.argv.slice(2);
 const env = process.env.EPOCHS ? `EPOCHS=${process.env.EPOCHS} ` : '';
 await runLab(km, { ...plan.lab, command: `${env}npm start${args.length > 0 ? ` -- ${args.join(' ')}` : ''}` });

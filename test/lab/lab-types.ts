@@ -2,7 +2,10 @@
 import type { Diagnosis } from '../../src/index.js';
 
 export interface LabOptions {
+  chapters?: ('mlp' | 'images')[];
   variants?: string[];
+  imageVariants?: string[];
+  imageEpochs?: number;
   train?: number;
   val?: number;
   epochs?: number;
@@ -12,6 +15,7 @@ export interface LabOptions {
   verbose?: 0 | 1 | 2;
   out?: string | null;
   figure?: string | null;
+  imageFigure?: string | null;
   log?: (line: string) => void;
 }
 
@@ -33,10 +37,26 @@ export interface LabResult {
   kernels: { data: Float32Array; shape: number[] }[];
 }
 
-export interface Lab {
+/** The image chapter's augmented digits: row 0 the originals, then augmented copies ([n, 28, 28, 1] each). */
+export interface Samples {
+  labels: number[];
+  rows: Float32Array[];
+  count: number;
+}
+
+export interface ImageChapter {
   results: LabResult[];
   skipped: { id: string; missing: string[] }[];
   meta: Record<string, unknown>;
+  samples: Samples | null;
+}
+
+export interface Lab {
+  /** The MLP chapter's variants (empty when it did not run). */
+  results: LabResult[];
+  skipped: { id: string; missing: string[] }[];
+  meta: Record<string, unknown>;
+  images: ImageChapter | null;
   html: string | null;
   reportPath?: string;
 }

@@ -9,11 +9,12 @@ import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
 import { attr, parseHtml, select, textOf } from './dom.js';
 // @ts-expect-error: plain JS module, the lab itself
-import { DEFAULTS, VARIANTS, formatTable, markdownTable, parseLabArgs, runLab } from '../../examples/lab.mjs';
+import { DEFAULTS, IMAGE_VARIANTS, VARIANTS, formatTable, markdownTable, parseLabArgs, runLab, usage } from '../../examples/lab.mjs';
 import type { Lab, LabOptions } from './lab-types.js';
 
 const ALL = ['baseline', 'l2', 'l1', 'dropout', 'dropout-maxnorm', 'early-stopping', 'combined'];
-const tiny: LabOptions = { train: 120, val: 100, units: 24, epochs: 3, batch: 32, seed: 7, verbose: 0 };
+const IMAGES = ['baseline', 'l2', 'dropout', 'spatial-dropout', 'augmentation', 'batchnorm', 'combined'];
+const tiny: LabOptions = { chapters: ['mlp'], train: 120, val: 100, units: 24, epochs: 3, batch: 32, seed: 7, verbose: 0 };
 let lab: Lab;
 let printed: string[];
 let dir: string;
@@ -25,9 +26,10 @@ beforeAll(async () => {
   lab = await runLab(km, { ...tiny, out: join(dir, 'report.html'), figure: join(dir, 'fig', 'curves.svg'), log: (s: string) => printed.push(s) }) as Lab;
 });
 
-test('the variants are the seven of the issue, in order', () => {
+test('the variants are the seven of the issue, in order, in each chapter', () => {
   expect((VARIANTS as { id: string }[]).map((v) => v.id)).toEqual(ALL);
   expect(DEFAULTS.variants).toEqual(ALL);
+  expect((IMAGE_VARIANTS as { id: string }[]).map((v) => v.id)).toEqual(IMAGES);
 });
 
 describe('a short run', () => {
@@ -115,6 +117,19 @@ describe('flags', () => {
     expect(parseLabArgs([])).toMatchObject({ train: 1000, units: 512, out: 'lab-report.html', figure: null });
     expect(parseLabArgs(['--out', '']).out).toBeNull();
     expect(parseLabArgs(['--help']).help).toBe(true);
+  });
+
+  test('the image chapter: chapters, its variants (in the chapter order), its epochs and figure', () => {
+    expect(DEFAULTS).toMatchObject({ chapters: ['mlp', 'images'], imageEpochs: 30, imageFigure: null });
+    expect(DEFAULTS.imageVariants).toEqual(IMAGES);
+    const o = parseLabArgs(['--chapters', 'images', '--image-variants=augmentation,baseline', '--image-epochs', '5', '--image-figure', 'f.svg']);
+    expect(o).toMatchObject({ chapters: ['images'], imageVariants: ['baseline', 'augmentation'], imageEpochs: 5, imageFigure: 'f.svg', variants: ALL });
+    expect(parseLabArgs(['--chapters', 'images,mlp']).chapters).toEqual(['mlp', 'images']);
+    expect(parseLabArgs(['--quick'])).toMatchObject({ imageEpochs: 8, epochs: 20 });
+    expect(() => parseLabArgs(['--chapters', 'cnn'])).toThrow('Unknown chapter cnn: choose from mlp, images');
+    expect(() => parseLabArgs(['--image-variants', 'flip'])).toThrow('Unknown image variant flip: choose from baseline, l2, dropout, spatial-dropout, augmentation, batchnorm, combined');
+    expect(() => parseLabArgs(['--image-epochs', '0'])).toThrow('Option --image-epochs expects an integer ≥ 1, got 0');
+    expect(usage()).toContain('--image-variants a,b,...');
   });
 
   test('unknown flags, variants and bad numbers are refused with the usage', () => {

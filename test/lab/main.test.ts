@@ -2,12 +2,12 @@
 // short, the full run prints its plan and an estimate of its time first (examples/plan.mjs).
 import { describe, expect, test } from 'vitest';
 // @ts-expect-error: plain JS module, the main job's plan
-import { SEED, VARIANT_COST, denseMacs, describePlan, estimateSeconds, parseMainArgs } from '../../examples/plan.mjs';
+import { IMAGE_VARIANT_COST, SEED, VARIANT_COST, denseMacs, describePlan, estimateSeconds, parseMainArgs } from '../../examples/plan.mjs';
 // @ts-expect-error: plain JS module, the lab itself
 import { DEFAULTS, QUICK, VARIANTS, parseLabArgs } from '../../examples/lab.mjs';
 
-interface Plan { help: boolean; quick: boolean; seedEpochs: number; lab: { epochs: number; units: number; variants: string[]; train: number; val: number; out: string | null } }
-interface Estimate { seed: number; convnet: number; lab: number; overhead: number; total: number }
+interface Plan { help: boolean; quick: boolean; seedEpochs: number; lab: { chapters: string[]; epochs: number; imageEpochs: number; units: number; variants: string[]; imageVariants: string[]; train: number; val: number; out: string | null } }
+interface Estimate { seed: number; convnet: number; lab: number; images: number; overhead: number; total: number }
 const parse = (argv: string[], env: Record<string, string> = {}): Plan => parseMainArgs(argv, env) as Plan;
 const estimate = (plan: Plan, rate: number): Estimate => estimateSeconds(plan, rate) as Estimate;
 /** The training rate measured on this 2-core machine (examples/plan.mjs's calibration, threads build): 25–30 GMAC/s. */
@@ -17,15 +17,15 @@ describe('flags', () => {
   test('the full run: the seed model for 5 epochs, the whole lab at its defaults', () => {
     const plan = parse([]);
     expect(plan).toMatchObject({ help: false, quick: false, seedEpochs: 5 });
-    expect(plan.lab).toMatchObject({ epochs: 60, units: 512, variants: DEFAULTS.variants });
+    expect(plan.lab).toMatchObject({ epochs: 60, units: 512, variants: DEFAULTS.variants, chapters: ['mlp', 'images'], imageEpochs: 30, imageVariants: DEFAULTS.imageVariants });
   });
 
   test('--quick: every variant, a narrower network and fewer epochs; explicit flags win', () => {
-    expect(QUICK).toEqual({ units: 256, epochs: 20 });
+    expect(QUICK).toEqual({ units: 256, epochs: 20, imageEpochs: 8 });
     const plan = parse(['--quick']);
     expect(plan.quick).toBe(true);
     expect(plan.seedEpochs).toBe(SEED.epochs);
-    expect(plan.lab).toMatchObject({ units: 256, epochs: 20, train: 1000, val: 1000 });
+    expect(plan.lab).toMatchObject({ units: 256, epochs: 20, imageEpochs: 8, train: 1000, val: 1000, chapters: ['mlp', 'images'] });
     expect(plan.lab.variants).toEqual((VARIANTS as { id: string }[]).map((v) => v.id));
     expect(parse(['--epochs', '30', '--quick']).lab).toMatchObject({ units: 256, epochs: 30 });
     expect(parse(['--quick', '--units=64']).lab).toMatchObject({ units: 64, epochs: 20 });
@@ -33,7 +33,8 @@ describe('flags', () => {
   });
 
   test('EPOCHS=N sets both chapters\' epochs; --epochs still sets the lab\'s', () => {
-    expect(parse([], { EPOCHS: '1' })).toMatchObject({ seedEpochs: 1, convnet: { epochs: 1, train: 8000 }, lab: { epochs: 1, units: 512 } });
+    expect(parse([], { EPOCHS: '1' })).toMatchObject({ seedEpochs: 1, convnet: { epochs: 1, train: 8000 }, lab: { epochs: 1, imageEpochs: 1, units: 512 } });
+    expect(parse(['--image-epochs', '4'], { EPOCHS: '1' }).lab).toMatchObject({ epochs: 1, imageEpochs: 4 });
     expect(parse(['--quick'])).toMatchObject({ convnet: { epochs: 1, train: 2000 } });
     expect(parse([])).toMatchObject({ convnet: { epochs: 12, train: 8000 } });
     expect(parse(['--epochs', '3'], { EPOCHS: '1' })).toMatchObject({ seedEpochs: 1, lab: { epochs: 3 } });
@@ -60,15 +61,23 @@ describe('estimate', () => {
     const full = estimate(parse([]), RATE_HERE);
     const quick = estimate(parse(['--quick']), RATE_HERE);
     const one = estimate(parse([], { EPOCHS: '1' }), RATE_HERE);
-    for (const e of [full, quick, one]) expect(e.total).toBeCloseTo(e.seed + e.convnet + e.lab + e.overhead, 9);
-    expect(quick.total).toBeLessThan(30);
+    for (const e of [full, quick, one]) expect(e.total).toBeCloseTo(e.seed + e.convnet + e.lab + e.images + e.overhead, 9);
+    expect(quick.total).toBeLessThan(45);
     expect(one.total).toBeLessThan(15);
     expect(full.total).toBeGreaterThan(60);
-    expect(full.total).toBeLessThan(150);
+    expect(full.total).toBeLessThan(200);
     // Twice the rate, half the compute time; the fixed overhead stays.
     const fast = estimate(parse([]), 2 * RATE_HERE);
     expect(fast.lab).toBeCloseTo(full.lab / 2, 6);
     expect(Object.keys(VARIANT_COST).sort()).toEqual(DEFAULTS.variants.slice().sort());
+    expect(Object.keys(IMAGE_VARIANT_COST).sort()).toEqual(DEFAULTS.imageVariants.slice().sort());
+    // The image chapter: within its 90 s budget at the defaults, a few seconds with --quick; not
+    // counted when it does not run.
+    expect(full.images).toBeGreaterThan(20);
+    expect(full.images).toBeLessThan(90);
+    expect(quick.images).toBeLessThan(full.images / 3);
+    expect(estimate(parse(['--chapters', 'mlp']), RATE_HERE).images).toBe(0);
+    expect(estimate(parse(['--chapters', 'images']), RATE_HERE).lab).toBe(0);
   });
 
   test('the printed plan names both chapters with their times, and the quick run when the full one is long', () => {
@@ -79,12 +88,18 @@ describe('estimate', () => {
     expect(lines[1]).toMatch(/^ {2}1\. seed model: 784-64-10, 5 epochs on 8,000 MNIST digits, tested on 2,000 +~\d+\.\d s$/);
     expect(lines[2]).toMatch(/^ {2}2\. simple MNIST convnet: conv 32, conv 64 \(3×3\), 12 epochs on 8,000 digits, tested on 2,000 +~\d+(\.\d)? s$/);
     expect(lines[3]).toMatch(/^ {2}3\. overfitting lab: 784-512-512-10, all 7 variants × up to 60 epochs on 1,000 digits +~\d+ s$/);
+    expect(lines[4]).toMatch(/^ {2}4\. lab, image chapter: a convnet \(conv 16, conv 32, dense 128\), all 7 variants × 30 epochs on the same digits +~\d+ s$/);
     expect(text).toContain('report: lab-report.html');
     expect(text).toContain('npm start -- --quick');
     const quick = parse(['--quick', '--variants', 'baseline,l2', '--out', '']);
     const short = describePlan(quick, estimate(quick, RATE_HERE), { build: 'simd', threadCount: 1 }) as string;
     expect(short).toMatch(/^kerasm main job \(--quick\): about \d+ s on this machine \(build simd, 1 thread;/);
     expect(short).toContain('2 variants (baseline, l2) × 20 epochs');
+    expect(short).toContain('image chapter: a convnet (conv 16, conv 32, dense 128), all 7 variants × 8 epochs');
+    const images = parse(['--chapters', 'images', '--image-variants', 'augmentation']);
+    const only = describePlan(images, estimate(images, RATE_HERE), { build: 'simd', threadCount: 1 }) as string;
+    expect(only).not.toContain('overfitting lab: 784');
+    expect(only).toMatch(/\n {2}3\. lab, image chapter: a convnet \(conv 16, conv 32, dense 128\), 1 variant \(augmentation\) × 30 epochs/);
     expect(short).toContain('report: none');
     expect(short).not.toContain('A run under a minute');
   });

@@ -22,7 +22,7 @@ let figures: Figure[];
 
 beforeAll(async () => {
   await testBackend();
-  lab = await runLab(km, { train: 120, val: 100, units: 24, epochs: 4, seed: 3, verbose: 0, out: null, log: () => {} }) as Lab;
+  lab = await runLab(km, { chapters: ['mlp'], train: 120, val: 100, units: 24, epochs: 4, seed: 3, verbose: 0, out: null, log: () => {} }) as Lab;
   figures = figuresOf(lab.html!);
 });
 

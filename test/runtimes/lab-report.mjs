@@ -17,7 +17,7 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  * checks it. Throws with every problem found; resolves to a one-line summary.
  */
 export async function checkLabReport({ km, browser, screenshot }) {
-  const lab = await runLab(km, { train: 120, val: 100, units: 24, epochs: 4, seed: 3, verbose: 0, out: null, log: () => {} });
+  const lab = await runLab(km, { chapters: ['mlp'], train: 120, val: 100, units: 24, epochs: 4, seed: 3, verbose: 0, out: null, log: () => {} });
   const dir = mkdtempSync(join(tmpdir(), 'kerasm-lab-'));
   const file = join(dir, 'report.html');
   writeFileSync(file, lab.html);
