@@ -26,7 +26,7 @@ export function keras3Config(topology: unknown): JsonObject {
   if (!isObject(topology) || !isObject(topology.config)) throw new KerasmError('internal: a model topology without config');
   const config = { ...topology.config };
   const layers = Array.isArray(config.layers) ? (config.layers as unknown[]).filter(isObject) : [];
-  const out = layers.map((l) => (isObject(l.config) && typeof l.class_name === 'string' && ['Sequential', 'Model', 'Functional'].includes(l.class_name) ? { ...keras3Config(l), ...(l.inbound_nodes === undefined ? {} : { inbound_nodes: l.inbound_nodes }) } : layerEntry(l)));
+  const out = layers.map((l) => (isObject(l.config) && typeof l.class_name === 'string' && MODELS.includes(l.class_name) ? { ...keras3Config(l), ...(l.inbound_nodes === undefined ? {} : { inbound_nodes: l.inbound_nodes }) } : layerEntry(l)));
   const first = out[0];
   if (topology.class_name === 'Sequential' && first !== undefined && isObject(first.config) && Array.isArray(first.config.batch_input_shape)) {
     const { batch_input_shape, ...rest } = first.config;
@@ -81,8 +81,7 @@ function writeKeras3Weights(f: Group, a: ModelArtifacts): void {
   group('layers');
   for (const layer of keyedLayers(a.modelTopology)) {
     const layout = weightLayout(layer.className);
-    const models = ['Sequential', 'Model', 'Functional'];
-    if (models.includes(layer.className)) {
+    if (MODELS.includes(layer.className)) {
       group(`${layer.path}/layers`);
       group(`${layer.path}/vars`);
       continue;
@@ -121,6 +120,18 @@ export function writeWeightsH5(a: ModelArtifacts): Promise<Uint8Array> {
 }
 
 const EMPTY = new Float64Array(0);
+const MODELS = ['Sequential', 'Model', 'Functional'];
+
+/** The layer entries of a topology's config. */
+function topLayers(topology: unknown): JsonObject[] {
+  const layers = isObject(topology) && isObject(topology.config) && Array.isArray(topology.config.layers) ? topology.config.layers : [];
+  return layers.filter((l): l is JsonObject => isObject(l) && isObject(l.config));
+}
+
+/** The names of a nested model's leaf layers, in order. */
+function leafNames(entry: JsonObject): string[] {
+  return topLayers(entry).flatMap((l) => (MODELS.includes(String(l.class_name)) ? leafNames(l) : [String((l.config as JsonObject).name)]));
+}
 
 /** `.h5`: the legacy layout (Keras 3's `legacy_h5_format`): `model_config`, `model_weights` by layer name. */
 export function writeLegacyH5(a: ModelArtifacts): Promise<Uint8Array> {
@@ -128,9 +139,8 @@ export function writeLegacyH5(a: ModelArtifacts): Promise<Uint8Array> {
   const { module: _m, registered_name: _r, ...config } = keras3Config(topology);
   const modelName = isObject(topology) && isObject(topology.config) ? String(topology.config.name) : 'model';
   const byLayer = weightsByLayer(a);
-  const names = (isObject(topology) && isObject(topology.config) && Array.isArray(topology.config.layers) ? topology.config.layers : [])
-    .filter((l): l is JsonObject => isObject(l) && l.class_name !== 'InputLayer' && isObject(l.config))
-    .map((l) => String((l.config as JsonObject).name));
+  const entries = topLayers(topology).filter((l) => l.class_name !== 'InputLayer');
+  const names = entries.map((l) => String((l.config as JsonObject).name));
   return withH5Write((f) => {
     writeAttr(f, 'backend', 'tensorflow', 'S');
     writeAttr(f, 'keras_version', LEGACY_H5_LAYOUT, 'S');
@@ -141,10 +151,13 @@ export function writeLegacyH5(a: ModelArtifacts): Promise<Uint8Array> {
     writeAttr(mw, 'backend', 'tensorflow', 'A');
     writeAttr(mw, 'keras_version', LEGACY_H5_LAYOUT, 'A');
     writeAttr(mw, 'layer_names', names, 'A');
-    for (const name of names) {
+    entries.forEach((entry, e) => {
+      const name = names[e]!;
       const g = mw.create_group(name);
-      const weights = byLayer.get(name) ?? [];
-      const paths = weights.map((w) => `${modelName}/${w.spec.name}`);
+      // A nested model is one entry holding its layers' weights, named under it.
+      const nested = MODELS.includes(String(entry.class_name));
+      const weights = (nested ? leafNames(entry) : [name]).flatMap((n) => byLayer.get(n) ?? []);
+      const paths = weights.map((w) => `${nested ? name : modelName}/${w.spec.name}`);
       if (weights.length === 0) writeAttr(g, 'weight_names', EMPTY, '<d');
       else writeAttr(g, 'weight_names', paths, 'A');
       weights.forEach((w, i) => {
@@ -153,7 +166,7 @@ export function writeLegacyH5(a: ModelArtifacts): Promise<Uint8Array> {
         for (const p of parts.slice(0, -1)) parent = parent.keys().includes(p) ? (parent.get(p) as Group) : parent.create_group(p);
         writeFloat32(parent, parts[parts.length - 1]!, w.spec.shape, w.values);
       });
-    }
+    });
     writeAttr(mw.create_group('top_level_model_weights'), 'weight_names', EMPTY, '<d');
   });
 }
