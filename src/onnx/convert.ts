@@ -22,6 +22,11 @@ export interface LayerCall {
   weight(name: string): Float32Array;
   /** Whether the layer has the weight `name` (an optional bias, γ or β). */
   hasWeight(name: string): boolean;
+  /**
+   * Convert another layer (a wrapper's inner layer, built on `inputShapes`) on `inputs`, its
+   * nodes and weights named under this layer's; its output tensors.
+   */
+  convert(layer: Layer, inputs: readonly string[], inputShapes: readonly Shape[]): string[];
 }
 
 /** Emits a layer's ops and returns the name of the tensor that is its output (a list for several). */

@@ -5,14 +5,15 @@
 // Loaded lazily (src/onnx/index.ts): the core bundle carries none of it.
 import { ready } from '../backend/loader.js';
 import { ValueError, checkOptions, invalidArgument } from '../errors.js';
-import type { LayerWeight } from '../layers/layer.js';
+import type { Layer, LayerWeight, Shape } from '../layers/layer.js';
 import { Model } from '../model/model.js';
 import { KERASM_VERSION } from '../io/topology.js';
-import type { Converter } from './convert.js';
+import type { Converter, LayerCall } from './convert.js';
 import { OnnxGraph } from './graph.js';
 import { CORE_CONVERTERS } from './layers-core.js';
 import { RECURRENT_CONVERTERS } from './layers-recurrent.js';
 import { SPATIAL_CONVERTERS } from './layers-spatial.js';
+import { WRAPPER_CONVERTERS, wrappedLayers } from './layers-wrappers.js';
 import { dropCancellingTransposes } from './optimize.js';
 import { encodeModel } from './protobuf.js';
 import type { ValueInfoMessage } from './protobuf.js';
@@ -23,7 +24,7 @@ export interface ExportOnnxOptions {
 }
 
 /** Every layer class with a conversion, by Keras class name. */
-const CONVERTERS: Readonly<Record<string, Converter>> = { ...CORE_CONVERTERS, ...SPATIAL_CONVERTERS, ...RECURRENT_CONVERTERS };
+const CONVERTERS: Readonly<Record<string, Converter>> = { ...CORE_CONVERTERS, ...SPATIAL_CONVERTERS, ...RECURRENT_CONVERTERS, ...WRAPPER_CONVERTERS };
 
 /** The opsets this exporter writes, and the IR version each needs (onnx/helper.py's table). */
 export const MIN_OPSET = 13;
@@ -38,6 +39,14 @@ export function onnxLayerClasses(): string[] {
   return Object.keys(CONVERTERS).sort();
 }
 
+/** A ValueError naming the layer if its class has no conversion. */
+function checkConvertible(layer: Layer): void {
+  if (!Object.hasOwn(CONVERTERS, layer.className)) {
+    throw new ValueError(`exportOnnx: layer "${layer.name}" of class ${layer.className} has no ONNX conversion in kerasm yet; ` +
+      `the layers it converts are ${onnxLayerClasses().join(', ')}.`);
+  }
+}
+
 function checkExportArgs(model: unknown, options: unknown): { model: Model; opset: number } {
   if (!(model instanceof Model)) throw invalidArgument('model', 'a kerasm model (km.sequential(...) or km.model({ inputs, outputs }))', model);
   const o = checkOptions(options as ExportOnnxOptions | undefined, ['opset'], 'exportOnnx');
@@ -48,23 +57,25 @@ function checkExportArgs(model: unknown, options: unknown): { model: Model; opse
   model.checkAlive();
   if (model.layers.length === 0) throw new ValueError('exportOnnx: the model has no layers yet (add layers, or give a Sequential its first layer with an input shape).');
   for (const op of model.program.ops) {
+    for (const inner of wrappedLayers(op.base)) checkConvertible(inner);
+    checkConvertible(op.base);
     const cls = op.base.className;
     if (op.mask !== -1) {
       throw new ValueError(`exportOnnx: layer "${op.base.name}" (${cls}) reads a mask; masked sequences are not exported to ONNX yet ` +
         '(export a model without the Masking layer or mask_zero, or with sequences of one length).');
     }
-    if (!Object.hasOwn(CONVERTERS, cls)) {
-      throw new ValueError(`exportOnnx: layer "${op.base.name}" of class ${cls} has no ONNX conversion in kerasm yet; ` +
-        `the layers it converts are ${onnxLayerClasses().join(', ')}.`);
-    }
   }
   return { model, opset };
 }
 
-/** Each weight's values, copied out of wasm memory once. */
-function weightValues(model: Model): Map<LayerWeight, Float32Array> {
+/**
+ * Each weight's values, copied out of wasm memory once, keyed by the weight's memory region: a
+ * wrapper lists its inner layers' weights under other names (Bidirectional's `forward_lstm/kernel`),
+ * so the region, not the weight object, is what the two share.
+ */
+function weightValues(model: Model): Map<unknown, Float32Array> {
   const values = model.getWeights();
-  return new Map(model.weights.map((w, i) => [w, values[i]!.data as Float32Array]));
+  return new Map(model.weights.map((w, i) => [w.region, values[i]!.data as Float32Array]));
 }
 
 /**
@@ -85,23 +96,30 @@ export async function exportOnnx(model: Model, options?: ExportOnnxOptions): Pro
     names[v] = g.claim(name);
     return { name: names[v], shape: [BATCH_DIM, ...program.shapes[v]!] };
   });
+  const callOf = (layer: Layer, inputs: readonly string[], inputShapes: readonly Shape[], outputShape: Shape): LayerCall => {
+    const own = (name: string): LayerWeight | undefined => layer.weights.find((w) => w.name === name);
+    return {
+      g, layer, inputs, inputShapes, outputShape,
+      weight: (name) => {
+        const w = own(name);
+        if (w === undefined) throw new ValueError(`exportOnnx: internal: layer "${layer.name}" has no weight '${name}'`);
+        return weights.get(w.region)!;
+      },
+      hasWeight: (name) => own(name) !== undefined,
+      convert: (inner, xs, shapes) => {
+        const scope = g.scope;
+        g.scope = `${scope}/${inner.name}`;
+        const out = CONVERTERS[inner.className]!(callOf(inner, xs, shapes, inner.outputShape!));
+        g.scope = scope;
+        return typeof out === 'string' ? [out] : out;
+      },
+    };
+  };
   for (const op of program.ops) {
     const layer = op.base;
     g.scope = layer.name;
     const since = g.nodes.length;
-    const own = (name: string): LayerWeight | undefined => layer.weights.find((w) => w.name === name);
-    const out = CONVERTERS[layer.className]!({
-      g, layer,
-      inputs: op.inputs.map((v) => names[v]!),
-      inputShapes: op.inputs.map((v) => program.shapes[v]!),
-      outputShape: program.shapes[op.output]!,
-      weight: (name) => {
-        const w = own(name);
-        if (w === undefined) throw new ValueError(`exportOnnx: internal: layer "${layer.name}" has no weight '${name}'`);
-        return weights.get(w)!;
-      },
-      hasWeight: (name) => own(name) !== undefined,
-    });
+    const out = CONVERTERS[layer.className]!(callOf(layer, op.inputs.map((v) => names[v]!), op.inputs.map((v) => program.shapes[v]!), program.shapes[op.output]!));
     const outs = typeof out === 'string' ? [out] : out;
     op.outputs.forEach((v, i) => {
       names[v] = g.rename(outs[i]!, i === 0 ? layer.name : `${layer.name}/output_${i}`, since);
