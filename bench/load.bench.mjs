@@ -5,15 +5,17 @@
 // on 127.0.0.1 only. Every run is bounded in count and in time.
 //   npm run bench:load        (= node bench/load.bench.mjs; after npm run build)
 //   node bench/load.bench.mjs [--quick] [--json] [--models mlp,convnet] [--engines kerasm,tfjs-wasm]
-// At concurrency 1, 16 and 256 (one instance per request, TF Serving's {"instances": [x]} body):
+// At concurrency 1, 16 and 256 (one instance per request, TF Serving's {"instances": [x]} body, x a
+// real MNIST digit as the mnist package ships its numbers, nested for the convnet):
 // requests/s, p50/p99 latency (autocannon), event-loop delay p99 (the server's
 // monitorEventLoopDelay, through GET /stats), errors (connection errors, timeouts, non-2xx) and
 // bodies that differ from the single request's answer (autocannon's expectBody), the server's RSS
-// (/proc) after the run, and for the long run at 256 its RSS after the first 10,000 requests too.
+// (/proc) after the run, and for the long run at 256 its RSS every 10,000 requests too.
 // The queue holds 256 rows: one per connection, so a full queue (503) cannot happen.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -28,8 +30,11 @@ const MODELS = opt('models', 'mlp,convnet').split(',');
 const ENGINES = opt('engines', 'kerasm,tfjs-wasm').split(',');
 // [concurrency, requests, cap in seconds]
 const RUNS = quick ? [[1, 1000, 10], [16, 2000, 10], [256, 10000, 30]] : [[1, 5000, 30], [16, 20000, 30], [256, 100000, 150]];
-const WARMUP = quick ? 500 : 2000;
-const RSS_MARK = 10000;
+// Before each measured run, a fifth of its count at its concurrency (at most 20,000): the first
+// ~20,000 requests at 256 raise the server's RSS by ~15 % (V8's heap growing to its working size),
+// flat after that (sampled every 10,000 up to 150,000); the RSS criterion is about the steady state.
+const warmupOf = (amount) => Math.min(20000, Math.round(amount / 5));
+const RSS_EVERY = 10000;
 const root = new URL('..', import.meta.url);
 const SERVERS = { kerasm: 'examples/serve.mjs', 'tfjs-wasm': 'bench/serve-tfjs.mjs' };
 const SHAPES = { mlp: [784], convnet: [28, 28, 1] };
@@ -50,12 +55,15 @@ async function saveModels(dir) {
   await simpleConvnet(km).save(`file://${join(dir, 'convnet')}`);
 }
 
-/** One instance of the model's shape, MNIST-like values in [0, 1), as nested lists. */
-function instance(shape, seed) {
-  let s = seed >>> 0;
-  const next = () => Math.fround(((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32));
-  const build = (axis) => Array.from({ length: shape[axis] }, () => (axis === shape.length - 1 ? next() : build(axis + 1)));
-  return build(0);
+/** A real MNIST digit (the mnist package's first 3, its numbers as shipped) as one instance of `shape`. */
+function digit(shape) {
+  const flat = createRequire(import.meta.url)('mnist/src/digits/3.json').data.slice(0, 784);
+  const nest = (axis, offset) => {
+    if (axis === shape.length - 1) return flat.slice(offset, offset + shape[axis]);
+    const stride = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: shape[axis] }, (_, i) => nest(axis + 1, offset + i * stride));
+  };
+  return nest(0, 0);
 }
 
 const pin = (cpu) => (spawnSync('taskset', ['--version']).status === 0 ? ['taskset', ['-c', String(cpu)]] : null);
@@ -81,18 +89,29 @@ function startServer(engine, dir) {
 
 const getJson = async (url) => (await fetch(url)).json();
 
-/** One bounded autocannon run; returns its figures. */
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/**
+ * One bounded autocannon run (`amount` requests, stopped after `capSeconds` at the latest);
+ * latencies from its per-response times (float ms: its own histogram keeps whole ms).
+ */
 function load(url, body, expectBody, connections, amount, capSeconds, pid) {
   return new Promise((resolve, reject) => {
-    let responses = 0;
-    let rssAtMark = null;
+    const latency = new Float64Array(amount);
+    let n = 0;
+    const rssSeries = [];
+    let last = 0;
+    const t0 = performance.now();
     const inst = autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json' }, connections, amount, timeout: 20, expectBody }, (e, r) => {
       clearTimeout(cap);
       if (e) return reject(e);
-      resolve({ r, rssAtMark });
+      const sorted = latency.subarray(0, n).sort();
+      resolve({ r, rssSeries, seconds: (last - t0) / 1000, p50: percentile(sorted, 50), p99: percentile(sorted, 99) });
     });
-    inst.on('response', () => {
-      if (++responses === RSS_MARK) rssAtMark = rssMiB(pid);
+    inst.on('response', (client, status, bytes, ms) => {
+      if (n < amount) latency[n++] = ms;
+      last = performance.now();
+      if (n % RSS_EVERY === 0) rssSeries.push(rssMiB(pid));
     });
     const cap = setTimeout(() => inst.stop(), capSeconds * 1000);
   });
@@ -103,25 +122,23 @@ async function runEngine(engine, model, dir) {
   const rows = [];
   try {
     const base = server.url.replace(/\/v1\/.*/, '');
-    const body = JSON.stringify({ instances: [instance(SHAPES[model], 7)] });
+    const body = JSON.stringify({ instances: [digit(SHAPES[model])] });
     const single = await (await fetch(server.url, { method: 'POST', body })).text();
     const info = await getJson(server.url.replace(/:predict$/, ''));
-    await load(server.url, body, single, 16, WARMUP, 30, server.pid);
     for (const [c, amount, cap] of RUNS) {
+      await load(server.url, body, single, c, warmupOf(amount), cap, server.pid);
       await getJson(`${base}/stats?reset=1`);
-      const t0 = performance.now();
-      const { r, rssAtMark } = await load(server.url, body, single, c, amount, cap, server.pid);
-      const seconds = (performance.now() - t0) / 1000;
+      const { r, rssSeries, seconds, p50, p99 } = await load(server.url, body, single, c, amount, cap, server.pid);
       const s = await getJson(`${base}/stats`);
       const done = r['2xx'] + r.non2xx;
       rows.push({
-        kind: 'load', model, engine: info.engine, concurrency: c, requests: done, asked: amount, seconds,
-        rps: done / r.duration, p50Ms: r.latency.p50, p99Ms: r.latency.p99,
+        kind: 'load', model, engine: info.engine, concurrency: c, requests: done, asked: amount, seconds, bodyBytes: body.length,
+        rps: done / seconds, p50Ms: p50, p99Ms: p99,
         eventLoopDelayP99Ms: s.eventLoopDelayMs.p99, eventLoopDelayMaxMs: s.eventLoopDelayMs.max,
-        errors: r.errors + r.timeouts + r.non2xx, mismatches: r.mismatches, rssMiB: rssMiB(server.pid), rssAt10kMiB: rssAtMark,
+        errors: r.errors + r.timeouts + r.non2xx, mismatches: r.mismatches, rssMiB: rssMiB(server.pid), rssAt10kMiB: rssSeries.length > 1 ? rssSeries[0] : null, rssSeriesMiB: rssSeries.map(Math.round),
         rowsPerCall: s.batching.meanRowsPerCall, maxBatch: info.maxBatch, maxCallMs: s.batching.maxCallMs, maxQueuedRows: s.batching.maxQueuedRows,
       });
-      console.error(`  ${model} ${engine} c=${c}: ${done} requests in ${r.duration.toFixed(1)} s`);
+      console.error(`  ${model} ${engine} c=${c}: ${done} requests in ${seconds.toFixed(1)} s`);
     }
   } finally {
     await server.kill();
@@ -132,11 +149,12 @@ async function runEngine(engine, model, dir) {
 const f = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
 
 function print(rows) {
-  console.log(`Load test: ${RUNS.map(([c, n]) => `${f(n)} requests at concurrency ${c}`).join(', ')}; Node ${process.version}`);
+  const bodies = [...new Map(rows.map((r) => [r.model, r.bodyBytes]))].map(([m, b]) => `${m} ${f(b)} B`).join(', ');
+  console.log(`Load test: ${RUNS.map(([c, n]) => `${f(n)} requests at concurrency ${c}`).join(', ')}; bodies ${bodies}; Node ${process.version}`);
   console.log('| model | server | conc. | requests | req/s | p50 ms | p99 ms | loop delay p99 ms | errors | mismatches | rows/call | RSS MiB (at 10k) |');
   console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const r of rows) {
-    const rss = r.rssAt10kMiB === null ? f(r.rssMiB) : `${f(r.rssMiB)} (${f(r.rssAt10kMiB)}, ${f((r.rssMiB / r.rssAt10kMiB - 1) * 100, 1)} %)`;
+    const rss = r.rssAt10kMiB === null ? f(r.rssMiB) : `${f(r.rssMiB)} (${f(r.rssAt10kMiB)}: ${r.rssMiB >= r.rssAt10kMiB ? '+' : ''}${f((r.rssMiB / r.rssAt10kMiB - 1) * 100, 1)} %)`;
     console.log(`| ${r.model} | ${r.engine} | ${r.concurrency} | ${f(r.requests)} | ${f(r.rps)} | ${f(r.p50Ms, 2)} | ${f(r.p99Ms, 2)} | ${f(r.eventLoopDelayP99Ms, 2)} | ${r.errors} | ${r.mismatches} | ${f(r.rowsPerCall, 1)} | ${rss} |`);
   }
 }
@@ -150,6 +168,7 @@ async function main() {
     const rows = [];
     for (const model of MODELS) for (const engine of ENGINES) rows.push(...(await runEngine(engine, model, dir)));
     print(rows);
+    for (const r of rows.filter((x) => x.rssSeriesMiB.length > 1)) console.log(`RSS every 10,000 requests, ${r.model} ${r.engine} at ${r.concurrency}: ${r.rssSeriesMiB.join(' ')} MiB`);
     if (argv.includes('--json')) for (const r of rows) console.log(JSON.stringify(r));
   } finally {
     rmSync(dir, { recursive: true, force: true });
