@@ -47,6 +47,8 @@ import { Embedding } from './embedding.js';
 import type { EmbeddingArgs } from './embedding.js';
 import { Masking } from './masking.js';
 import type { MaskingArgs } from './masking.js';
+import { Bidirectional, TimeDistributed } from './wrappers.js';
+import type { BidirectionalArgs, MergeMode, TimeDistributedArgs } from './wrappers.js';
 
 export const dense = (args: DenseArgs) => new Dense(args);
 export const dropout = (args: DropoutArgs) => new Dropout(args);
@@ -110,14 +112,17 @@ export const conv1d = (args: ConvArgs) => new Conv1D(args);
 export const depthwiseConv2d = (args: DepthwiseConv2DArgs) => new DepthwiseConv2D(args);
 export const separableConv2d = (args: SeparableConv2DArgs) => new SeparableConv2D(args);
 
+// Sequences: token ids → vectors, masks (id 0 or a mask value) for the layers that read them.
+export const embedding = (args: EmbeddingArgs) => new Embedding(args);
+export const masking = (args?: MaskingArgs) => new Masking(args);
+/** Wrappers: a recurrent layer both ways (forward then backward weights), a layer on every step. */
+export const bidirectional = (args: BidirectionalArgs) => new Bidirectional(args);
+export const timeDistributed = (args: TimeDistributedArgs) => new TimeDistributed(args);
+
 // Recurrent layers (sequences [batch, steps, features]): weights kernel, recurrent_kernel, bias in Keras's layout.
 export const simpleRNN = (args: SimpleRNNArgs) => new SimpleRNN(args);
 export const lstm = (args: LSTMArgs) => new LSTM(args);
 export const gru = (args: GRUArgs) => new GRU(args);
-
-// Sequences: token ids → vectors, masks (id 0 or a mask value) for the layers that read them.
-export const embedding = (args: EmbeddingArgs) => new Embedding(args);
-export const masking = (args?: MaskingArgs) => new Masking(args);
 
 // Data augmentation (Keras 3 preprocessing layers, channels-last images): the random ones act in
 // training steps only; rescaling always.
@@ -129,11 +134,10 @@ export const randomContrast = (args: RandomContrastArgs) => new RandomContrast(a
 export const randomBrightness = (args: RandomBrightnessArgs) => new RandomBrightness(args);
 export const randomCrop = (args: RandomCropArgs) => new RandomCrop(args);
 export const rescaling = (args: RescalingArgs) => new Rescaling(args);
+
 export { Activation, Dense, Dropout, Flatten, InputLayer };
 export type { ActivationArgs, DenseArgs, DropoutArgs, FlattenArgs, InputLayerArgs, LayerArgs };
 export { Layer } from './layer.js';
-export { Embedding, Masking };
-export type { EmbeddingArgs, MaskingArgs };
 export { ActivityRegularization, AlphaDropout, BatchNormalization, GaussianDropout, GaussianNoise, LayerNormalization, SpatialDropout1D, SpatialDropout2D };
 export type {
   ActivityRegularizationArgs, AlphaDropoutArgs, BatchNormalizationArgs, GaussianDropoutArgs, GaussianNoiseArgs, LayerNormalizationArgs,
@@ -153,3 +157,5 @@ export { Reshape, UpSampling2D, ZeroPadding2D };
 export type { ReshapeArgs, UpSampling2DArgs, ZeroPadding2DArgs };
 export { RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Rescaling };
 export type { RandomBrightnessArgs, RandomContrastArgs, RandomCropArgs, RandomFlipArgs, RandomRotationArgs, RandomTranslationArgs, RandomZoomArgs, RescalingArgs };
+export { Bidirectional, Embedding, Masking, TimeDistributed };
+export type { BidirectionalArgs, EmbeddingArgs, MaskingArgs, MergeMode, TimeDistributedArgs };

@@ -13,6 +13,7 @@ import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { Masking } from './masking.js';
+import { Bidirectional, TimeDistributed } from './wrappers.js';
 import { Add, Average, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import { GaussianDropout, GaussianNoise } from './noise.js';
 import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global-pooling.js';
@@ -39,6 +40,7 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   AveragePooling1D: (c) => AveragePooling1D.fromConfig(c),
   AveragePooling2D: (c) => AveragePooling2D.fromConfig(c),
   BatchNormalization: (c) => BatchNormalization.fromConfig(c),
+  Bidirectional: (c) => Bidirectional.fromConfig(c),
   Concatenate: (c) => Concatenate.fromConfig(c),
   Conv1D: (c) => Conv1D.fromConfig(c),
   Conv2D: (c) => Conv2D.fromConfig(c),
@@ -83,6 +85,7 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerFromConfig>> = {
   SpatialDropout1D: (c) => SpatialDropout1D.fromConfig(c),
   SpatialDropout2D: (c) => SpatialDropout2D.fromConfig(c),
   Subtract: (c) => Subtract.fromConfig(c),
+  TimeDistributed: (c) => TimeDistributed.fromConfig(c),
   ThresholdedReLU: (c) => ThresholdedReLU.fromConfig(c),
   UpSampling2D: (c) => UpSampling2D.fromConfig(c),
   ZeroPadding2D: (c) => ZeroPadding2D.fromConfig(c),

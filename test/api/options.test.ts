@@ -96,6 +96,10 @@ const ROWS: Record<string, Row> = {
   'layers.conv1d': opts({ filters: 2, kernelSize: 3 }, 'dilationRate'),
   'layers.depthwiseConv2d': opts({ kernelSize: 3 }, 'depthMultiplier'),
   'layers.separableConv2d': opts({ filters: 2, kernelSize: 3 }, 'pointwiseRegularizer'),
+  'layers.embedding': opts({ inputDim: 4, outputDim: 2 }, 'maskZero'),
+  'layers.masking': opts({}, 'maskValue'),
+  'layers.bidirectional': opts({ layer: km.layers.lstm({ units: 2 }) }, 'mergeMode'),
+  'layers.timeDistributed': opts({ layer: km.layers.dense({ units: 2 }) }, 'inputShape'),
   'layers.randomFlip': opts({}, 'dataFormat'),
   'layers.randomTranslation': opts({ heightFactor: 0.1, widthFactor: 0.1 }, 'fillMode'),
   'layers.randomRotation': opts({ factor: 0.1 }, 'fillValue'),
@@ -434,6 +438,9 @@ describe('configs read from files tolerate keys a newer Keras writes: a warning,
       Conv1D: km.layers.conv1d({ filters: 2, kernelSize: 3, padding: 'causal', dilationRate: 2, activation: 'relu' }),
       DepthwiseConv2D: km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, depthwiseRegularizer: km.regularizers.l1(0.1) }),
       SeparableConv2D: km.layers.separableConv2d({ filters: 3, kernelSize: 3, pointwiseConstraint: km.constraints.nonNeg() }),
+      Embedding: km.layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true, embeddingsRegularizer: km.regularizers.l2(0.1) }), Masking: km.layers.masking({ maskValue: -1 }),
+      Bidirectional: km.layers.bidirectional({ layer: km.layers.gru({ units: 2, returnSequences: true }), mergeMode: null }),
+      TimeDistributed: km.layers.timeDistributed({ layer: km.layers.dense({ units: 2, kernelRegularizer: km.regularizers.l2(0.1) }) }),
     };
     expect(Object.keys(made).sort()).toEqual(knownLayerClasses());
     for (const [cls, layer] of Object.entries(made)) layerFromConfig(cls, JSON.parse(JSON.stringify(layer.getConfig())) as Record<string, unknown>);

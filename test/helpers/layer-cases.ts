@@ -243,6 +243,23 @@ export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
       embeddingsRegularizer: reg.l2({ l2: 0.01 }), activityRegularizer: reg.l1({ l1: 0.01 }), ...o }), inputShape: [2, 3], expectedOutputShape: [2, 3, 2],
       expectedWeights: [['embeddings', [5, 2]]], ids: 5 },
   ],
+  TimeDistributed: [
+    { title: 'Dense(2, tanh) on every step', make: (o) => L.timeDistributed({ layer: L.dense({ units: 2, activation: 'tanh' }), ...o }), inputShape: [3, 4],
+      expectedOutputShape: [3, 2], expectedWeights: [['kernel', [4, 2]], ['bias', [2]]] },
+  ],
+  Bidirectional: [
+    { title: 'LSTM, concat', make: (o) => L.bidirectional({ layer: L.lstm({ units: 2, name: 'l' }), ...o }), inputShape: [3, 2], expectedOutputShape: [4],
+      expectedWeights: [['forward_l/kernel', [2, 8]], ['forward_l/recurrent_kernel', [2, 8]], ['forward_l/bias', [8]],
+        ['backward_l/kernel', [2, 8]], ['backward_l/recurrent_kernel', [2, 8]], ['backward_l/bias', [8]]] },
+    { title: 'GRU returnSequences, mul, with a mask', make: (o) => L.bidirectional({ layer: L.gru({ units: 2, returnSequences: true, name: 'g' }), mergeMode: 'mul', ...o }),
+      inputShape: [3, 2], expectedOutputShape: [3, 2], mask: true,
+      expectedWeights: [['forward_g/kernel', [2, 6]], ['forward_g/recurrent_kernel', [2, 6]], ['forward_g/bias', [2, 6]],
+        ['backward_g/kernel', [2, 6]], ['backward_g/recurrent_kernel', [2, 6]], ['backward_g/bias', [2, 6]]] },
+    { title: 'SimpleRNN returnSequences, ave', make: (o) => L.bidirectional({ layer: L.simpleRNN({ units: 2, returnSequences: true, name: 's' }), mergeMode: 'ave', ...o }),
+      inputShape: [4, 1], expectedOutputShape: [4, 2],
+      expectedWeights: [['forward_s/kernel', [1, 2]], ['forward_s/recurrent_kernel', [2, 2]], ['forward_s/bias', [2]],
+        ['backward_s/kernel', [1, 2]], ['backward_s/recurrent_kernel', [2, 2]], ['backward_s/bias', [2]]] },
+  ],
   Masking: [
     { title: 'maskValue 0 (random inputs: no step masked)', make: (o) => L.masking({ ...o }), inputShape: [4, 3], expectedOutputShape: [4, 3] },
   ],
