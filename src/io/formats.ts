@@ -28,6 +28,8 @@ export const FILE_FORMATS: readonly FileFormat[] = [
   { ext: '.weights.h5', what: 'Keras 3 weights (save_weights)', read: readKeras, write: async (a) => (await keras()).writeWeightsH5(a), weightsOnly: true },
   { ext: '.keras', what: 'Keras 3 model (.keras)', sniff: isZip, read: readKeras, write: async (a) => (await keras()).writeDotKeras(a) },
   { ext: '.h5', what: 'Keras HDF5 model (.h5)', sniff: isHdf5, read: readKeras, write: async (a) => (await keras()).writeLegacyH5(a) },
+  // km.exportOnnx's graph (src/onnx, loaded on first use); written, not read.
+  { ext: '.onnx', what: 'ONNX model (.onnx)', write: async (_a, model) => (await import('../onnx/export.js')).exportOnnx(model as never) },
 ];
 
 /** The format a file name or URL names by its ending (query and fragment ignored), if any. */

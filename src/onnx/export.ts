@@ -6,7 +6,7 @@
 import { ready } from '../backend/loader.js';
 import { ValueError, checkOptions, invalidArgument } from '../errors.js';
 import type { Layer, LayerWeight, Shape } from '../layers/layer.js';
-import { Model } from '../model/model.js';
+import type { Model } from '../model/model.js';
 import { KERASM_VERSION } from '../io/topology.js';
 import type { Converter, LayerCall } from './convert.js';
 import { OnnxGraph } from './graph.js';
@@ -39,6 +39,11 @@ export function onnxLayerClasses(): string[] {
   return Object.keys(CONVERTERS).sort();
 }
 
+/** A kerasm model (checked by shape: io's `.onnx` writer loads this module without model/). */
+function isModel(m: unknown): m is Model {
+  return typeof m === 'object' && m !== null && (m as Partial<Model>).isGraph === true && typeof (m as Partial<Model>).getWeights === 'function';
+}
+
 /** A ValueError naming the layer if its class has no conversion. */
 function checkConvertible(layer: Layer): void {
   if (!Object.hasOwn(CONVERTERS, layer.className)) {
@@ -48,7 +53,7 @@ function checkConvertible(layer: Layer): void {
 }
 
 function checkExportArgs(model: unknown, options: unknown): { model: Model; opset: number } {
-  if (!(model instanceof Model)) throw invalidArgument('model', 'a kerasm model (km.sequential(...) or km.model({ inputs, outputs }))', model);
+  if (!isModel(model)) throw invalidArgument('model', 'a kerasm model (km.sequential(...) or km.model({ inputs, outputs }))', model);
   const o = checkOptions(options as ExportOnnxOptions | undefined, ['opset'], 'exportOnnx');
   const opset = o.opset ?? MIN_OPSET;
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {

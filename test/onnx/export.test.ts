@@ -5,6 +5,9 @@
 // LayerNormalization as an op (17) and as its formula (13), the MNIST convnet, a functional
 // model with several inputs and outputs and a nested model, the bytes read back with a
 // protobuf reader of the tests' own, and the errors.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as km from '../../src/index.js';
 import { LAYER_CASES } from '../helpers/layer-cases.js';
@@ -140,6 +143,27 @@ describe('the bytes', () => {
       expect(info.initializers).toEqual(['logits/kernel', 'logits/bias']);
       expect(info.inputs).toEqual([{ name: 'features', elemType: 1, shape: ['batch', 5] }]);
       expect(info.outputs).toEqual([{ name: 'logits', elemType: 1, shape: ['batch', 2] }]);
+    }
+  });
+});
+
+describe('model.save', () => {
+  test("model.save('file://…/model.onnx') writes exportOnnx's bytes; loadModel says it does not read them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kerasm-onnx-'));
+    try {
+      const x = km.input({ shape: [4], name: 'x' });
+      const model = km.model({ inputs: x, outputs: km.layers.dense({ units: 2, activation: 'softmax', name: 'probs' }).apply(x) });
+      randomizeWeights(model, 90);
+      const url = `file://${join(dir, 'model.onnx')}`;
+      await model.save(url);
+      const written = new Uint8Array(readFileSync(join(dir, 'model.onnx')));
+      expect(written).toEqual(await km.exportOnnx(model));
+      const input = randomInput(new Rng(91), 3, [4]);
+      const want = model.predict(km.tensor(input.data, input.shape)) as km.Tensor;
+      expectClose((await runOnnx(written, { x: input })).probs!, { data: want.data, shape: want.shape }, 'saved file');
+      await expect(km.loadModel(url)).rejects.toThrow(/kerasm writes ONNX model \(\.onnx\) files but does not read them/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
