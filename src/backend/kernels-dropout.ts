@@ -12,9 +12,10 @@ export const DROPOUT_KERNELS = {
   // whole call would (the pool splits these by range, adding each range's start); 0 for a whole tensor.
   /**
    * y[i] = u_(first+i) = (word >>> 8)·2^-24 ∈ [0, 1). The stream every draw below is defined on
-   * (normals and Bernoulli masks call it inside wasm); exported for the known-answer tests.
+   * (normals and Bernoulli masks call it inside wasm); the augmentation layers draw their
+   * per-sample parameters with it (src/layers/augment-base.ts); the known-answer tests use it too.
    */
-  f32_uniform: { ...split('(n, *y, key0, key1, counter, first)', { index: 'first', minElements: DRAWS }), usedBy: 'tests' },
+  f32_uniform: split('(n, *y, key0, key1, counter, first)', { index: 'first', minElements: DRAWS }),
   /** mask[i] = u_(first+i) ≥ rate ? 1/(1 − rate) : 0. */
   f32_dropout_mask: split('(n, *mask, rate, key0, key1, counter, first)', { index: 'first', minElements: DRAWS }),
   /** mask as f32_dropout_mask, y = x·mask; y may alias x. */
