@@ -28,4 +28,10 @@ export const RNN_KERNELS = {
   f32_gru_step_grad: '(rows, units, *g, *q, *hPrev, *dh, *dhPrev, act, ract, after)',
   /** GRU (reset before) backward: dr from ∂L/∂(r·hd), and dhd = drh·r. */
   f32_gru_reset_grad: '(rows, units, *g, *hdPrev, *drh, *dhd, ract)',
+  /** Masked rows (m[row·ldm] = 0) carry the state: cur ← prev. */
+  f32_rnn_mask_step: '(rows, units, *m, ldm, *prev, *cur)',
+  /** Zero the outputs of masked steps ([batch, steps, units], processing order). */
+  f32_rnn_mask_out: '(batch, steps, units, *mask, *y, back)',
+  /** Backward of masked rows: no gate gradients, ∂L/∂h and ∂L/∂c pass through to the previous step. */
+  f32_rnn_mask_grad: '(rows, units, gates, *m, ldm, *g, *q, *dh, *dd, *dr, keep, *dcSave, *dc)',
 } as const satisfies KernelTable;

@@ -48,6 +48,8 @@ export type ParsedModel = ParsedSequential | ParsedFunctional;
 export interface ReadContext {
   /** Written by Keras 3 (`keras_version` 3.x): a nested Sequential has no call of its own. */
   keras3: boolean;
+  /** Written by Keras 2 or TF.js (not Keras 3, not kerasm): `hard_sigmoid` there is clip(0.2·x + 0.5, 0, 1). */
+  keras2Activations?: boolean;
 }
 
 export const WHAT = 'Invalid model topology';

@@ -3,6 +3,7 @@
 // io makes the layers from their configs, never the model classes.
 import { KerasmError } from '../errors.js';
 import { layerFromConfig } from '../layers/registry.js';
+import { keras2HardSigmoid } from '../layers/recurrent.js';
 import { parseFunctional } from './functional-read.js';
 import { formatError, isArrayBuffer, isObject, own } from './json.js';
 import type { JsonObject } from './json.js';
@@ -27,6 +28,7 @@ export function parseTopology(topology: unknown): ParsedModel {
   if (!isObject(top)) throw formatError(WHAT, '`model_config` is not an object');
   const version = own(topology, 'keras_version');
   const ctx: ReadContext = { keras3: typeof version === 'string' && /^3\./.test(version) };
+  ctx.keras2Activations = !ctx.keras3 && !(typeof version === 'string' && version.startsWith('kerasm'));
   const className = own(top, 'class_name');
   if (typeof className !== 'string' || !MODEL_CLASSES.includes(className)) {
     const cls = typeof className === 'string' ? `'${className}'` : String(className);
@@ -75,6 +77,7 @@ function parseLayerEntry(cls: string, raw: unknown, i: number, ctx: ReadContext,
   if (!isObject(raw)) throw formatError(WHAT, `layer ${i} (${cls}) has no config object`);
   const config = normalizeLayerConfig(raw, cls, i);
   if (buildInputShape !== undefined && config.batch_input_shape === undefined) config.batch_input_shape = buildInputShape;
+  if (ctx.keras2Activations === true) keras2HardSigmoid(cls, config);
   return { kind: 'layer', layer: layerFromConfig(cls, config) };
 }
 

@@ -203,6 +203,10 @@ export function matchWeights(source: WeightOwners, specs: readonly CheckedSpec[]
       const hits = [...byName.keys()].filter((k) => k.endsWith(`/${c}`));
       if (hits.length === 1) return byName.get(hits[0]!);
     }
+    // a recurrent layer's weights under its cell (Keras 2: `lstm/lstm_cell/kernel`)
+    const cell = [...byName.keys()].filter((k) => k.startsWith(`${o.layer.name}/`) && k.endsWith(`/${o.weight.name}`) &&
+      k.split('/').length === o.layer.name.split('/').length + 2);
+    if (cell.length === 1) return byName.get(cell[0]!);
     return undefined;
   };
   const pairs: [LayerWeight, CheckedSpec][] = [];

@@ -6,7 +6,7 @@ import type { ActivationIdentifier, ActivationInfo } from '../activations/index.
 import type { KernelExports, Ptr } from '../backend/kernels.js';
 import { invalidArgument } from '../errors.js';
 import { Initializer } from '../initializers/index.js';
-import { RECURRENT_ARG_NAMES, RECURRENT_CONFIG_KEYS, RecurrentBase, cellActivation, recurrentArgsFromConfig } from './recurrent.js';
+import { RECURRENT_ARG_NAMES, RECURRENT_CONFIG_KEYS, RecurrentBase, cellActivation, recurrentArgsFromConfig, zeroOutputOf } from './recurrent.js';
 import type { RecurrentArgs, RecurrentBuffers, StepArgs } from './recurrent.js';
 
 const INF = Infinity;
@@ -45,7 +45,7 @@ export class SimpleRNN extends RecurrentBase {
   }
 
   static fromConfig(config: Record<string, unknown>): SimpleRNN {
-    return new SimpleRNN(recurrentArgsFromConfig(config, SimpleRNN));
+    return withZeroOutput(new SimpleRNN(recurrentArgsFromConfig(config, SimpleRNN)), config);
   }
 }
 
@@ -146,11 +146,11 @@ export class LSTM extends RecurrentBase {
   }
 
   static fromConfig(config: Record<string, unknown>): LSTM {
-    return new LSTM({
+    return withZeroOutput(new LSTM({
       ...recurrentArgsFromConfig(config, LSTM),
       recurrentActivation: recurrentActivationOf(config),
       unitForgetBias: (config.unit_forget_bias as boolean | null | undefined) ?? undefined,
-    });
+    }), config);
   }
 }
 
@@ -187,6 +187,10 @@ export class GRU extends RecurrentBase {
 
   protected override biasShape(): number[] {
     return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
+  }
+
+  protected override get recurrentOwnsQ(): boolean {
+    return this.resetAfter;
   }
 
   protected stepForward(a: StepArgs): void {
@@ -251,15 +255,20 @@ export class GRU extends RecurrentBase {
   }
 
   static fromConfig(config: Record<string, unknown>): GRU {
-    return new GRU({
+    return withZeroOutput(new GRU({
       ...recurrentArgsFromConfig(config, GRU),
       recurrentActivation: recurrentActivationOf(config),
-      // Keras 2.0–2.2 files have no reset_after: their GRU is the reset-before one
+      // TF.js and Keras 2.0–2.2 files have no reset_after: their GRU is the reset-before one
       resetAfter: (config.reset_after as boolean | null | undefined) ?? false,
-    });
+    }), config);
   }
 }
 
 function recurrentActivationOf(c: Record<string, unknown>): ActivationIdentifier | null | undefined {
   return c.recurrent_activation === undefined ? undefined : ((c.recurrent_activation as ActivationIdentifier | null) ?? null);
+}
+
+function withZeroOutput<T extends RecurrentBase>(layer: T, c: Record<string, unknown>): T {
+  layer.zeroOutputForMask = zeroOutputOf(c);
+  return layer;
 }

@@ -112,6 +112,8 @@ export interface RecurrentBuffers {
   dd: Ptr;
   dr: Ptr;
   dc: Ptr;
+  /** LSTM with a mask: ∂L/∂c saved before a step's backward (masked rows get it back). */
+  dcs: Ptr;
 }
 
 /** What one step needs, for the cells' kernels (s: the step in processing order). */
@@ -158,6 +160,11 @@ export abstract class RecurrentBase extends Layer {
   private regions: Region[] = [];
   protected buf: RecurrentBuffers | null = null;
   private masksOn = { input: false, recurrent: false };
+
+  /** Whether q holds gradients after a step's backward (GRU resetAfter): masked rows zero them. */
+  protected get recurrentOwnsQ(): boolean {
+    return false;
+  }
 
   /** Gates per unit: 1 (SimpleRNN), 4 (LSTM), 3 (GRU). */
   abstract get gates(): number;
@@ -224,8 +231,47 @@ export abstract class RecurrentBase extends Layer {
     return this.returnState ? [out, ...Array.from({ length: this.stateCount }, () => [this.units])] : [out];
   }
 
+  /**
+   * Masked steps (ctx.mask) keep the states; their outputs repeat the last one (Keras's default)
+   * or, with this set, are zero (Keras's zero_output_for_mask: Bidirectional sets it on its layers).
+   */
+  zeroOutputForMask = false;
+
   override get consumesMask(): boolean {
-    return false;
+    return true;
+  }
+
+  /** Keras's compute_mask: the input's mask for a returned sequence, none for the last output. */
+  override get propagatesMask(): boolean {
+    return this.returnSequences;
+  }
+
+  /** Initial states given by the first call (`apply(x, { initialState })`): they are inputs 1… */
+  private stateInputs = 0;
+
+  override get takesStates(): boolean {
+    return true;
+  }
+
+  override get inputShapes(): Shape[] {
+    if (this.inputShape === null) return [];
+    return [this.inputShape, ...Array.from({ length: this.stateInputs }, () => [this.units])];
+  }
+
+  override buildFrom(shapes: readonly Shape[]): void {
+    const states = shapes.slice(1);
+    if (states.length > 0) {
+      if (states.length !== this.stateCount) {
+        throw new ValueError(`Layer ${this.name} (${this.className}) takes ${this.stateCount} initial state tensor(s) (${this.stateCount === 2 ? '[h, c]' : '[h]'}), received ${states.length}`);
+      }
+      states.forEach((st, i) => {
+        if (st.length !== 1 || st[0] !== this.units) {
+          throw new ValueError(`Layer ${this.name}: initial state ${i} must have shape [batch, ${this.units}] (units), received [batch, ${st.join(', ')}]`);
+        }
+      });
+    }
+    this.stateInputs = states.length;
+    this.build(shapes[0]!);
   }
 
   /** Shape of the bias weight (GRU with resetAfter: [2, 3·units]). */
@@ -300,6 +346,7 @@ export abstract class RecurrentBase extends Layer {
       dd: alloc(rows * u),
       dr: alloc(rows * u),
       dc: alloc(rows * u),
+      dcs: this.stateCount === 2 ? alloc(rows * u) : 0,
     };
   }
 
@@ -357,14 +404,25 @@ export abstract class RecurrentBase extends Layer {
     }
     if (rdrop) k.f32_rnn_dh(rows, u, 0, 0, b.h, b.rmask, 0, b.hd);
     const a: StepArgs = { k, rows, s: 0, b: { ...b, hd, rmask: rdrop ? b.rmask : 0 }, ws: ctx.ws, zeroState: h0 === 0, rdrop };
+    const mask = ctx.mask;
     for (let s = 0; s < t; s++) {
       a.s = s;
       a.zeroState = s === 0 && h0 === 0;
       this.stepForward(a);
+      if (mask !== 0) {
+        // masked rows carry the states over
+        const m = mask + (this.goBackwards ? t - 1 - s : s) * 4;
+        const [prev, cur] = [s * ru * 4, (s + 1) * ru * 4];
+        k.f32_rnn_mask_step(rows, u, m, t, b.h + prev, b.h + cur);
+        if (rdrop) k.f32_rnn_mask_step(rows, u, m, t, b.hd + prev, b.hd + cur);
+        if (this.stateCount === 2) k.f32_rnn_mask_step(rows, u, m, t, b.c + prev, b.c + cur);
+      }
     }
     const last = b.h + t * ru * 4;
-    if (this.returnSequences) k.f32_rnn_seq_out(rows, t, u, b.h + ru * 4, 0, ctx.y, 0);
-    else k.f32_vcopy(ru, last, ctx.y);
+    if (this.returnSequences) {
+      k.f32_rnn_seq_out(rows, t, u, b.h + ru * 4, 0, ctx.y, 0);
+      if (mask !== 0 && this.zeroOutputForMask) k.f32_rnn_mask_out(rows, t, u, mask, ctx.y, this.goBackwards ? 1 : 0);
+    } else k.f32_vcopy(ru, last, ctx.y);
     if (this.returnState) {
       if (ctx.ys.length > 1 && ctx.ys[1]! !== 0) k.f32_vcopy(ru, last, ctx.ys[1]!);
       if (this.stateCount === 2 && ctx.ys.length > 2 && ctx.ys[2]! !== 0) k.f32_vcopy(ru, b.c + t * ru * 4, ctx.ys[2]!);
@@ -395,17 +453,28 @@ export abstract class RecurrentBase extends Layer {
       if (dyC !== 0) k.f32_vcopy(ru, dyC, b.dc);
       else k.f32_vfill(ru, b.dc, 0);
     }
+    const mask = ctx.mask;
+    if (mask !== 0 && this.returnSequences && this.zeroOutputForMask) k.f32_rnn_mask_out(rows, t, u, mask, ctx.dy, this.goBackwards ? 1 : 0);
+    // the direct path to h_{s−1}: GRU's z·h, and masked steps' whole ∂L/∂h
+    const direct = this.gates === 3 || mask !== 0;
     const a: StepArgs = { k, rows, s: 0, b, ws: ctx.ws, zeroState: false, rdrop };
     for (let s = t - 1; s >= 0; s--) {
       const top = s === t - 1;
       const dy = this.returnSequences ? ctx.dy + s * u * 4 : top ? ctx.dy : 0;
       const lddy = this.returnSequences ? t * u : u;
       // ∂L/∂h_s: the output's, the next step's through its GEMM (and mask), the direct path
-      k.f32_rnn_dh(rows, u, dy, lddy, top ? 0 : b.dd, b.rmask, top ? dyH : this.gates === 3 ? b.dr : 0, b.dh);
+      k.f32_rnn_dh(rows, u, dy, lddy, top ? 0 : b.dd, b.rmask, top ? dyH : direct ? b.dr : 0, b.dh);
+      if (mask !== 0 && b.dcs !== 0) k.f32_vcopy(ru, b.dc, b.dcs);
       a.s = s;
       this.stepBackward(a, s > 0 || dh0 !== 0);
+      if (mask !== 0) {
+        const off = s * rows * gu * 4;
+        const q = this.gates === 3 && this.recurrentOwnsQ ? b.q + off : 0;
+        k.f32_rnn_mask_grad(rows, u, this.gates, mask + (this.goBackwards ? t - 1 - s : s) * 4, t, b.g + off, q, b.dh, b.dd, b.dr,
+          this.gates === 3 ? 1 : 0, b.dcs, b.dcs === 0 ? 0 : b.dc);
+      }
     }
-    if (dh0 !== 0) k.f32_rnn_dh(rows, u, 0, 0, b.dd, b.rmask, this.gates === 3 ? b.dr : 0, dh0);
+    if (dh0 !== 0) k.f32_rnn_dh(rows, u, 0, 0, b.dd, b.rmask, direct ? b.dr : 0, dh0);
     if (dc0 !== 0) k.f32_vcopy(ru, b.dc, dc0);
     if (this.trainable) {
       const beta = ctx.accumulate ? 1 : 0;
@@ -483,4 +552,25 @@ export function recurrentArgsFromConfig(c: Record<string, unknown>, cls: { reado
     unroll: opt('unroll'),
     implementation: opt('implementation'),
   };
+}
+
+/** Keras's `zero_output_for_mask` of a config (Bidirectional's inner layers). */
+export function zeroOutputOf(c: Record<string, unknown>): boolean {
+  return c.zero_output_for_mask === true;
+}
+
+/**
+ * A Keras 2 or TF.js file's recurrent layer (or Bidirectional around one): its `hard_sigmoid`
+ * activations are clip(0.2·x + 0.5, 0, 1), read as {@link HARD_SIGMOID_KERAS2} (DESIGN.md).
+ */
+export function keras2HardSigmoid(cls: string, config: Record<string, unknown>): void {
+  if (cls === 'Bidirectional' && typeof config.layer === 'object' && config.layer !== null) {
+    const inner = config.layer as { class_name?: unknown; config?: unknown };
+    if (typeof inner.class_name === 'string' && typeof inner.config === 'object' && inner.config !== null) keras2HardSigmoid(inner.class_name, inner.config as Record<string, unknown>);
+    return;
+  }
+  if (cls !== 'SimpleRNN' && cls !== 'LSTM' && cls !== 'GRU') return;
+  for (const key of ['activation', 'recurrent_activation']) {
+    if (config[key] === 'hard_sigmoid' || config[key] === 'hardSigmoid') config[key] = HARD_SIGMOID_KERAS2;
+  }
 }

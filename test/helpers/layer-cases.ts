@@ -317,6 +317,10 @@ export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
       title: 'returnSequences, goBackwards, kernel l2, sigmoid', make: (o) => L.simpleRNN({ units: 2, returnSequences: true, goBackwards: true, activation: 'sigmoid', kernelRegularizer: reg.l2(0.1), ...o }),
       inputShape: [4, 3], expectedOutputShape: [4, 2], expectedWeights: [['kernel', [3, 2]], ['recurrent_kernel', [2, 2]], ['bias', [2]]],
     },
+    {
+      title: 'with a mask, returnSequences (masked steps repeat the last output)', make: (o) => L.simpleRNN({ units: 2, returnSequences: true, ...o }),
+      inputShape: [5, 2], expectedOutputShape: [5, 2], expectedWeights: [['kernel', [2, 2]], ['recurrent_kernel', [2, 2]], ['bias', [2]]], mask: true,
+    },
   ],
   LSTM: [
     { title: 'defaults, last output', make: (o) => L.lstm({ units: 3, ...o }), inputShape: [3, 2], expectedOutputShape: [3], expectedWeights: [['kernel', [2, 12]], ['recurrent_kernel', [3, 12]], ['bias', [12]]] },
@@ -327,6 +331,10 @@ export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
     {
       title: 'dropout and recurrentDropout (training), softsign', make: (o) => L.lstm({ units: 3, dropout: 0.3, recurrentDropout: 0.4, activation: 'softsign', returnSequences: true, seed: 5, ...o }),
       inputShape: [3, 4], expectedOutputShape: [3, 3], expectedWeights: [['kernel', [4, 12]], ['recurrent_kernel', [3, 12]], ['bias', [12]]], training: true,
+    },
+    {
+      title: 'with a mask, last output (masked steps carry h and c)', make: (o) => L.lstm({ units: 3, ...o }),
+      inputShape: [5, 2], expectedOutputShape: [3], expectedWeights: [['kernel', [2, 12]], ['recurrent_kernel', [3, 12]], ['bias', [12]]], mask: true,
     },
   ],
   GRU: [
@@ -342,6 +350,14 @@ export const LAYER_CASES: Readonly<Record<string, readonly LayerCase[]>> = {
     {
       title: 'recurrentDropout (training), resetAfter', make: (o) => L.gru({ units: 2, recurrentDropout: 0.5, returnSequences: true, seed: 3, ...o }),
       inputShape: [4, 2], expectedOutputShape: [4, 2], expectedWeights: [['kernel', [2, 6]], ['recurrent_kernel', [2, 6]], ['bias', [2, 6]]], training: true,
+    },
+    {
+      title: 'with a mask, resetAfter, returnSequences, goBackwards (masked steps carry the state)', make: (o) => L.gru({ units: 3, returnSequences: true, goBackwards: true, ...o }),
+      inputShape: [5, 2], expectedOutputShape: [5, 3], expectedWeights: [['kernel', [2, 9]], ['recurrent_kernel', [3, 9]], ['bias', [2, 9]]], mask: true,
+    },
+    {
+      title: 'with a mask, resetAfter false, recurrentDropout (training)', make: (o) => L.gru({ units: 2, resetAfter: false, recurrentDropout: 0.3, seed: 2, ...o }),
+      inputShape: [5, 2], expectedOutputShape: [2], expectedWeights: [['kernel', [2, 6]], ['recurrent_kernel', [2, 6]], ['bias', [6]]], mask: true, training: true,
     },
   ],
 };

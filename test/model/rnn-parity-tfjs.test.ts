@@ -7,13 +7,17 @@
 // head: each epoch's loss and every final weight ≤ 1e-3 relative. Shapes stay tiny (5 steps
 // of 3 features, 4 units): TF.js cpu is slow. Dropout (TF.js draws other masks), GRU resetAfter
 // (TF.js 4.22 lacks it) and initial states are checked against float64 references in
-// test/layers/recurrent-layers.test.ts.
+// test/layers/recurrent-layers.test.ts. Files: the public sign-language LSTM (Keras 2.6, three
+// stacked LSTMs with relu, TF.js converter 3.9) predicts as TF.js's loadLayersModel of the same
+// files; kerasm's LSTM/GRU/SimpleRNN files load in TF.js and TF.js's (hard sigmoid defaults) in kerasm.
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
 import { relDiff, tfReady, tfWeights } from '../helpers/tfjs.js';
+import { fixture, fixturePath } from '../io/fixtures.js';
 
 let tf: typeof TF;
 beforeAll(async () => {
@@ -125,3 +129,85 @@ describe('recurrent layers: parity with TF.js (cpu) on identical weights', () =>
     await runCase(c);
   });
 });
+
+/** A fixture folder's model.json and weight files as the artifacts TF.js's fromMemory takes. */
+function fixtureArtifacts(dir: string): TF.io.ModelArtifacts {
+  const json = JSON.parse(readFileSync(fixturePath(`${dir}/model.json`), 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: TF.io.WeightsManifestEntry[] }[] };
+  const bytes = Buffer.concat(json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(fixturePath(`${dir}/${p}`)))));
+  return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) };
+}
+
+/** Artifacts captured from a save (kerasm's or TF.js's). */
+async function capture(save: (h: km.IOHandler & TF.io.IOHandler) => Promise<unknown>): Promise<km.ModelArtifacts> {
+  let got: km.ModelArtifacts | null = null;
+  const handler = km.io.withSaveHandler(async (a) => {
+    got = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  });
+  await save(handler as km.IOHandler & TF.io.IOHandler);
+  return got!;
+}
+
+describe('recurrent layers in files', () => {
+  test('the public sign-language LSTM (Keras 2.6, three stacked relu LSTMs) loads and predicts as TF.js does', async () => {
+    const m = await km.loadModel(fixture('realmodels/sign_lstm/model.json'), { compile: false });
+    expect(m.layers.map((l) => l.className).filter((c) => c === 'LSTM')).toHaveLength(3);
+    expect(m.getWeights().slice(0, 3).map((w) => w.shape)).toEqual([[1662, 256], [64, 256], [256]]);
+    const tm = await tf.loadLayersModel(tf.io.fromMemory(fixtureArtifacts('realmodels/sign_lstm')));
+    const rng = new Rng(4);
+    const x = Float32Array.from({ length: 3 * 30 * 1662 }, () => rng.uniform(-1, 1));
+    const want = (tm.predict(tf.tensor(x, [3, 30, 1662])) as TF.Tensor).dataSync();
+    const got = (m.predict(km.tensor(x, [3, 30, 1662])) as km.Tensor).data;
+    expect(got.length).toBe(3 * 59);
+    expect(relDiff(got, want)).toBeLessThan(1e-5);
+    m.dispose();
+    tm.dispose();
+  });
+
+  test('TF.js reads kerasm\'s SimpleRNN, LSTM and GRU (resetAfter false) files and predicts the same; kerasm reads them back', async () => {
+    const L = km.layers;
+    const m = km.sequential({ layers: [
+      L.lstm({ units: 4, returnSequences: true, inputShape: [5, 3], kernelRegularizer: km.regularizers.l2(0.01) }),
+      L.gru({ units: 3, resetAfter: false, returnSequences: true, goBackwards: true, activation: 'relu' }),
+      L.simpleRNN({ units: 2 }),
+    ] });
+    const artifacts = await capture((h) => m.save(h));
+    const tm = await tf.loadLayersModel(tf.io.fromMemory(artifacts as TF.io.ModelArtifacts));
+    const rng = new Rng(5);
+    const x = Float32Array.from({ length: 4 * 15 }, () => rng.uniform(-1, 1));
+    const want = (tm.predict(tf.tensor(x, [4, 5, 3])) as TF.Tensor).dataSync();
+    const got = m.predict(km.tensor(x, [4, 5, 3])).data;
+    expect(relDiff(got, want)).toBeLessThan(1e-5);
+    const again = await km.loadModel(km.io.fromMemory(artifacts), { compile: false });
+    expect(Array.from((again.predict(km.tensor(x, [4, 5, 3])) as km.Tensor).data)).toEqual(Array.from(got));
+    expect(again.layers.map((l) => l.getConfig())).toEqual(JSON.parse(JSON.stringify(m.layers.map((l) => l.getConfig())).replace(
+      /\{"class_name":"L2","config":\{"l2":([^}]*)\}\}/g, '{"class_name":"L1L2","config":{"l1":0,"l2":$1}}')) as unknown);
+    m.dispose();
+    again.dispose();
+    tm.dispose();
+  });
+
+  test('kerasm reads TF.js\'s LSTM and GRU files with TF.js\'s defaults (hard sigmoid gates: clip(0.2x + 0.5, 0, 1)) and predicts the same', async () => {
+    const tm = tf.sequential({ layers: [
+      tf.layers.lstm({ units: 4, returnSequences: true, inputShape: [5, 3] }),
+      tf.layers.gru({ units: 3 }),
+    ] });
+    sameRandomWeightsTf(tm, 9);
+    const artifacts = await capture((h) => tm.save(h));
+    const lstmConfig = (artifacts.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers[0]!.config;
+    expect(lstmConfig.recurrent_activation).toBe('hard_sigmoid');
+    const m = await km.loadModel(km.io.fromMemory(artifacts), { compile: false });
+    const rng = new Rng(6);
+    const x = Float32Array.from({ length: 4 * 15 }, () => rng.uniform(-2, 2));
+    const want = (tm.predict(tf.tensor(x, [4, 5, 3])) as TF.Tensor).dataSync();
+    const got = (m.predict(km.tensor(x, [4, 5, 3])) as km.Tensor).data;
+    expect(relDiff(got, want)).toBeLessThan(1e-5);
+    m.dispose();
+    tm.dispose();
+  });
+});
+
+function sameRandomWeightsTf(tm: TF.LayersModel, seed: number): void {
+  const rng = new Rng(seed);
+  tm.setWeights(tm.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => rng.uniform(-0.8, 0.8)), w.shape)));
+}
