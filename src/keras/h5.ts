@@ -34,8 +34,39 @@ function badFile(problem: string): KerasmError {
   return new KerasmError(`Invalid HDF5 file: ${problem}`);
 }
 
+function readAddress(view: DataView, at: number, size: number): number {
+  if (size === 4) return view.getUint32(at, true);
+  if (size === 8) return Number(view.getBigUint64(at, true));
+  throw badFile(`its superblock gives ${size}-byte addresses (HDF5 uses 4 or 8)`);
+}
+
+/**
+ * The superblock at offset 0 (where Keras's files have it) says how long the file is: fewer bytes
+ * than that is a truncated file, refused before HDF5 reads past the end.
+ */
+export function checkSuperblock(bytes: Uint8Array): void {
+  if (bytes.length < 48) throw badFile(`${bytes.length} bytes are too few for an HDF5 superblock: a truncated file?`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = bytes[8]!;
+  let eofAt: number;
+  let size: number;
+  if (version === 0 || version === 1) {
+    size = bytes[13]!;
+    eofAt = (version === 0 ? 24 : 28) + 2 * size;
+  } else if (version === 2 || version === 3) {
+    size = bytes[9]!;
+    eofAt = 12 + 2 * size;
+  } else {
+    throw badFile(`superblock version ${version}; HDF5 has 0 to 3`);
+  }
+  if (eofAt + size > bytes.length) throw badFile('the superblock is cut short: a truncated file?');
+  const eof = readAddress(view, eofAt, size);
+  if (eof > bytes.length) throw badFile(`the file says it has ${eof} bytes, but only ${bytes.length} are there: a truncated file?`);
+}
+
 /** Run `fn` on the file opened read-only from `bytes`; the file is closed and removed after. */
 export async function withH5Read<T>(bytes: Uint8Array, fn: (f: H5File) => T): Promise<T> {
+  checkSuperblock(bytes);
   const FS = await fs();
   const name = tempName();
   FS.writeFile(name, bytes);
@@ -47,7 +78,13 @@ export async function withH5Read<T>(bytes: Uint8Array, fn: (f: H5File) => T): Pr
       throw badFile(`the bytes do not open as HDF5 (${String((e as Error)?.message ?? e)}): a truncated or damaged file?`);
     }
     if (!f.file_id || f.file_id < 0n) throw badFile('the bytes do not open as HDF5: a truncated or damaged file?');
-    return fn(f);
+    try {
+      return fn(f);
+    } catch (e) {
+      // HDF5 itself failing on damaged metadata (h5wasm throws strings or plain Errors).
+      if (e instanceof KerasmError) throw e;
+      throw badFile(`it does not read (${String((e as Error)?.message ?? e)}): a damaged file?`);
+    }
   } finally {
     try {
       f?.close();
