@@ -58,7 +58,8 @@ export class MicroBatcher {
   schedule() {
     if (this.immediate !== null || this.queuedRows === 0) return;
     const oldest = this.queue[this.head];
-    const wait = this.queuedRows >= this.maxBatch ? 0 : this.batchTimeoutMs - (performance.now() - oldest.t);
+    // A full batch, or the rest of a request already split over calls, goes at once.
+    const wait = this.queuedRows >= this.maxBatch || oldest.taken > 0 ? 0 : this.batchTimeoutMs - (performance.now() - oldest.t);
     if (wait > 0) {
       this.timeout ??= setTimeout(() => this.fire(), wait);
       return;

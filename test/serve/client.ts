@@ -28,7 +28,7 @@ export interface Stats {
   status: Record<string, number>;
 }
 export interface ServeServer extends Server {
-  batcher: { queuedRows: number; maxBatch: number; stats: Stats['batching'] };
+  batcher: { queuedRows: number; maxBatch: number; batchTimeoutMs: number; stats: Stats['batching']; schedule(): void };
   stats(reset?: boolean): Stats;
 }
 

@@ -99,7 +99,7 @@ describe('predictions', () => {
 
 describe('micro-batching', () => {
   test('concurrent requests share one predict call and get the bits they get alone, at every position', async () => {
-    const s = await start(mlpEngine, { maxBatch: 8, batchTimeoutMs: 200 });
+    const s = await start(mlpEngine, { maxBatch: 8, batchTimeoutMs: 10_000 }); // runs when 8 rows wait
     try {
       const x = data(8, 784);
       s.server.stats(true);
@@ -116,17 +116,20 @@ describe('micro-batching', () => {
   });
 
   test('the convnet: batched and split requests give the bits of one row at a time', async () => {
-    const s = await start(convEngine, { maxBatch: 3, batchTimeoutMs: 200 });
+    // The first request to arrive waits (fewer than 4 rows); the second fills a call of 4; the
+    // split request's last row goes at once, without waiting for the timeout again.
+    const s = await start(convEngine, { maxBatch: 4, batchTimeoutMs: 10_000 });
     try {
       const shape = [28, 28, 1];
       const x = data(5, 784);
       s.server.stats(true);
-      // One request of 2 rows and one of 3 rows: calls of 3 rows take [a0 a1 b0] then [b1 b2].
+      const t0 = performance.now();
       const [a, b] = await Promise.all([
         post(s.predictUrl, { instances: instances(x.subarray(0, 2 * 784), shape) }),
         post(s.predictUrl, { instances: instances(x.subarray(2 * 784), shape) }),
       ]);
       expect(s.server.stats().batching).toMatchObject({ calls: 2, rows: 5 });
+      expect(performance.now() - t0).toBeLessThan(5000); // not the 10 s timeout
       const got = [...toF32((a!.json() as { predictions: unknown }).predictions), ...toF32((b!.json() as { predictions: unknown }).predictions)];
       for (let r = 0; r < 5; r++) expectSameNumbers(got.slice(r * 10, r * 10 + 10), direct(convnet, x.subarray(r * 784, (r + 1) * 784), shape), `row ${r}`);
     } finally {
@@ -149,6 +152,19 @@ describe('micro-batching', () => {
       const r = await big;
       expect(s.server.batcher.stats.calls).toBe(rows);
       expectSameNumbers(toF32((r.json() as { predictions: unknown }).predictions), direct(mlp, x, [784]), 'split request');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('with a batch timeout a lone request waits that long for company, then runs alone', async () => {
+    const s = await start(mlpEngine, { maxBatch: 8, batchTimeoutMs: 60 });
+    try {
+      const t0 = performance.now();
+      const r = await post(s.predictUrl, { instances: [Array.from(data(1, 784))] });
+      expect(r.status).toBe(200);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
+      expect(s.server.stats().batching).toMatchObject({ calls: 1, rows: 1 });
     } finally {
       await s.close();
     }
@@ -217,13 +233,15 @@ describe('refusals', () => {
   });
 
   test('503 when the queue is full; the queued requests are answered', async () => {
-    const q = await start(mlpEngine, { maxBatch: 8, maxQueue: 4, batchTimeoutMs: 300 });
+    const q = await start(mlpEngine, { maxBatch: 8, maxQueue: 4, batchTimeoutMs: 10_000 });
     try {
       const queued = [post(q.predictUrl, { instances: [row(), row(), row()] }), post(q.predictUrl, { instances: [row()] })];
       await until(() => q.server.batcher.queuedRows === 4);
       const full = await post(q.predictUrl, { instances: [row()] });
       expect(full.status).toBe(503);
       expect(full.json()).toEqual({ error: 'the queue is full (4 of 4 rows waiting); retry later' });
+      q.server.batcher.batchTimeoutMs = 0; // no need to wait 10 s for the queued rows
+      q.server.batcher.schedule();
       expect((await Promise.all(queued)).map((r) => r.status)).toEqual([200, 200]);
       expect(q.server.stats().status).toEqual({ 200: 2, 503: 1 });
       expect(q.server.stats().batching).toMatchObject({ calls: 1, rows: 4, rejected: 1 });
