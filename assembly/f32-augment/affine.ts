@@ -117,6 +117,12 @@ export function f32_affine_nhwc(n: i32, x: usize, y: usize, t: usize, first: i32
       const pb = pa + pixel;
       const pc = pa + row;
       const pd = pc + pixel;
+      if (c == 1) {                              // one channel (MNIST): the tail's arithmetic, without the loops
+        const top = wx0 * load<f32>(pa) + wx1 * cornerScalar(okX, pb, 0, fill);
+        const bottom = wx0 * cornerScalar(okY, pc, 0, fill) + wx1 * cornerScalar(okX && okY, pd, 0, fill);
+        store<f32>(out, wy0 * top + wy1 * bottom);
+        continue;
+      }
       const vx0 = f32x4.splat(wx0), vx1 = f32x4.splat(wx1), vy0 = f32x4.splat(wy0), vy1 = f32x4.splat(wy1);
       let o: usize = 0;
       for (; o < end4; o += 16) {
