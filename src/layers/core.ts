@@ -25,6 +25,11 @@ export class Activation extends Layer {
     super(args);
     this.activation = activations.get(args.activation, 'activation');
   }
+
+  /** Passes its input's mask on unchanged (Keras `supports_masking`). */
+  override get propagatesMask(): boolean {
+    return true;
+  }
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }

@@ -82,6 +82,11 @@ export class Dense extends Layer {
     this.biasConstraint = constraints.get(args.biasConstraint, 'biasConstraint');
   }
 
+  /** Passes its input's mask on unchanged (Keras `supports_masking`). */
+  override get propagatesMask(): boolean {
+    return true;
+  }
+
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length < 1) throw new ValueError(`Layer ${this.name} needs inputs of rank ≥ 2 (with the batch). Received input shape: [null]`);
     return [...inputShape.slice(0, -1), this.units];

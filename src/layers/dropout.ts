@@ -71,6 +71,11 @@ export class Dropout extends Layer {
     this.seed = args.seed ?? null;
   }
 
+  /** Passes its input's mask on unchanged (Keras `supports_masking`). */
+  override get propagatesMask(): boolean {
+    return true;
+  }
+
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }

@@ -47,8 +47,10 @@ import { Embedding } from './embedding.js';
 import type { EmbeddingArgs } from './embedding.js';
 import { Masking } from './masking.js';
 import type { MaskingArgs } from './masking.js';
-import { Bidirectional, TimeDistributed } from './wrappers.js';
-import type { BidirectionalArgs, MergeMode, TimeDistributedArgs } from './wrappers.js';
+import { Bidirectional } from './bidirectional.js';
+import type { BidirectionalArgs, MergeMode } from './bidirectional.js';
+import { TimeDistributed } from './wrappers.js';
+import type { TimeDistributedArgs } from './wrappers.js';
 
 export const dense = (args: DenseArgs) => new Dense(args);
 export const dropout = (args: DropoutArgs) => new Dropout(args);

@@ -25,6 +25,11 @@ export abstract class NoiseLayer extends Layer {
     this.seed = args.seed ?? null;
   }
 
+  /** Passes its input's mask on unchanged (Keras `supports_masking`). */
+  override get propagatesMask(): boolean {
+    return true;
+  }
+
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }

@@ -62,6 +62,17 @@ describe('masks through the graph', () => {
     plain.dispose();
   });
 
+  test('Dropout, Activation and Dense pass the mask on (Keras supports_masking): still the mean over the real steps', () => {
+    const model = embedPool(true, [L.dropout({ rate: 0.5 }), L.activation({ activation: 'linear' }),
+      L.dense({ units: DIM, useBias: false })]);
+    const eye = Float32Array.from({ length: DIM * DIM }, (_, i) => (i % (DIM + 1) === 0 ? 1 : 0));
+    model.setWeights([model.getWeights()[0]!, km.tensor(eye, [DIM, DIM])]);
+    const x = ids(4, 6);
+    const table = model.getWeights()[0]!.data;
+    expect(relDiff(model.predict(x).data, maskedMeanRef(table, x, (id) => id !== 0))).toBeLessThan(1e-6);
+    model.dispose();
+  });
+
   test('a layer that neither reads nor passes masks drops it (Flatten → Reshape: the plain mean, as Keras)', () => {
     const model = embedPool(true, [L.flatten(), L.reshape({ targetShape: [STEPS, DIM] })]);
     const x = ids(4, 2);
