@@ -71,7 +71,8 @@ export interface SeqWeights {
  * Returns the output (the sequence in processing order, or the last h) and the final states.
  */
 export function seqForward(spec: SeqSpec, w: SeqWeights, x: ArrayLike<number>, batch: number, steps: number, d: number,
-  opts: { imask?: ArrayLike<number> | null; rmask?: ArrayLike<number> | null; h0?: ArrayLike<number> | null; c0?: ArrayLike<number> | null } = {}): { y: number[]; h: number[]; c: number[] } {
+  opts: { imask?: ArrayLike<number> | null; rmask?: ArrayLike<number> | null; h0?: ArrayLike<number> | null; c0?: ArrayLike<number> | null;
+    mask?: ArrayLike<number> | null; zeroOutput?: boolean } = {}): { y: number[]; h: number[]; c: number[] } {
   const u = spec.units;
   const G = spec.kind === 'lstm' ? 4 : spec.kind === 'gru' ? 3 : 1;
   const gu = G * u;
@@ -83,8 +84,14 @@ export function seqForward(spec: SeqSpec, w: SeqWeights, x: ArrayLike<number>, b
     let h = Array.from({ length: u }, (_, j) => (opts.h0 ? opts.h0[i * u + j]! : 0));
     let c = Array.from({ length: u }, (_, j) => (opts.c0 ? opts.c0[i * u + j]! : 0));
     const outs: number[][] = [];
+    let prevOut = new Array<number>(u).fill(0);
     for (let s = 0; s < steps; s++) {
       const ts = spec.goBackwards ? steps - 1 - s : s;
+      if (opts.mask && opts.mask[i * steps + ts] === 0) {
+        // Keras's rnn loop: the states stay, the output repeats the last one (or is zero)
+        outs.push(opts.zeroOutput === true ? new Array<number>(u).fill(0) : prevOut.slice());
+        continue;
+      }
       const xt = Array.from({ length: d }, (_, k) => x[(i * steps + ts) * d + k]! * (opts.imask ? opts.imask[i * d + k]! : 1));
       const hd = h.map((v, j) => v * (opts.rmask ? opts.rmask[i * u + j]! : 1));
       const xp = new Array<number>(gu).fill(0);
@@ -127,6 +134,7 @@ export function seqForward(spec: SeqSpec, w: SeqWeights, x: ArrayLike<number>, b
       h = hn;
       if (spec.kind === 'lstm') c = cn;
       outs.push(h.slice());
+      prevOut = h.slice();
     }
     seqOut.push(outs.flat());
     hOut.push(...h);
