@@ -20,6 +20,7 @@ export const DEFAULTS = Object.freeze({
 });
 
 const ELD_RESOLUTION_MS = 1;
+const DISCARD_LIMIT = 8;
 const size = (shape) => shape.reduce((a, b) => a * b, 1);
 
 /**
@@ -66,9 +67,7 @@ export function createServer(engine, options = {}) {
 
   const send = (res, code, body) => {
     status[code] = (status[code] ?? 0) + 1;
-    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    if (code === 413) headers.connection = 'close'; // the rest of the body is not read
-    res.writeHead(code, headers);
+    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   };
   const fail = (res, code, message) => send(res, code, JSON.stringify({ error: message }));
@@ -92,16 +91,28 @@ export function createServer(engine, options = {}) {
     return out;
   };
 
+  // A refused body is still read and dropped, so the client gets the 413 rather than a reset
+  // connection (closing a socket with unread data resets it); past DISCARD_LIMIT x the limit the
+  // connection is cut.
+  const discardLimit = DISCARD_LIMIT * o.maxBodyBytes;
   const predict = (req, res) => {
     const declared = Number(req.headers['content-length']);
-    if (declared > o.maxBodyBytes) return fail(res, 413, `the body has ${declared} bytes; this server takes at most ${o.maxBodyBytes}: split the request`);
+    req.on('error', () => {}); // a client gone mid-body: nothing to answer
+    if (declared > o.maxBodyBytes) {
+      if (declared > discardLimit) res.setHeader('connection', 'close');
+      fail(res, 413, `the body has ${declared} bytes; this server takes at most ${o.maxBodyBytes}: split the request`);
+      if (declared <= discardLimit) req.resume();
+      return;
+    }
     const chunks = [];
     let bytes = 0;
     let refused = false;
-    req.on('error', () => {}); // a client gone mid-body: nothing to answer
     req.on('data', (c) => {
-      if (refused) return;
       bytes += c.length;
+      if (refused) {
+        if (bytes > discardLimit) req.socket.destroy();
+        return;
+      }
       if (bytes > o.maxBodyBytes) {
         refused = true;
         fail(res, 413, `the body has more than ${o.maxBodyBytes} bytes; this server takes at most ${o.maxBodyBytes}: split the request`);
