@@ -19,6 +19,13 @@ export const CONV_KERNELS = {
    * row for every element (ranges of dx never overlap).
    */
   f32_col2im_nhwc_add: split('(n, *cols, *dx, *geom, first, origin, count)', { shared: ['cols', 'dx', 'geom'], index: 'first', minElements: 16 }),
+  /**
+   * Direct convolution for few taps (kh·kw·cin small), output rows b·outH + oh = first … first + n − 1:
+   * clamp(Σ x·w + bias, min, max), SIMD across output channels (cout ≥ 8).
+   */
+  f32_conv2d_nhwc_direct: split('(n, *x, *w, *bias, *y, *geom, first, min, max)', { shared: ['x', 'w', 'bias', 'y', 'geom'], index: 'first', minElements: 8 }),
+  /** Its filter gradient for output channels first … first + n − 1 (ranges start at multiples of 4): dw = β·dw + Σ. */
+  f32_conv2d_nhwc_direct_filter_grad: split('(n, *x, *dy, *dw, *geom, first, beta)', { shared: ['x', 'dy', 'dw', 'geom'], index: 'first', minElements: 8 }),
   /** Depthwise convolution, output rows b·outH + oh = first … first + n − 1: clamp(Σ x·w + bias, min, max). */
   f32_dwconv2d_nhwc: split('(n, *x, *w, *bias, *y, *geom, first, min, max)', { shared: ['x', 'w', 'bias', 'y', 'geom'], index: 'first', minElements: 16 }),
   /** Its input gradient, rows b·inH + ih = first … first + n − 1 of dx (written). */

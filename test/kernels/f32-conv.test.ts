@@ -9,7 +9,8 @@ import type { Backend } from '../../src/backend/loader.js';
 import type { Clamp, ConvGeometry, ConvGeometryArgs } from '../../src/backend/conv.js';
 import {
   conv2dBackwardFilter, conv2dBackwardInput, conv2dForward, conv2dWorkspaceBytes, convChunkRows, convGeometry,
-  depthwiseConv2dBackwardFilter, depthwiseConv2dBackwardInput, depthwiseConv2dForward, depthwiseConv2dWorkspaceBytes, isPointwise,
+  depthwiseConv2dBackwardFilter, depthwiseConv2dBackwardInput, depthwiseConv2dForward, depthwiseConv2dWorkspaceBytes, isDirect, isPointwise,
+  writeGeometry,
 } from '../../src/backend/conv.js';
 import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
@@ -315,6 +316,77 @@ describe('chunks of the patch matrix', () => {
     const g = convGeometry({ batch: 256, inH: 13, inW: 13, cin: 32, kh: 3, kw: 3, cout: 64, padding: 'valid' });
     expect(conv2dWorkspaceBytes(b.k, g)).toBeLessThanOrEqual(16 << 20);
     expect(convChunkRows(g) % 256).toBe(0);
+  });
+});
+
+describe('direct convolution (few taps: f32_conv2d_nhwc_direct and its filter gradient)', () => {
+  // cin·kh·kw ≤ 32 and cout ≥ 8: the forward and dw run direct, dx stays on the GEMM (checked too).
+  const CASES: readonly Args[] = [
+    { batch: 7, inH: 9, inW: 8, cin: 1, cout: 8, kh: 3, kw: 3, padding: 'valid' },
+    { batch: 1, inH: 28, inW: 28, cin: 1, cout: 32, kh: 3, kw: 3, padding: 'valid' }, // the MNIST convnet's first
+    { batch: 7, inH: 7, inW: 9, cin: 3, cout: 17, kh: 3, kw: 3, padding: 'same' },
+    { batch: 1, inH: 8, inW: 7, cin: 1, cout: 12, kh: 5, kw: 5, dilH: 2, dilW: 2, padding: 'same' },
+    { batch: 7, inH: 10, inW: 11, cin: 3, cout: 9, kh: 3, kw: 3, strideH: 2, strideW: 3, padding: 'same' },
+    { batch: 1, inH: 11, inW: 13, cin: 1, cout: 33, kh: 5, kw: 5, strideH: 3, strideW: 2, padding: 'valid' },
+    { batch: 7, inH: 2, inW: 3, cin: 1, cout: 8, kh: 5, kw: 5, padding: 'same' }, // input smaller than the kernel
+    { batch: 1, inH: 6, inW: 14, cin: 5, cout: 20, kh: 2, kw: 2, dilH: 2, dilW: 2, padding: 'valid' },
+    { batch: 7, inH: 5, inW: 9, cin: 17, cout: 8, kh: 1, kw: 1, strideH: 2, strideW: 2, padding: 'valid' }, // 1×1 strided
+    { batch: 7, inH: 1, inW: 15, cin: 3, cout: 16, kh: 1, kw: 5, padding: 'causal', rank: 1 },
+    { batch: 1, inH: 1, inW: 17, cin: 5, cout: 10, kh: 1, kw: 3, strideW: 2, padding: 'same', rank: 1 },
+  ];
+  test.each(CASES.map((a, i) => [describeCase(a), a, i] as const))('%s', (_, a, i) => {
+    expect(isDirect(convGeometry({ cout: 8, ...a }))).toBe(true);
+    checkConv(a, 400 + i);
+  });
+
+  test('the rule: few taps and at least 8 filters', () => {
+    const g = (a: Partial<ConvGeometryArgs>) => convGeometry({ inH: 9, inW: 9, cin: 1, kh: 3, kw: 3, cout: 32, padding: 'valid', ...a });
+    expect(isDirect(g({}))).toBe(true);
+    expect(isDirect(g({ cin: 3 }))).toBe(true); // 27 taps
+    expect(isDirect(g({ cin: 4 }))).toBe(false); // 36 taps: the patch GEMM
+    expect(isDirect(g({ cout: 7 }))).toBe(false);
+    expect(isDirect(g({ kh: 1, kw: 1 }))).toBe(false); // pointwise: a plain GEMM
+  });
+
+  test('any split of rows (forward) or of channels at multiples of 4 (dw) gives the same bits', () => {
+    for (const a of [CASES[2]!, CASES[4]!, CASES[5]!]) {
+      const g = convGeometry(a);
+      const rng = new Rng(77);
+      const xN = g.batch * g.inH * g.inW * g.cin;
+      const yN = g.batch * g.outH * g.outW * g.cout;
+      const wN = g.kh * g.kw * g.cin * g.cout;
+      const [x, w, bias, dy, dw0] = [xN, wN, g.cout, yN, wN].map((n) => filled(n, rng)) as [GuardedBuffer, GuardedBuffer, GuardedBuffer, GuardedBuffer, GuardedBuffer];
+      const ws = new GuardedBuffer(b, 16);
+      writeGeometry(b, g, ws.ptr);
+      const rows = g.batch * g.outH;
+      const run = (ranges: readonly number[], beta: 0 | 1): { y: Float32Array; dw: Float32Array } => {
+        const y = garbage(yN);
+        const dw = new GuardedBuffer(b, wN).set(beta ? dw0.data : new Float32Array(wN).fill(GARBAGE));
+        for (let i = 0; i + 1 < ranges.length; i++) {
+          const r0 = Math.round(ranges[i]! * rows);
+          const r1 = Math.round(ranges[i + 1]! * rows);
+          b.k.f32_conv2d_nhwc_direct(r1 - r0, x.ptr, w.ptr, bias.ptr, y.ptr, ws.ptr, r0, -0.5, 1);
+          const c0 = Math.min(g.cout, 4 * Math.round(ranges[i]! * g.cout / 4));
+          const c1 = i + 2 === ranges.length ? g.cout : Math.min(g.cout, 4 * Math.round(ranges[i + 1]! * g.cout / 4));
+          b.k.f32_conv2d_nhwc_direct_filter_grad(c1 - c0, x.ptr, dy.ptr, dw.ptr, ws.ptr, c0, beta);
+        }
+        y.checkGuards('y');
+        dw.checkGuards('dw');
+        const out = { y: y.data.slice(), dw: dw.data.slice() };
+        y.free();
+        dw.free();
+        return out;
+      };
+      for (const beta of [0, 1] as const) {
+        const whole = run([0, 1], beta);
+        for (const split of [[0, 0.5, 1], [0, 0.2, 0.3, 0.9, 1], [0, 0.01, 1]]) {
+          const parts = run(split, beta);
+          sameBits(`${describeCase(a)} split ${split.join('/')}: y`, parts.y, whole.y);
+          sameBits(`${describeCase(a)} split ${split.join('/')}: dw (β = ${beta})`, parts.dw, whole.dw);
+        }
+      }
+      for (const buf of [x, w, bias, dy, dw0, ws]) buf.free();
+    }
   });
 });
 
