@@ -178,6 +178,43 @@ describe('several outputs per layer (returnState)', () => {
     kmG.trained.getWeights().forEach((w, i) => expect(relDiff(w.data, tw[i]!.dataSync()), `weight ${i}`).toBeLessThan(1e-3));
   }, 60_000);
 
+  test('initialState through apply (kerasm and TF.js kwargs) and TF.js apply([x, h, c]): predict and training match TF.js', async () => {
+    const build = (lib: typeof km, kwargs: boolean) => {
+      const l = lib.layers;
+      const x = lib.input({ shape: [4, 2] });
+      const s = lib.input({ shape: [3] });
+      const h0 = l.dense({ units: 2, activation: 'tanh' }).apply(s);
+      const c0 = l.dense({ units: 2 }).apply(s);
+      const lstm = l.lstm({ units: 2, recurrentActivation: 'sigmoid' });
+      const out = kwargs ? lstm.apply(x, { initialState: [h0, c0] }) : lstm.apply([x, h0, c0]);
+      return lib.model({ inputs: [x, s], outputs: l.dense({ units: 1 }).apply(out) });
+    };
+    const tm = build(tf as unknown as typeof km, true) as unknown as TF.LayersModel;
+    const rng = new Rng(12);
+    tm.setWeights(tm.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => rng.uniform(-0.6, 0.6)), w.shape)));
+    const n = 6;
+    const x = Float32Array.from({ length: n * 8 }, () => rng.uniform(-1, 1));
+    const s0 = Float32Array.from({ length: n * 3 }, () => rng.uniform(-1, 1));
+    const y = Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+    const txs = [tf.tensor(x, [n, 4, 2]), tf.tensor(s0, [n, 3])];
+    const want = (tm.predict(txs) as TF.Tensor).dataSync();
+    tm.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const th = await tm.fit(txs, tf.tensor(y, [n, 1]), { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
+    for (const kwargs of [true, false]) {
+      const model = build(km, kwargs);
+      // tm is trained by now: the weights it started from, drawn again in its (Keras) order.
+      const rng2 = new Rng(12);
+      model.setWeights(model.getWeights().map((w) => km.tensor(Float32Array.from({ length: w.size }, () => rng2.uniform(-0.6, 0.6)), w.shape)));
+      const kxs = [km.tensor(x, [n, 4, 2]), km.tensor(s0, [n, 3])];
+      expect(relDiff((model.predict(kxs) as km.Tensor).data, want), `predict (${kwargs ? 'initialState' : 'list'})`).toBeLessThan(1e-5);
+      model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
+      const kh = await model.fit(kxs, km.tensor(y, [n, 1]), { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
+      (th.history.loss as number[]).forEach((l, e) => expect(Math.abs(kh.history.loss![e]! - l) / l, `epoch ${e} loss`).toBeLessThan(1e-3));
+      const tw = tm.getWeights();
+      model.getWeights().forEach((w, i) => expect(relDiff(w.data, tw[i]!.dataSync()), `weight ${i}`).toBeLessThan(1e-3));
+    }
+  }, 60_000);
+
   test('a state nobody reads: its gradient is zero, so training equals the model without returnState', async () => {
     const make = (returnState: boolean) => {
       const input = km.input({ shape: [4, 2] });
