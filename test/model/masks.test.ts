@@ -215,6 +215,36 @@ describe('several outputs per layer (returnState)', () => {
     }
   }, 60_000);
 
+  test('Bidirectional(LSTM, returnState): [merged, forward h, c, backward h, c] as TF.js, and training through a backward state', async () => {
+    const build = (lib: typeof km) => {
+      const x = lib.input({ shape: [4, 2] });
+      const bi = lib.layers.bidirectional({ layer: lib.layers.lstm({ units: 2, returnState: true, recurrentActivation: 'sigmoid' }), mergeMode: 'sum' });
+      const outs = (bi.apply(x) as unknown as km.SymbolicTensor[]);
+      const raw = lib.model({ inputs: x, outputs: outs });
+      const trained = lib.model({ inputs: x, outputs: [lib.layers.dense({ units: 1 }).apply(outs[0]!), lib.layers.dense({ units: 1 }).apply(outs[4]!)] });
+      return { raw, trained, outs };
+    };
+    const t = build(tf as unknown as typeof km) as unknown as { raw: TF.LayersModel; trained: TF.LayersModel };
+    const k = build(km);
+    expect(k.outs.map((o) => o.shape)).toEqual([[2], [2], [2], [2], [2]]);
+    const rng = new Rng(21);
+    t.trained.setWeights(t.trained.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => rng.uniform(-0.6, 0.6)), w.shape)));
+    k.trained.setWeights(tfWeights(t.trained));
+    const n = 5;
+    const x = Float32Array.from({ length: n * 8 }, () => rng.uniform(-1, 1));
+    const tx = tf.tensor(x, [n, 4, 2]);
+    const kx = km.tensor(x, [n, 4, 2]);
+    const want = t.raw.predict(tx) as TF.Tensor[];
+    (k.raw.predict(kx) as km.Tensor[]).forEach((o, i) => expect(relDiff(o.data, want[i]!.dataSync()), `output ${i}`).toBeLessThan(1e-5));
+    const y = [tf.tensor(Float32Array.from({ length: n }, () => rng.uniform(-1, 1)), [n, 1]), tf.tensor(Float32Array.from({ length: n }, () => rng.uniform(-1, 1)), [n, 1])];
+    t.trained.compile({ optimizer: tf.train.sgd(0.2), loss: ['meanSquaredError', 'meanSquaredError'] });
+    k.trained.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: ['meanSquaredError', 'meanSquaredError'] });
+    await t.trained.fit(tx, y, { epochs: 4, batchSize: 5, shuffle: false, verbose: 0 });
+    await k.trained.fit(kx, y.map((v) => km.tensor(v.dataSync() as Float32Array, [n, 1])), { epochs: 4, batchSize: 5, shuffle: false, verbose: 0 });
+    const tw = t.trained.getWeights();
+    k.trained.getWeights().forEach((w, i) => expect(relDiff(w.data, tw[i]!.dataSync()), `weight ${i} (${k.trained.weights[i]!.name})`).toBeLessThan(1e-3));
+  }, 60_000);
+
   test('a state nobody reads: its gradient is zero, so training equals the model without returnState', async () => {
     const make = (returnState: boolean) => {
       const input = km.input({ shape: [4, 2] });
