@@ -148,6 +148,7 @@ export function renderDigitStrip({ labels, rows, count }, { scale = 3, title = '
  * options). Returns `{ results, skipped, meta, samples }` (samples null without augmentation).
  */
 export async function runImageChapter(km, data, o, log) {
+  const started = performance.now();
   const test = data.testCount - o.val;
   const t = {
     x: km.tensor(data.xTrain, [o.train, 28, 28, 1]), y: km.tensor(oneHot(data.yTrain), [o.train, 10]),
@@ -176,5 +177,7 @@ export async function runImageChapter(km, data, o, log) {
   }
   if (results.length > 0) log(`\nImage chapter, all variants\n${formatTable(results, IMAGE_COLUMNS)}`);
   const samples = have.augmentation ? augmentedSamples(km, data.xTrain, data.yTrain, { seed: o.seed }) : null;
+  meta.seconds = (performance.now() - started) / 1000;
+  log(`Image chapter: ${meta.seconds.toFixed(1)} s`);
   return { results, skipped, meta, samples };
 }
