@@ -2,8 +2,8 @@
 // convolution of an image model, cin = 1 or 3). No patch matrix: the patch GEMM would run a
 // k-loop of 9 or 27 between packing and stores; here the inputs under the kernel are splatted
 // straight from x and multiplied into vectors across output channels, the forward as tiles of
-// 6 output pixels × 8 output channels, the filter gradient as tiles of 6 kernel taps × 8 output
-// channels (12 accumulators, as the GEMM's 6×8 microkernel). Pixels away from the padding take
+// 6 output pixels × 8 output channels (12 accumulators, as the GEMM's 6×8 microkernel), the filter
+// gradient as tiles of 4 kernel taps × 8 output channels. Pixels away from the padding take
 // the tiles; pixels where the kernel overhangs the input take a per-pixel loop over the taps
 // inside it. Both sum each element in the same order (below), so which path computes an element,
 // and which range a thread gets, never changes its bits. Geometry in the block at `geom`.
