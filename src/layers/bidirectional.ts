@@ -277,7 +277,11 @@ export class Bidirectional extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { ...super.getConfig(), layer: serializeLayer(this.forwardLayer), merge_mode: this.mergeMode };
+    // `layer` under the wrapped layer's own name (forward_ taken off): TF.js prefixes it again
+    // without looking, and its weight names (`bidirectional/forward_gru/kernel`) must match.
+    const inner = serializeLayer(this.forwardLayer) as { class_name: string; config: Record<string, unknown> };
+    inner.config.name = this.forwardLayer.name.slice('forward_'.length);
+    const config: Record<string, unknown> = { ...super.getConfig(), layer: inner, merge_mode: this.mergeMode };
     // Keras writes the backward layer only when one was given; a plain copy is rebuilt from `layer`.
     const copy = copyRecurrent(this.forwardLayer, this.backwardLayer.name, !this.forwardLayer.goBackwards).getConfig();
     if (JSON.stringify(copy) !== JSON.stringify(this.backwardLayer.getConfig())) config.backward_layer = serializeLayer(this.backwardLayer);

@@ -9,6 +9,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import * as km from '../../src/index.js';
+import { inboundNodes } from '../../src/model/graph.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
 import { relDiff, tfReady, tfWeights } from '../helpers/tfjs.js';
@@ -122,5 +123,37 @@ const cases: Case[] = [
 describe('sequence layers: parity with TF.js (cpu) on identical weights', () => {
   test.each(cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
     await runCase(c);
+  }, 60_000);
+});
+
+describe('sequence models through files', () => {
+  test('kerasm → TF.js → kerasm: Embedding(maskZero), Bidirectional(GRU resetAfter false), TimeDistributed(Dense) load in TF.js and back, predictions within 1e-6', async () => {
+    const L = km.layers;
+    const model = km.sequential({ layers: [
+      L.embedding({ inputDim: 6, outputDim: 3, maskZero: true, inputShape: [5] }),
+      L.bidirectional({ layer: L.gru({ units: 2, resetAfter: false, recurrentActivation: 'sigmoid', returnSequences: true }), mergeMode: 'concat' }),
+      L.timeDistributed({ layer: L.dense({ units: 2, activation: 'tanh' }) }),
+      L.globalAveragePooling1d(),
+    ] });
+    const rng = new Rng(5);
+    const x = Float32Array.from({ length: 4 * 5 }, (_, i) => (i % 5 === 4 ? 0 : rng.int(6)));
+    const want = model.predict(km.tensor(x, [4, 5])).data;
+    let artifacts: km.ModelArtifacts | null = null;
+    await model.save(km.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const tm = await tf.loadLayersModel(tf.io.fromMemory(artifacts! as TF.io.ModelArtifacts));
+    expect(tm.getWeights().length).toBe(model.getWeights().length);
+    // TF.js's GlobalAveragePooling1D ignores the mask: compare the layer before it too.
+    const tfTd = tm.layers.find((l) => l.getClassName() === 'TimeDistributed')!;
+    const tfInner = tf.model({ inputs: tm.inputs, outputs: tfTd.output as TF.SymbolicTensor });
+    const back = await km.loadModel(km.io.fromMemory(artifacts!));
+    expect(Array.from((back.predict(km.tensor(x, [4, 5])) as km.Tensor).data)).toEqual(Array.from(want));
+    const td = back.layers.find((l) => l.className === 'TimeDistributed')!;
+    const kmInner = km.model({ inputs: back.inputs, outputs: inboundNodes(td)[0]!.outputs[0]! });
+    expect(relDiff((kmInner.predict(km.tensor(x, [4, 5])) as km.Tensor).data, (tfInner.predict(tf.tensor(x, [4, 5])) as TF.Tensor).dataSync())).toBeLessThan(1e-6);
+    tm.dispose();
+    model.dispose();
   }, 60_000);
 });
