@@ -8,6 +8,7 @@
 //   (whole batches of 64 after a warm-up batch: it trains ~2 samples/s); predict at batch 256 and
 //   batch-1 latency, kerasm and TF.js `wasm` / `cpu` alternating round by round; TF.js `wasm`
 //   training tried and its error recorded (tensorflow/tfjs#8474); each convolution pass alone;
+// - PyTorch (python3-torch, informational), one thread, when /usr/bin/python3 can import torch;
 // - relaxed child: the same for kerasm only; threads child: one and two threads alternating epoch by
 //   epoch in one process (km.setThreads), so load on this shared machine hits both alike.
 // Each convolution pass is timed alone, single-threaded, through src/backend/conv.ts (dist/) on a
@@ -287,6 +288,7 @@ function runParent() {
     ...child(['--child', 'simd', '--tfjs']),
     ...child(['--child', 'relaxed'], relaxedFlag),
     ...child(['--child', 'threads']),
+    ...torchRows(),
   ];
   const peakEnd = child(['--child', 'peak'], relaxedFlag)[0].gflops;
   const peak = median([peakStart, peakEnd]);
@@ -294,11 +296,61 @@ function runParent() {
   if (argv.includes('--json')) console.log(JSON.stringify({ peak, peakStart, peakEnd, rows }));
 }
 
+/**
+ * Informational: the same convnet in PyTorch (Debian's python3-torch, /usr/bin/python3), one
+ * thread, NCHW (its native layout), random data, batch 64, Adam; epochs and predict rounds as
+ * kerasm's. No rows when torch cannot be imported.
+ */
+function torchRows() {
+  const py = `
+import json, time, statistics, torch
+from torch import nn
+torch.set_num_threads(1)
+torch.manual_seed(1)
+m = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                  nn.Flatten(), nn.Dropout(0.5), nn.Linear(1600, 10))
+opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+loss = nn.CrossEntropyLoss()
+x = torch.rand(${EPOCH_SAMPLES}, 1, 28, 28)
+y = torch.randint(0, 10, (${EPOCH_SAMPLES},))
+def epoch():
+    m.train()
+    for i in range(0, ${EPOCH_SAMPLES}, ${BATCH}):
+        opt.zero_grad()
+        loss(m(x[i:i + ${BATCH}]), y[i:i + ${BATCH}]).backward()
+        opt.step()
+times = []
+for e in range(${EPOCHS} + 1):
+    t = time.perf_counter(); epoch(); times.append(time.perf_counter() - t)
+sec = statistics.median(times[1:])
+print(json.dumps({'kind': 'train', 'lib': 'pytorch', 'build': 'torch ' + torch.__version__, 'threads': 1, 'samplesPerSec': ${EPOCH_SAMPLES} / sec, 'gflops': ${trainFlops(BATCH)} * ${EPOCH_SAMPLES / BATCH} / sec / 1e9}))
+m.eval()
+b256, b1 = [], []
+with torch.no_grad():
+    for r in range(${ROUNDS} + 1):
+        t = time.perf_counter()
+        for j in range(5): m(x[:256])
+        b256.append((time.perf_counter() - t) / 5)
+        t = time.perf_counter()
+        for j in range(200): m(x[:1])
+        b1.append((time.perf_counter() - t) / 200)
+s256 = statistics.median(b256[1:])
+print(json.dumps({'kind': 'predict', 'lib': 'pytorch', 'build': 'torch', 'threads': 1, 'throughput256': 256 / s256,
+                  'gflops256': ${predictFlops(256)} / s256 / 1e9, 'latency1Us': statistics.median(b1[1:]) * 1e6}))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) {
+    process.stderr.write(`PyTorch row skipped: ${(r.stderr || String(r.error)).trim().split('\n').pop()}\n`);
+    return [];
+  }
+  return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
 function report(rows, { peak, peakStart, peakEnd, seconds }) {
   const fmt = (v, dec = 0) => v.toLocaleString('en-US', { maximumFractionDigits: dec, minimumFractionDigits: dec });
   const pct = (g) => `${fmt((100 * g) / peak)}%`;
   const find = (kind, lib, build, threads = 1) => rows.find((r) => r.kind === kind && r.lib === lib && (build === null || r.build === build) && r.threads === threads);
-  const label = (r) => (r.lib === 'kerasm' ? `kerasm ${r.build}${r.build === 'threads' ? ` ×${r.threads}` : ''}` : r.lib.replace('tfjs-', 'TF.js '));
+  const label = (r) => (r.lib === 'pytorch' ? 'PyTorch ×1 (info)' : r.lib === 'kerasm' ? `kerasm ${r.build}${r.build === 'threads' ? ` ×${r.threads}` : ''}` : r.lib.replace('tfjs-', 'TF.js '));
   console.log(`Simple MNIST convnet bench — Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, ${fmt(seconds)} s`);
   console.log(`FMA peak (12 relaxed_madd chains, 1 core): ${fmt(peak, 1)} GFLOP/s (${fmt(peakStart, 1)} at the start, ${fmt(peakEnd, 1)} at the end)`);
   console.log(`FLOPs by DESIGN.md's rule: ${fmt(trainFlops(1) / 1e6, 2)} MFLOP per training sample, ${fmt(predictFlops(1) / 1e6, 2)} per prediction`);
@@ -311,6 +363,8 @@ function report(rows, { peak, peakStart, peakEnd, seconds }) {
     console.log(`${label(r).padEnd(22)} ${fmt(r.samplesPerSec).padStart(10)} ${fmt(r.gflops, 1).padStart(9)} ${pct(r.gflops).padStart(8)} ${(tc ? `${fmt(r.samplesPerSec / tc.samplesPerSec)}×` : '-').padStart(14)}`);
   }
   if (tc) console.log(`${'TF.js cpu'.padEnd(22)} ${fmt(tc.samplesPerSec, 2).padStart(10)}`);
+  const pt = rows.find((r) => r.kind === 'train' && r.lib === 'pytorch');
+  if (pt) console.log(`${'PyTorch ×1 (info)'.padEnd(22)} ${fmt(pt.samplesPerSec).padStart(10)} ${fmt(pt.gflops, 1).padStart(9)} ${pct(pt.gflops).padStart(8)}    (${pt.build}, native, NCHW)`);
   const err = rows.find((r) => r.kind === 'train-error');
   if (err) console.log(`${'TF.js wasm'.padEnd(22)} ${err.message === null ? 'trained (no error)' : `cannot train: ${err.message}`}`);
   const t1 = find('train', 'kerasm', 'threads', 1);

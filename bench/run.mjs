@@ -53,3 +53,10 @@ const twLat = rows.find((r) => r.kind === 'predict' && r.lib === 'tfjs-wasm');
 if (kwLat && twLat) console.log(`single-sample latency, kerasm simd ÷ TF.js wasm: ${fmt(kwLat.latencyUs / twLat.latencyUs, 3)}`);
 console.log('\nPeak RSS, seed model training, each library alone in its process:');
 for (const r of rss) console.log(`${r.lib.padEnd(12)} ${fmt(r.maxRssMiB).padStart(6)} MiB`);
+
+// The Keras simple MNIST convnet (issue 15) in its quick form (2 epochs, one TF.js cpu batch of ~30 s,
+// 3 predict rounds: about a minute); the full run is `node bench/convnet.bench.mjs` (~3 min).
+console.log('\n' + '-'.repeat(100));
+const convnet = spawnSync(process.execPath, ['bench/convnet.bench.mjs', '--quick'], { cwd: here + '..', encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+if (convnet.status !== 0) throw new Error('convnet bench failed');
+process.stdout.write(convnet.stdout);
