@@ -4,7 +4,8 @@
 // if it fails. The step's % of the FMA peak (DESIGN.md "Measuring speed"): GEMM FLOPs of a training
 // step — forward (input projection, 28 recurrent GEMMs, the Dense), weight gradients (kernel,
 // recurrent kernel, Dense), input gradients but the first layer's (28 recurrent dh GEMMs, the
-// Dense's) — over its time, against the peak measured in this run.
+// Dense's) — over its time, against the peak measured in this run; and the recurrent forward alone
+// (an LSTM-only predict at batch 64: its GEMMs' FLOPs over its time, the cell passes included).
 //   node --experimental-wasm-relaxed-simd bench/rnn.bench.mjs [--build simd] [--rounds 5]   (after `npm run build`)
 import { hasRelaxed, loadBuild, measurePeak, median } from './wasm.mjs';
 
@@ -88,6 +89,18 @@ for (let r = 0; r < ROUNDS; r++) {
     }
   }
 }
+// The recurrent forward alone: an LSTM-only model's predict at batch 64 (input projection, then
+// per step the recurrent GEMM 64×512×128 and the cell pass), best of 20 after a warm-up.
+const lstmOnly = km.sequential({ layers: [km.layers.lstm({ units: U, inputShape: [T, D] })] });
+const px = km.tensor(d.x.subarray(0, B * T * D), [B, T, D]);
+lstmOnly.predict(px, { batchSize: B });
+let best = Infinity;
+for (let i = 0; i < 20; i++) {
+  const t = performance.now();
+  lstmOnly.predict(px, { batchSize: B });
+  best = Math.min(best, performance.now() - t);
+}
+const fwdFlops = 2 * B * T * D * 4 * U + 2 * B * U * 4 * U * (T - 1);
 const relaxed = hasRelaxed() ? loadBuild('relaxed') : null;
 const peak = relaxed ? measurePeak(relaxed) : NaN;
 const kmRate = median(kmRates);
@@ -98,6 +111,7 @@ const rows = {
   tfjs_wasm_samples_per_s: wasmRates.length ? +median(wasmRates).toFixed(1) : null, tfjs_wasm_error: wasmError,
   vs_cpu: +(kmRate / median(cpuRates)).toFixed(1), vs_wasm: wasmRates.length ? +(kmRate / median(wasmRates)).toFixed(1) : null,
   step_gflops: +gflops.toFixed(2), peak_gflops: +peak.toFixed(1), pct_of_peak: +((100 * gflops) / peak).toFixed(1),
+  recurrent_forward_ms: +best.toFixed(3), recurrent_forward_pct_of_peak: +((100 * fwdFlops) / (best / 1e3) / 1e9 / peak).toFixed(1),
 };
 console.log(JSON.stringify(rows, null, 1));
 await km.shutdown();
