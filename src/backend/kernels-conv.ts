@@ -26,6 +26,8 @@ export const CONV_KERNELS = {
   f32_conv2d_nhwc_direct: split('(n, *x, *w, *bias, *y, *geom, first, min, max)', { shared: ['x', 'w', 'bias', 'y', 'geom'], index: 'first', minElements: 8 }),
   /** Its filter gradient for output channels first … first + n − 1 (ranges start at multiples of 4): dw = β·dw + Σ. */
   f32_conv2d_nhwc_direct_filter_grad: split('(n, *x, *dy, *dw, *geom, first, beta)', { shared: ['x', 'dy', 'dw', 'geom'], index: 'first', minElements: 8 }),
+  /** A convolution's bias gradient, columns first … first + n − 1 of dy [m, ldx]: y = β·y + Σ rows (f32_colsum's bits). */
+  f32_conv_bias_grad: split('(n, *x, *y, m, ldx, first, beta)', { shared: ['x', 'y'], index: 'first', minElements: 16 }),
   /** Depthwise convolution, output rows b·outH + oh = first … first + n − 1: clamp(Σ x·w + bias, min, max). */
   f32_dwconv2d_nhwc: split('(n, *x, *w, *bias, *y, *geom, first, min, max)', { shared: ['x', 'w', 'bias', 'y', 'geom'], index: 'first', minElements: 16 }),
   /** Its input gradient, rows b·inH + ih = first … first + n − 1 of dx (written). */

@@ -217,7 +217,8 @@ export abstract class BaseConv extends Layer {
     const beta = ctx.accumulate ? 1 : 0;
     this.linearBackward(ctx, this.trainable, beta);
     if (this.trainable) {
-      if (this.bias !== null) k.f32_colsum(m, n, ctx.dy, n, this.bias.grad!.ptr, beta);
+      // f32_colsum's sums, split across threads by channels (a serial pass of the step otherwise).
+      if (this.bias !== null) k.f32_conv_bias_grad(n, ctx.dy, this.bias.grad!.ptr, m, n, 0, beta);
       if (!ctx.accumulate) this.addPenaltyGradients(k);
     }
   }

@@ -390,6 +390,34 @@ describe('direct convolution (few taps: f32_conv2d_nhwc_direct and its filter gr
   });
 });
 
+describe('f32_conv_bias_grad: column sums split by channels', () => {
+  test("f32_colsum's bits for any channel split, β = 0 and 1, odd widths", () => {
+    const rng = new Rng(31);
+    for (const [m, n] of [[1, 1], [7, 5], [130, 17], [43, 32], [9, 64]] as const) {
+      const x = filled(m * n, rng);
+      const y0 = filled(n, rng);
+      for (const beta of [0, 1] as const) {
+        const want = new GuardedBuffer(b, n).set(y0.data);
+        b.k.f32_colsum(m, n, x.ptr, n, want.ptr, beta);
+        for (const cuts of [[0, n], [0, 4 * Math.floor(n / 8), n], [0, 4, 8, n]]) {
+          const got = new GuardedBuffer(b, n).set(beta ? y0.data : new Float32Array(n).fill(GARBAGE));
+          for (let i = 0; i + 1 < cuts.length; i++) {
+            const c0 = Math.min(n, cuts[i]!);
+            const c1 = Math.max(c0, Math.min(n, cuts[i + 1]!));
+            b.k.f32_conv_bias_grad(c1 - c0, x.ptr, got.ptr, m, n, c0, beta);
+          }
+          got.checkGuards('bias grad');
+          sameBits(`m ${m} n ${n} β ${beta} cuts ${cuts.join('/')}`, got.data, want.data);
+          got.free();
+        }
+        want.free();
+      }
+      x.free();
+      y0.free();
+    }
+  });
+});
+
 describe('depthwise (direct) against direct float64 loops', () => {
   const CASES: readonly [Args, number][] = [
     [{ batch: 7, inH: 5, inW: 4, cin: 3, kh: 1, kw: 1, padding: 'valid' }, 1],
