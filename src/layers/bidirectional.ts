@@ -179,23 +179,25 @@ export class Bidirectional extends Layer {
   }
 
   /** Contexts for the two layers: input, mask, outputs (their states straight into this layer's). */
-  private bind(ctx: StepContext): [StepContext, StepContext] {
+  private bind(ctx: StepContext): void {
     const b = this.buf!;
-    const f = (this.subF = subContext(ctx, this.subF));
-    const r = (this.subB = subContext(ctx, this.subB));
-    const s = this.states;
-    for (const [sub, layer, y, dy, first] of [[f, this.forwardLayer, b.yF, b.dyF, this.merged], [r, this.backwardLayer, b.yB, b.dyB, this.merged + s]] as const) {
-      sub.x = sub.xs[0] = ctx.x;
-      sub.mask = ctx.mask;
-      sub.y = sub.ys[0] = y;
-      sub.dy = sub.dys[0] = dy;
-      for (let i = 0; i < s; i++) {
-        sub.ys[1 + i] = ctx.ys[first + i]!;
-        sub.dys[1 + i] = ctx.dys[first + i] ?? 0;
-      }
-      layer.trainable = this.trainable;
+    this.subF = this.bindOne(ctx, this.subF, this.forwardLayer, b.yF, b.dyF, this.merged);
+    this.subB = this.bindOne(ctx, this.subB, this.backwardLayer, b.yB, b.dyB, this.merged + this.states);
+  }
+
+  /** One layer's context; its states are this layer's outputs from `first` on. */
+  private bindOne(ctx: StepContext, into: StepContext | null, layer: RecurrentBase, y: Ptr, dy: Ptr, first: number): StepContext {
+    const sub = subContext(ctx, into);
+    sub.x = sub.xs[0] = ctx.x;
+    sub.mask = ctx.mask;
+    sub.y = sub.ys[0] = y;
+    sub.dy = sub.dys[0] = dy;
+    for (let i = 0; i < this.states; i++) {
+      sub.ys[1 + i] = ctx.ys[first + i]!;
+      sub.dys[1 + i] = ctx.dys[first + i] ?? 0;
     }
-    return [f, r];
+    layer.trainable = this.trainable;
+    return sub;
   }
 
   /** Reverse the steps of [rows, steps, units] from src into dst (Keras's flip on axis 1). */
@@ -207,7 +209,9 @@ export class Bidirectional extends Layer {
   forward(ctx: StepContext): void {
     const { k } = ctx;
     const b = this.buf!;
-    const [f, r] = this.bind(ctx);
+    this.bind(ctx);
+    const f = this.subF!;
+    const r = this.subB!;
     this.forwardLayer.forward(f);
     this.backwardLayer.forward(r);
     ctx.penalty += f.penalty + r.penalty;
@@ -241,7 +245,9 @@ export class Bidirectional extends Layer {
   backward(ctx: StepContext): void {
     const { k } = ctx;
     const b = this.buf!;
-    const [f, r] = this.bind(ctx);
+    this.bind(ctx);
+    const f = this.subF!;
+    const r = this.subB!;
     const uF = this.forwardLayer.units;
     const uB = this.backwardLayer.units;
     const rowsT = ctx.rows * (this.returnSequences ? this.inputShape![0]! : 1);
