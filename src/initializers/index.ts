@@ -295,7 +295,7 @@ const ALIASES: Record<string, string> = {
   glorotUniform: 'GlorotUniform', glorot_uniform: 'GlorotUniform', glorotNormal: 'GlorotNormal', glorot_normal: 'GlorotNormal',
   heNormal: 'HeNormal', he_normal: 'HeNormal', heUniform: 'HeUniform', he_uniform: 'HeUniform',
   lecunNormal: 'LecunNormal', lecun_normal: 'LecunNormal', lecunUniform: 'LecunUniform', lecun_uniform: 'LecunUniform',
-  orthogonal: 'Orthogonal',
+  orthogonal: 'Orthogonal', OrthogonalInitializer: 'Orthogonal', // Keras 3's class name in files
 };
 
 function resolveName(name: string): InitCtor | undefined {

@@ -52,6 +52,7 @@ describe('real Keras files predict as an independent float64 reader of their wei
   test('Keras 3.10 legacy .h5: sequential_2/dense_6/kernel names (churn MLP)', () => checkAgainstReference('churn_keras310.h5', 5, gaussian));
   test('Keras 2.11 .h5 CNN: Conv2D, Activation, MaxPooling2D, Flatten, Dense', () => checkAgainstReference('mnist_cnn_keras211.h5', 2, pixels));
   test('Keras 3.13 .keras CNN: Conv2D, BatchNormalization, MaxPooling2D, Flatten, Dense, Dropout', () => checkAgainstReference('mnist_cnn_bn_keras3132.keras', 2, pixels));
+  test('Keras 3.4.1 .keras: two stacked LSTMs (weights under layers/lstm/cell/vars, OrthogonalInitializer), Dropout, Dense', () => checkAgainstReference('stock_lstm_keras341.keras', 3, gaussian));
 });
 
 describe('the MNIST CNN fixtures classify real digits', () => {

@@ -47,7 +47,9 @@ export function layerWeights(file: { config: Json; h5: H5; keras3: boolean }): {
       const base = snake(l.class_name);
       const n = counts.get(base) ?? 0;
       counts.set(base, n + 1);
-      const g = `layers/${n === 0 ? base : `${base}_${n}`}/vars`;
+      const layer = `layers/${n === 0 ? base : `${base}_${n}`}`;
+      // Recurrent layers keep their weights on the cell: layers/lstm/cell/vars.
+      const g = (file.h5.get(layer) as unknown as { keys: string[] }).keys.includes('cell') ? `${layer}/cell/vars` : `${layer}/vars`;
       const keys = (file.h5.get(g) as unknown as { keys: string[] }).keys;
       weights = keys.map(Number).sort((a, b) => a - b).map((k) => read(`${g}/${k}`));
     } else {
@@ -105,6 +107,8 @@ export function referencePredict(layers: ReturnType<typeof layerWeights>, input:
       x = conv2d(x, weights[0]!, weights[1] ?? null, config);
     } else if (cls === 'MaxPooling2D') {
       x = maxPool(x, config.pool_size as number[], (config.strides ?? config.pool_size) as number[]);
+    } else if (cls === 'LSTM') {
+      x = lstm(x, weights as [Tensor, Tensor, Tensor], config);
     } else if (cls === 'Flatten') {
       x = { shape: [x.data.length], data: x.data };
     } else if (cls !== 'Dropout') {
@@ -112,6 +116,37 @@ export function referencePredict(layers: ReturnType<typeof layerWeights>, input:
     }
   }
   return x.data;
+}
+
+/** Keras's LSTM over one sequence [steps, features]: gates i, f, c, o; zero initial state. */
+function lstm(x: Tensor, [k, r, b]: [Tensor, Tensor, Tensor], config: Json): Tensor {
+  const [steps, feat] = x.shape as [number, number];
+  const u = config.units as number;
+  const act = (v: number, name: string) => activate(Float64Array.of(v), name, 1)[0]!;
+  let h = new Float64Array(u);
+  const c = new Float64Array(u);
+  const seq = new Float64Array(steps * u);
+  for (let t = 0; t < steps; t++) {
+    const z = new Float64Array(4 * u);
+    for (let j = 0; j < 4 * u; j++) {
+      let s = config.use_bias === false ? 0 : b.data[j]!;
+      for (let i = 0; i < feat; i++) s += x.data[t * feat + i]! * k.data[i * 4 * u + j]!;
+      for (let i = 0; i < u; i++) s += h[i]! * r.data[i * 4 * u + j]!;
+      z[j] = s;
+    }
+    const next = new Float64Array(u);
+    for (let j = 0; j < u; j++) {
+      const gi = act(z[j]!, config.recurrent_activation);
+      const gf = act(z[u + j]!, config.recurrent_activation);
+      const gc = act(z[2 * u + j]!, config.activation);
+      const go = act(z[3 * u + j]!, config.recurrent_activation);
+      c[j] = gf * c[j]! + gi * gc;
+      next[j] = go * act(c[j]!, config.activation);
+    }
+    h = next;
+    seq.set(h, t * u);
+  }
+  return config.return_sequences ? { shape: [steps, u], data: seq } : { shape: [u], data: h };
 }
 
 function conv2d(x: Tensor, k: Tensor, b: Tensor | null, config: Json): Tensor {
