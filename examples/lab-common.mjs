@@ -10,22 +10,26 @@
  */
 export function measure(model, x, labels) {
   const probs = model.predict(x, { batchSize: 256 }).data;
+  const k = probs.length / labels.length;   // classes: 10 digits, 2 for ham / spam
   let sum = 0;
   let hits = 0;
   for (let i = 0; i < labels.length; i++) {
-    const row = probs.subarray(i * 10, i * 10 + 10);
+    const row = probs.subarray(i * k, i * k + k);
     let best = 0;
-    for (let c = 1; c < 10; c++) if (row[c] > row[best]) best = c;
+    for (let c = 1; c < k; c++) if (row[c] > row[best]) best = c;
     if (best === labels[i]) hits++;
     sum -= Math.log(Math.max(row[labels[i]], 1e-7));
   }
   return { accuracy: hits / labels.length, loss: sum / labels.length };
 }
 
-/** Copies of the model's kernels (dense and convolution), layer order. */
-export function kernelsOf(model) {
+/**
+ * Copies of the model's kernels (dense and convolution), layer order; `names` widens the choice
+ * (the text chapter also counts embeddings and recurrent kernels).
+ */
+export function kernelsOf(model, names = ['kernel']) {
   const all = model.getWeights();
-  return model.weights.map((w, i) => [w, all[i]]).filter(([w]) => w.name === 'kernel').map(([, t]) => t);
+  return model.weights.map((w, i) => [w, all[i]]).filter(([w]) => names.includes(w.name)).map(([, t]) => t);
 }
 
 function weightStats(km, model, kernels) {
@@ -66,7 +70,7 @@ export async function trainVariant(km, variant, { model, callbacks }, data, o) {
   const seconds = (performance.now() - t0) / 1000;
   const train = measure(model, data.x, data.trainLabels);
   const testEval = measure(model, data.xt, data.testLabels);
-  const kernels = kernelsOf(model);
+  const kernels = kernelsOf(model, o.weightNames);
   const stats = weightStats(km, model, kernels);
   const diagnosis = km.diagnose(history);
   const restored = callbacks.length > 0;

@@ -1,12 +1,13 @@
 // The overfitting lab, in two chapters on the same small slice of real MNIST. The MLP chapter (this
 // file): a deliberately large dense network in several variants (no remedy, L2, proximal L1,
 // dropout, dropout + max-norm, early stopping, all combined). The image chapter
-// (examples/lab-images.mjs): a convnet with the image remedies. Prints a table per variant and
+// (examples/lab-images.mjs): a convnet with the image remedies. The text chapter
+// (examples/lab-text.mjs): an LSTM on real mails with the sequence remedies. Prints a table per variant and
 // writes one self-contained HTML report (examples/lab-report.mjs) with learning curves, weight
 // histograms and the augmented digits.
 //   node examples/lab.mjs [--quick] [--chapters mlp,images] [--variants baseline,l2,...]
-//                         [--image-variants baseline,...] [--train 1000] [--val 1000] [--epochs 60]
-//                         [--image-epochs 30] [--units 512] [--batch 32] [--seed 42] [--verbose 0|1|2]
+//                         [--image-variants baseline,...] [--text-variants baseline,...] [--train 1000] [--val 1000] [--epochs 60]
+//                         [--image-epochs 30] [--text-epochs 30] [--text-train 400] [--units 512] [--batch 32] [--seed 42] [--verbose 0|1|2]
 //                         [--out lab-report.html] [--figure docs/lab-curves.svg] [--image-figure PATH]
 // `npm start` runs it after the seed model (examples/main.mjs). Tests call `runLab(km, options)`.
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -15,13 +16,15 @@ import { fileURLToPath } from 'node:url';
 import { loadMnist, oneHot } from './mnist.mjs';
 import { formatTable, trainVariant } from './lab-common.mjs';
 import { IMAGE_VARIANTS, runImageChapter } from './lab-images.mjs';
+import { TEXT_VARIANTS, runTextChapter } from './lab-text.mjs';
 import { renderFigure, renderReport } from './lab-report.mjs';
 
 export { formatTable, markdownTable } from './lab-common.mjs';
 export { IMAGE_VARIANTS } from './lab-images.mjs';
+export { TEXT_VARIANTS } from './lab-text.mjs';
 
 /** The lab's chapters, in the order they run. */
-export const CHAPTERS = ['mlp', 'images'];
+export const CHAPTERS = ['mlp', 'images', 'text'];
 
 /** Penalty and constraint strengths the variants use (also printed in the report). */
 export const SETTINGS = { l2: 1e-3, l1: 1e-4, inputDropout: 0.2, dropout: 0.5, maxNorm: 2, patience: 5 };
@@ -42,8 +45,10 @@ export const VARIANTS = [
 
 export const DEFAULTS = {
   chapters: CHAPTERS.slice(), variants: VARIANTS.map((v) => v.id), imageVariants: IMAGE_VARIANTS.map((v) => v.id),
+  textVariants: TEXT_VARIANTS.map((v) => v.id),
   train: 1000, val: 1000, epochs: 60, imageEpochs: 30, units: 512, batch: 32, seed: 42, verbose: 1,
-  out: 'lab-report.html', figure: null, imageFigure: null,
+  textTrain: 400, textVal: 200, textTest: 600, textEpochs: 30,
+  out: 'lab-report.html', figure: null, imageFigure: null, textFigure: null,
 };
 
 /**
@@ -51,24 +56,30 @@ export const DEFAULTS = {
  * epochs (about 12 s of training on a 2-core machine instead of 70), the convnet for QUICK_IMAGE_EPOCHS. The
  * baselines still overfit and the remedies still show; flags given explicitly win.
  */
-export const QUICK = { units: 256, epochs: 20, imageEpochs: 8 };
+export const QUICK = { units: 256, epochs: 20, imageEpochs: 8, textEpochs: 6 };
 
 const USAGE = `Usage: node examples/lab.mjs [options]   (or: npm start -- [options], after the seed model)
-  --quick             a short run: --units ${QUICK.units} --epochs ${QUICK.epochs} --image-epochs ${QUICK.imageEpochs} unless given
-  --chapters a,b      which chapters to run (default: both): ${CHAPTERS.join(', ')}
+  --quick             a short run: --units ${QUICK.units} --epochs ${QUICK.epochs} --image-epochs ${QUICK.imageEpochs} --text-epochs ${QUICK.textEpochs} unless given
+  --chapters a,b      which chapters to run (default: all): ${CHAPTERS.join(', ')}
   --variants a,b,...  which variants of the MLP chapter to run (default: all): ${VARIANTS.map((v) => v.id).join(', ')}
   --image-variants a,b,...  which variants of the image chapter (default: all): ${IMAGE_VARIANTS.map((v) => v.id).join(', ')}
+  --text-variants a,b,...   which variants of the text chapter (default: all): ${TEXT_VARIANTS.map((v) => v.id).join(', ')}
   --train N           training images (default ${DEFAULTS.train}); the next --val are validation, the rest test
   --val N             validation images for the curves and early stopping (default ${DEFAULTS.val})
   --epochs N          epochs per MLP variant (default ${DEFAULTS.epochs}; early stopping may stop sooner)
   --image-epochs N    epochs per convnet variant (default ${DEFAULTS.imageEpochs})
+  --text-epochs N     epochs per LSTM variant of the text chapter (default ${DEFAULTS.textEpochs})
+  --text-train N      training mails of the text chapter, half ham, half spam (default ${DEFAULTS.textTrain})
+  --text-val N        its validation mails (default ${DEFAULTS.textVal})
+  --text-test N       its test mails (default ${DEFAULTS.textTest})
   --units N           units of each of the two hidden layers (default ${DEFAULTS.units})
   --batch N           batch size (default ${DEFAULTS.batch})
   --seed N            km.setSeed before each variant: same initial weights for all (default ${DEFAULTS.seed})
   --verbose 0|1|2     fit's verbosity: 1 is the progress bar (default 1)
   --out PATH          the HTML report (default ${DEFAULTS.out}); --out '' writes none
   --figure PATH       also write the learning curves of every MLP variant as one SVG (for the README)
-  --image-figure PATH the same for the image chapter's variants`;
+  --image-figure PATH the same for the image chapter's variants
+  --text-figure PATH  the same for the text chapter's variants`;
 
 /** The flags, as `--help` prints them. */
 export function usage() {
@@ -83,12 +94,13 @@ export function usage() {
 export function parseLabArgs(argv, base = {}) {
   const given = {};
   let quick = false;
-  const ints = { train: 1, val: 1, epochs: 1, imageEpochs: 1, units: 1, batch: 1, seed: 0, verbose: 0 };
+  const ints = { train: 1, val: 1, epochs: 1, imageEpochs: 1, textEpochs: 1, textTrain: 2, textVal: 2, textTest: 2, units: 1, batch: 1, seed: 0, verbose: 0 };
   // Comma lists: the flag's name, the ids allowed in order, and what an unknown id is called.
   const lists = {
     chapters: [CHAPTERS, 'chapter'],
     variants: [VARIANTS.map((v) => v.id), 'variant'],
     imageVariants: [IMAGE_VARIANTS.map((v) => v.id), 'image variant'],
+    textVariants: [TEXT_VARIANTS.map((v) => v.id), 'text variant'],
   };
   for (let i = 0; i < argv.length; i++) {
     let [flag, value] = argv[i].split(/=(.*)/s, 2);
@@ -118,7 +130,7 @@ export function parseLabArgs(argv, base = {}) {
       given[name] = value === '' ? null : value;
     }
   }
-  const o = { ...DEFAULTS, chapters: DEFAULTS.chapters.slice(), variants: DEFAULTS.variants.slice(), imageVariants: DEFAULTS.imageVariants.slice(), ...(quick ? QUICK : {}), ...base, ...given };
+  const o = { ...DEFAULTS, chapters: DEFAULTS.chapters.slice(), variants: DEFAULTS.variants.slice(), imageVariants: DEFAULTS.imageVariants.slice(), textVariants: DEFAULTS.textVariants.slice(), ...(quick ? QUICK : {}), ...base, ...given };
   return quick ? { ...o, quick } : o;
 }
 
@@ -196,9 +208,10 @@ function writeFigure(km, path, results, log) {
 
 /**
  * Run the lab with the kerasm module `km` (dist in the example, src in tests): the chapters in
- * `options.chapters` (default both), on the same split. Returns `{ results, skipped, meta, images,
- * html }`: the MLP chapter's results (empty when it did not run), `images` the image chapter's
- * `{ results, skipped, meta, samples }` or null. Writes the report when `options.out` is set.
+ * `options.chapters` (default all three; the MLP and image chapters on the same split). Returns
+ * `{ results, skipped, meta, images, text, html }`: the MLP chapter's results (empty when it did
+ * not run), `images` the image chapter's `{ results, skipped, meta, samples }` or null, `text` the
+ * text chapter's `{ results, skipped, meta }` or null. Writes the report when `options.out` is set.
  */
 export async function runLab(km, options = {}) {
   const o = { ...DEFAULTS, ...options };
@@ -210,12 +223,13 @@ export async function runLab(km, options = {}) {
   const meta = {
     architecture: `784-${o.units}-${o.units}-10`, train: o.train, val: o.val, test: data.testCount - o.val, epochs: o.epochs, batch: o.batch, seed: o.seed,
     build: info.build, node: typeof process === 'undefined' ? 'n/a' : process.version,
-    command: o.command ?? `node examples/lab.mjs --chapters ${o.chapters.join(',')} --variants ${o.variants.join(',')} --image-variants ${o.imageVariants.join(',')} --train ${o.train} --val ${o.val} --epochs ${o.epochs} --image-epochs ${o.imageEpochs} --units ${o.units} --batch ${o.batch} --seed ${o.seed}`,
+    command: o.command ?? `node examples/lab.mjs --chapters ${o.chapters.join(',')} --variants ${o.variants.join(',')} --image-variants ${o.imageVariants.join(',')} --text-variants ${o.textVariants.join(',')} --train ${o.train} --val ${o.val} --epochs ${o.epochs} --image-epochs ${o.imageEpochs} --text-epochs ${o.textEpochs} --text-train ${o.textTrain} --text-val ${o.textVal} --text-test ${o.textTest} --units ${o.units} --batch ${o.batch} --seed ${o.seed}`,
   };
   const mlp = o.chapters.includes('mlp') ? await runMlpChapter(km, data, o, log) : { results: [], skipped: [] };
   const images = o.chapters.includes('images') ? await runImageChapter(km, data, o, log) : null;
-  const lab = { ...mlp, meta, images };
-  const any = mlp.results.length > 0 || (images !== null && images.results.length > 0);
+  const text = o.chapters.includes('text') ? await runTextChapter(km, o, log) : null;
+  const lab = { ...mlp, meta, images, text };
+  const any = mlp.results.length > 0 || (images !== null && images.results.length > 0) || (text !== null && text.results.length > 0);
   lab.html = any ? renderReport(km, lab) : null;
   if (o.out && lab.html !== null) {
     const path = resolve(o.out);
@@ -225,6 +239,7 @@ export async function runLab(km, options = {}) {
   }
   if (o.figure && mlp.results.length > 0) writeFigure(km, o.figure, mlp.results, log);
   if (o.imageFigure && images !== null && images.results.length > 0) writeFigure(km, o.imageFigure, images.results, log);
+  if (o.textFigure && text !== null && text.results.length > 0) writeFigure(km, o.textFigure, text.results, log);
   const skipped = [...mlp.skipped, ...(images?.skipped ?? []).map((s) => ({ ...s, id: `images/${s.id}` }))];
   if (skipped.length > 0) log(`Skipped: ${skipped.map((s) => `${s.id} (needs ${s.missing.join(', ')})`).join('; ')}`);
   return lab;

@@ -1,6 +1,7 @@
 // The main job: train the seed model on real MNIST and report test accuracy, speed and build,
-// then the Keras simple MNIST convnet (examples/convnet.mjs), then run the overfitting lab's two
-// chapters, a dense network (examples/lab.mjs) and a convnet (examples/lab-images.mjs), and write
+// then the Keras simple MNIST convnet (examples/convnet.mjs), then run the overfitting lab's three
+// chapters, a dense network (examples/lab.mjs), a convnet (examples/lab-images.mjs) and an LSTM on
+// real mails (examples/lab-text.mjs), and write
 // its HTML report. It first prints what it will do and an estimate of its time (examples/plan.mjs).
 //   npm start                          (after npm ci; about 130 s on a 2-core machine)
 //   npm start -- --quick               every chapter in under a minute (a smaller, shorter lab)
@@ -63,7 +64,8 @@ console.log(`\nThe simple MNIST convnet (conv 32, max-pool, conv 64, max-pool, d
 await runConvnet(km, { epochs: plan.convnet.epochs, trainCount: plan.convnet.train });
 
 // The overfitting lab: the same remedies measured on a deliberately large dense network, then the
-// image remedies (augmentation, SpatialDropout2D, BatchNormalization...) on a convnet.
+// image remedies (augmentation, SpatialDropout2D, BatchNormalization...) on a convnet, then the
+// sequence remedies (dropout, recurrentDropout, embeddings L2) on an LSTM reading mails.
 const args = process.argv.slice(2);
 const env = process.env.EPOCHS ? `EPOCHS=${process.env.EPOCHS} ` : '';
 await runLab(km, { ...plan.lab, command: `${env}npm start${args.length > 0 ? ` -- ${args.join(' ')}` : ''}` });

@@ -2,7 +2,8 @@
 // will run, and an estimate of its time, printed before it starts. The estimate counts the dense
 // layers' multiply-adds of every chapter and divides by the rate this machine reaches on the lab's
 // own network, measured by a short calibration (about 0.2 s).
-import { DEFAULTS, IMAGE_VARIANTS, VARIANTS, parseLabArgs } from './lab.mjs';
+import { DEFAULTS, IMAGE_VARIANTS, TEXT_VARIANTS, VARIANTS, parseLabArgs } from './lab.mjs';
+import { TEXT_SETTINGS } from './lab-text.mjs';
 
 /** The seed chapter: the README's seed model on the mnist package's 10,000 digits. */
 export const SEED = { units: 64, train: 8000, test: 2000, epochs: 5, batch: 32 };
@@ -38,6 +39,14 @@ export const IMAGE = { macs: 26 * 26 * 16 * 9 + 11 * 11 * 32 * 144 + 800 * 128 +
  */
 export const IMAGE_VARIANT_COST = { baseline: 1, l2: 1.1, dropout: 1.1, 'spatial-dropout': 1.1, augmentation: 1.1, batchnorm: 1.5, combined: 1.55 };
 
+/**
+ * The lab's text chapter (examples/lab-text.mjs): its LSTM's multiply-adds a sample (the input
+ * projection and the recurrent product of each of its steps; the embedding is a gather), and the
+ * share of the dense calibration's rate its training reaches (measured on a 2-core machine: about
+ * 0.55; small per-step products). Every variant costs about the baseline's epoch.
+ */
+export const TEXT = { macs: TEXT_SETTINGS.steps * (TEXT_SETTINGS.embed + TEXT_SETTINGS.units) * 4 * TEXT_SETTINGS.units + TEXT_SETTINGS.units * 2, efficiency: 0.55 };
+
 /** Start-up, reading the mnist package twice (once per chapter), writing the report: seconds. */
 const OVERHEAD_SECONDS = 3;
 
@@ -54,7 +63,7 @@ export function parseMainArgs(argv, env = {}) {
     epochs = Number(env.EPOCHS);
     if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`EPOCHS must be an integer ≥ 1, got ${env.EPOCHS}`);
   }
-  const lab = parseLabArgs(argv, epochs === undefined ? {} : { epochs, imageEpochs: epochs });
+  const lab = parseLabArgs(argv, epochs === undefined ? {} : { epochs, imageEpochs: epochs, textEpochs: epochs });
   const quick = lab.quick === true;
   const convnet = { epochs: epochs ?? (quick ? CONVNET.quickEpochs : CONVNET.epochs), train: quick ? CONVNET.quickTrain : CONVNET.train };
   return { help: lab.help === true, quick, seedEpochs: epochs ?? SEED.epochs, convnet, lab };
@@ -70,7 +79,7 @@ export function denseMacs(widths) {
 /**
  * Estimated seconds of each chapter, for a training rate in multiply-adds per second (a training
  * sample costs about 3 forward passes: forward, and two products backward).
- * @returns {{ seed: number, convnet: number, lab: number, images: number, overhead: number, total: number }}
+ * @returns {{ seed: number, convnet: number, lab: number, images: number, text: number, overhead: number, total: number }}
  */
 export function estimateSeconds(plan, macsPerSecond) {
   const { lab } = plan;
@@ -93,7 +102,12 @@ export function estimateSeconds(plan, macsPerSecond) {
       images += (lab.imageEpochs * perEpoch + lab.train + test) * IMAGE.macs / (IMAGE.efficiency * macsPerSecond);
     }
   }
-  return { seed, convnet, lab: labSeconds, images, overhead: OVERHEAD_SECONDS, total: seed + convnet + labSeconds + images + OVERHEAD_SECONDS };
+  let text = 0;
+  if (lab.chapters.includes('text')) {
+    const perVariant = (lab.textEpochs * (3 * lab.textTrain + lab.textVal) + lab.textTrain + lab.textTest) * TEXT.macs / (TEXT.efficiency * macsPerSecond);
+    text = lab.textVariants.length * perVariant;
+  }
+  return { seed, convnet, lab: labSeconds, images, text, overhead: OVERHEAD_SECONDS, total: seed + convnet + labSeconds + images + text + OVERHEAD_SECONDS };
 }
 
 /**
@@ -137,6 +151,7 @@ export function describePlan(plan, estimate, { build, threadCount }) {
   ];
   if (lab.chapters.includes('mlp')) rows.push([`3. overfitting lab: 784-${lab.units}-${lab.units}-10, ${names(lab.variants, VARIANTS)} × ${early ? 'up to ' : ''}${lab.epochs} epoch${lab.epochs === 1 ? '' : 's'} on ${count(lab.train)} digits`, estimate.lab]);
   if (lab.chapters.includes('images')) rows.push([`${rows.length + 1}. lab, image chapter: a convnet (conv 16, conv 32, dense 128), ${names(lab.imageVariants, IMAGE_VARIANTS)} × ${lab.imageEpochs} epoch${lab.imageEpochs === 1 ? '' : 's'} on the same digits`, estimate.images]);
+  if (lab.chapters.includes('text')) rows.push([`${rows.length + 1}. lab, text chapter: an LSTM (${TEXT_SETTINGS.units} units) on mails, ${names(lab.textVariants, TEXT_VARIANTS)} × ${lab.textEpochs} epoch${lab.textEpochs === 1 ? '' : 's'} on ${count(lab.textTrain)} SpamAssassin mails`, estimate.text]);
   const width = Math.max(...rows.map(([text]) => text.length)) + 2;
   const lines = [
     `kerasm main job${plan.quick ? ' (--quick)' : ''}: about ${Math.round(estimate.total)} s on this machine (build ${build}, ${threadCount} thread${threadCount === 1 ? '' : 's'}; estimated from a short calibration)`,

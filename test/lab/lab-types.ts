@@ -2,10 +2,15 @@
 import type { Diagnosis } from '../../src/index.js';
 
 export interface LabOptions {
-  chapters?: ('mlp' | 'images')[];
+  chapters?: ('mlp' | 'images' | 'text')[];
   variants?: string[];
   imageVariants?: string[];
   imageEpochs?: number;
+  textVariants?: string[];
+  textEpochs?: number;
+  textTrain?: number;
+  textVal?: number;
+  textTest?: number;
   train?: number;
   val?: number;
   epochs?: number;
@@ -16,6 +21,7 @@ export interface LabOptions {
   out?: string | null;
   figure?: string | null;
   imageFigure?: string | null;
+  textFigure?: string | null;
   log?: (line: string) => void;
 }
 
@@ -51,12 +57,20 @@ export interface ImageChapter {
   samples: Samples | null;
 }
 
+export interface TextChapter {
+  results: LabResult[];
+  skipped: { id: string; missing: string[] }[];
+  meta: Record<string, unknown>;
+}
+
 export interface Lab {
   /** The MLP chapter's variants (empty when it did not run). */
   results: LabResult[];
   skipped: { id: string; missing: string[] }[];
   meta: Record<string, unknown>;
   images: ImageChapter | null;
+  /** The text chapter (null when it did not run). */
+  text: TextChapter | null;
   html: string | null;
   reportPath?: string;
 }

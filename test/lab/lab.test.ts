@@ -120,13 +120,13 @@ describe('flags', () => {
   });
 
   test('the image chapter: chapters, its variants (in the chapter order), its epochs and figure', () => {
-    expect(DEFAULTS).toMatchObject({ chapters: ['mlp', 'images'], imageEpochs: 30, imageFigure: null });
+    expect(DEFAULTS).toMatchObject({ chapters: ['mlp', 'images', 'text'], imageEpochs: 30, imageFigure: null });
     expect(DEFAULTS.imageVariants).toEqual(IMAGES);
     const o = parseLabArgs(['--chapters', 'images', '--image-variants=augmentation,baseline', '--image-epochs', '5', '--image-figure', 'f.svg']);
     expect(o).toMatchObject({ chapters: ['images'], imageVariants: ['baseline', 'augmentation'], imageEpochs: 5, imageFigure: 'f.svg', variants: ALL });
     expect(parseLabArgs(['--chapters', 'images,mlp']).chapters).toEqual(['mlp', 'images']);
     expect(parseLabArgs(['--quick'])).toMatchObject({ imageEpochs: 8, epochs: 20 });
-    expect(() => parseLabArgs(['--chapters', 'cnn'])).toThrow('Unknown chapter cnn: choose from mlp, images');
+    expect(() => parseLabArgs(['--chapters', 'cnn'])).toThrow('Unknown chapter cnn: choose from mlp, images, text');
     expect(() => parseLabArgs(['--image-variants', 'flip'])).toThrow('Unknown image variant flip: choose from baseline, l2, dropout, spatial-dropout, augmentation, batchnorm, combined');
     expect(() => parseLabArgs(['--image-epochs', '0'])).toThrow('Option --image-epochs expects an integer ≥ 1, got 0');
     expect(usage()).toContain('--image-variants a,b,...');

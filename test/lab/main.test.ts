@@ -7,7 +7,7 @@ import { IMAGE_VARIANT_COST, SEED, VARIANT_COST, denseMacs, describePlan, estima
 import { DEFAULTS, QUICK, VARIANTS, parseLabArgs } from '../../examples/lab.mjs';
 
 interface Plan { help: boolean; quick: boolean; seedEpochs: number; lab: { chapters: string[]; epochs: number; imageEpochs: number; units: number; variants: string[]; imageVariants: string[]; train: number; val: number; out: string | null } }
-interface Estimate { seed: number; convnet: number; lab: number; images: number; overhead: number; total: number }
+interface Estimate { seed: number; convnet: number; lab: number; images: number; text: number; overhead: number; total: number }
 const parse = (argv: string[], env: Record<string, string> = {}): Plan => parseMainArgs(argv, env) as Plan;
 const estimate = (plan: Plan, rate: number): Estimate => estimateSeconds(plan, rate) as Estimate;
 /** The training rate measured on this 2-core machine (examples/plan.mjs's calibration, threads build): 25–30 GMAC/s. */
@@ -17,15 +17,15 @@ describe('flags', () => {
   test('the full run: the seed model for 5 epochs, the whole lab at its defaults', () => {
     const plan = parse([]);
     expect(plan).toMatchObject({ help: false, quick: false, seedEpochs: 5 });
-    expect(plan.lab).toMatchObject({ epochs: 60, units: 512, variants: DEFAULTS.variants, chapters: ['mlp', 'images'], imageEpochs: 30, imageVariants: DEFAULTS.imageVariants });
+    expect(plan.lab).toMatchObject({ epochs: 60, units: 512, variants: DEFAULTS.variants, chapters: ['mlp', 'images', 'text'], imageEpochs: 30, imageVariants: DEFAULTS.imageVariants, textEpochs: 30, textVariants: DEFAULTS.textVariants });
   });
 
   test('--quick: every variant, a narrower network and fewer epochs; explicit flags win', () => {
-    expect(QUICK).toEqual({ units: 256, epochs: 20, imageEpochs: 8 });
+    expect(QUICK).toEqual({ units: 256, epochs: 20, imageEpochs: 8, textEpochs: 6 });
     const plan = parse(['--quick']);
     expect(plan.quick).toBe(true);
     expect(plan.seedEpochs).toBe(SEED.epochs);
-    expect(plan.lab).toMatchObject({ units: 256, epochs: 20, imageEpochs: 8, train: 1000, val: 1000, chapters: ['mlp', 'images'] });
+    expect(plan.lab).toMatchObject({ units: 256, epochs: 20, imageEpochs: 8, textEpochs: 6, train: 1000, val: 1000, chapters: ['mlp', 'images', 'text'] });
     expect(plan.lab.variants).toEqual((VARIANTS as { id: string }[]).map((v) => v.id));
     expect(parse(['--epochs', '30', '--quick']).lab).toMatchObject({ units: 256, epochs: 30 });
     expect(parse(['--quick', '--units=64']).lab).toMatchObject({ units: 64, epochs: 20 });
@@ -61,11 +61,11 @@ describe('estimate', () => {
     const full = estimate(parse([]), RATE_HERE);
     const quick = estimate(parse(['--quick']), RATE_HERE);
     const one = estimate(parse([], { EPOCHS: '1' }), RATE_HERE);
-    for (const e of [full, quick, one]) expect(e.total).toBeCloseTo(e.seed + e.convnet + e.lab + e.images + e.overhead, 9);
+    for (const e of [full, quick, one]) expect(e.total).toBeCloseTo(e.seed + e.convnet + e.lab + e.images + e.text + e.overhead, 9);
     expect(quick.total).toBeLessThan(45);
-    expect(one.total).toBeLessThan(15);
+    expect(one.total).toBeLessThan(25);
     expect(full.total).toBeGreaterThan(60);
-    expect(full.total).toBeLessThan(200);
+    expect(full.total).toBeLessThan(260);
     // Twice the rate, half the compute time; the fixed overhead stays.
     const fast = estimate(parse([]), 2 * RATE_HERE);
     expect(fast.lab).toBeCloseTo(full.lab / 2, 6);
@@ -78,6 +78,13 @@ describe('estimate', () => {
     expect(quick.images).toBeLessThan(full.images / 3);
     expect(estimate(parse(['--chapters', 'mlp']), RATE_HERE).images).toBe(0);
     expect(estimate(parse(['--chapters', 'images']), RATE_HERE).lab).toBe(0);
+    // The text chapter: within its 90 s budget, a few seconds with --quick, EPOCHS=1 sets its epochs.
+    expect(full.text).toBeGreaterThan(10);
+    expect(full.text).toBeLessThan(90);
+    expect(quick.text).toBeLessThan(full.text / 3);
+    expect(parse([], { EPOCHS: '1' }).lab).toMatchObject({ textEpochs: 1 });
+    expect(estimate(parse(['--chapters', 'mlp,images']), RATE_HERE).text).toBe(0);
+    expect(estimate(parse(['--chapters', 'text', '--text-variants', 'baseline']), RATE_HERE).text).toBeCloseTo(full.text / 5, 6);
   });
 
   test('the printed plan names both chapters with their times, and the quick run when the full one is long', () => {
@@ -89,6 +96,7 @@ describe('estimate', () => {
     expect(lines[2]).toMatch(/^ {2}2\. simple MNIST convnet: conv 32, conv 64 \(3×3\), 12 epochs on 8,000 digits, tested on 2,000 +~\d+(\.\d)? s$/);
     expect(lines[3]).toMatch(/^ {2}3\. overfitting lab: 784-512-512-10, all 7 variants × up to 60 epochs on 1,000 digits +~\d+ s$/);
     expect(lines[4]).toMatch(/^ {2}4\. lab, image chapter: a convnet \(conv 16, conv 32, dense 128\), all 7 variants × 30 epochs on the same digits +~\d+ s$/);
+    expect(lines[5]).toMatch(/^ {2}5\. lab, text chapter: an LSTM \(64 units\) on mails, all 5 variants × 30 epochs on 400 SpamAssassin mails +~\d+ s$/);
     expect(text).toContain('report: lab-report.html');
     expect(text).toContain('npm start -- --quick');
     const quick = parse(['--quick', '--variants', 'baseline,l2', '--out', '']);
