@@ -6,6 +6,8 @@
 // recurrent kernel, Dense), input gradients but the first layer's (28 recurrent dh GEMMs, the
 // Dense's) — over its time, against the peak measured in this run; and the recurrent forward alone
 // (an LSTM-only predict at batch 64: its GEMMs' FLOPs over its time, the cell passes included).
+// Then the lab's text model (examples/lab-text.mjs: Embedding 5000×64 with maskZero, LSTM 64,
+// Dense 2; 100 steps, batch 32) on the lab's 400 real training mails, the same way.
 //   node --experimental-wasm-relaxed-simd bench/rnn.bench.mjs [--build simd] [--rounds 5]   (after `npm run build`)
 import { hasRelaxed, loadBuild, measurePeak, median } from './wasm.mjs';
 
@@ -54,13 +56,13 @@ const tfModel = () => {
 };
 const tx = tf.tensor(d.x.subarray(0, B * T * D), [B, T, D]);
 const ty = tf.tensor(d.y.subarray(0, B * C), [B, C]);
-async function tfBatchTime(backend) {
+async function tfBatchTime(backend, make = tfModel, bx = tx, by = ty) {
   await tf.setBackend(backend);
   await tf.ready();
-  const m = tfModel();
-  await m.trainOnBatch(tx, ty);
+  const m = make();
+  await m.trainOnBatch(bx, by);
   const t = performance.now();
-  await m.trainOnBatch(tx, ty);
+  await m.trainOnBatch(bx, by);
   const ms = performance.now() - t;
   m.dispose();
   return ms;
@@ -112,6 +114,60 @@ const rows = {
   vs_cpu: +(kmRate / median(cpuRates)).toFixed(1), vs_wasm: wasmRates.length ? +(kmRate / median(wasmRates)).toFixed(1) : null,
   step_gflops: +gflops.toFixed(2), peak_gflops: +peak.toFixed(1), pct_of_peak: +((100 * gflops) / peak).toFixed(1),
   recurrent_forward_ms: +best.toFixed(3), recurrent_forward_pct_of_peak: +((100 * fwdFlops) / (best / 1e3) / 1e9 / peak).toFixed(1),
+};
+
+// The lab's text model, on the lab's training mails (ids of their first 100 words).
+const { TEXT_SETTINGS: S, buildVocabulary, encode, loadMails } = await import('../examples/lab-text.mjs');
+const mails = loadMails({ train: 400, val: 2, test: 2, seed: 42 }).train;
+const vocab = buildVocabulary(mails.tokens, S.vocab);
+const V = vocab.size + 2;
+const TB = 32;
+const ids = encode(mails.tokens, vocab, S.steps);
+const labels = Float32Array.from({ length: 400 * 2 }, (_, i) => (mails.labels[i >> 1] === (i & 1) ? 1 : 0));
+km.setSeed(1);
+const textModel = km.sequential({ layers: [
+  km.layers.inputLayer({ inputShape: [S.steps] }),
+  km.layers.embedding({ inputDim: V, outputDim: S.embed, maskZero: true }),
+  km.layers.lstm({ units: S.units }),
+  km.layers.dense({ units: 2, activation: 'softmax' }),
+] });
+textModel.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+const kids = km.tensor(ids, [400, S.steps]);
+const klab = km.tensor(labels, [400, 2]);
+await textModel.fit(kids, klab, { epochs: 1, batchSize: TB, verbose: 0 });
+const tfText = () => {
+  const m = tf.sequential({ layers: [
+    tf.layers.embedding({ inputDim: V, outputDim: S.embed, maskZero: true, inputShape: [S.steps] }),
+    tf.layers.lstm({ units: S.units, recurrentActivation: 'sigmoid' }),
+    tf.layers.dense({ units: 2, activation: 'softmax' }),
+  ] });
+  m.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
+  return m;
+};
+const tids = tf.tensor(ids.subarray(0, TB * S.steps), [TB, S.steps]);
+const tlab = tf.tensor(labels.subarray(0, TB * 2), [TB, 2]);
+const text = { km: [], cpu: [], wasm: [], wasmError: null };
+for (let r = 0; r < ROUNDS; r++) {
+  const t = performance.now();
+  await textModel.fit(kids, klab, { epochs: 1, batchSize: TB, verbose: 0 });
+  text.km.push(400 / ((performance.now() - t) / 1e3));
+  text.cpu.push(TB / ((await tfBatchTime('cpu', tfText, tids, tlab)) / 1e3));
+  console.error(`text model round ${r}: kerasm ${text.km.at(-1).toFixed(0)}, TF.js cpu ${text.cpu.at(-1).toFixed(1)} samples/s`);
+  if (text.wasmError === null) {
+    try {
+      text.wasm.push(TB / ((await tfBatchTime('wasm', tfText, tids, tlab)) / 1e3));
+      console.error(`text model round ${r}: TF.js wasm ${text.wasm.at(-1).toFixed(1)} samples/s`);
+    } catch (e) {
+      text.wasmError = String(e.message ?? e).split('\n')[0];
+    }
+  }
+}
+const textRate = median(text.km);
+rows.text_model = {
+  layers: `embedding ${V}x${S.embed} maskZero, lstm ${S.units}, dense 2`, steps: S.steps, batch: TB, samples: 400,
+  kerasm_samples_per_s: Math.round(textRate), tfjs_cpu_samples_per_s: +median(text.cpu).toFixed(1),
+  tfjs_wasm_samples_per_s: text.wasm.length ? +median(text.wasm).toFixed(1) : null, tfjs_wasm_error: text.wasmError,
+  vs_cpu: +(textRate / median(text.cpu)).toFixed(1), vs_wasm: text.wasm.length ? +(textRate / median(text.wasm)).toFixed(1) : null,
 };
 console.log(JSON.stringify(rows, null, 1));
 await km.shutdown();
