@@ -3,7 +3,7 @@
 // chapters, a dense network (examples/lab.mjs), a convnet (examples/lab-images.mjs) and an LSTM on
 // real mails (examples/lab-text.mjs), and write
 // its HTML report. It first prints what it will do and an estimate of its time (examples/plan.mjs).
-//   npm start                          (after npm ci; about 130 s on a 2-core machine)
+//   npm start                          (after npm ci; about 130 s on a 2-core machine, plus 43–60 s of text chapter)
 //   npm start -- --quick               every chapter in under a minute (a smaller, shorter lab)
 //   EPOCHS=1 npm start                 one epoch for the seed model, the convnet and each lab variant
 //   npm start -- --epochs 20 --variants baseline,dropout    (flags go to the lab; --help lists them)
