@@ -1,5 +1,7 @@
 // TF.js on its pure-JS `cpu` backend, the parity oracle.
 import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
+import type * as km from '../../src/index.js';
 
 let done: Promise<void> | null = null;
 export async function tfReady(): Promise<typeof tf> {
@@ -25,4 +27,27 @@ export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
     den += b[i]! ** 2;
   }
   return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-30);
+}
+
+/**
+ * Trains a kerasm model and its TF.js twin (both compiled, identical weights) side by side on the
+ * same data: 5 epochs of batch 4 without shuffling (20 steps on 16 samples), and expects every
+ * epoch's loss and every weight afterwards within 1e-3 relative. Disposes both models and `tx`, `ty`.
+ */
+export async function expectSameTraining(model: km.Model, tm: tf.LayersModel,
+  [tx, ty]: [tf.Tensor, tf.Tensor], [kx, ky]: [km.Tensor, km.Tensor]): Promise<void> {
+  const fit = { epochs: 5, batchSize: 4, shuffle: false, verbose: 0 } as const;
+  const th = await tm.fit(tx, ty, fit);
+  const kh = await model.fit(kx, ky, fit);
+  const tfLoss = th.history.loss as number[];
+  kh.history.loss!.forEach((l, e) => expect(Math.abs(l - tfLoss[e]!) / Math.abs(tfLoss[e]!), `epoch ${e} loss: kerasm ${l}, TF.js ${tfLoss[e]}`).toBeLessThan(1e-3));
+  const tw = tm.getWeights();
+  model.getWeights().forEach((w, i) => {
+    expect(w.shape, `weight ${i} shape`).toEqual(tw[i]!.shape);
+    expect(relDiff(w.data, tw[i]!.dataSync()), `weight ${i} (${model.weights[i]!.name}) after 20 steps`).toBeLessThan(1e-3);
+  });
+  model.dispose();
+  tm.dispose();
+  tx.dispose();
+  ty.dispose();
 }

@@ -14,7 +14,7 @@ import type * as TF from '@tensorflow/tfjs';
 import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
-import { relDiff, tfReady, tfWeights } from '../helpers/tfjs.js';
+import { expectSameTraining, relDiff, tfReady, tfWeights } from '../helpers/tfjs.js';
 
 let tf: typeof TF;
 beforeAll(async () => {
@@ -97,19 +97,7 @@ async function runCase(c: Case): Promise<void> {
   model.compile({ optimizer: km.optimizers.sgd({ learningRate: LR }), loss: 'categoricalCrossentropy' });
   const yShape = [N, ...(c.isOutput === true ? outShape : [CLASSES])];
   const ty = tf.tensor(y, yShape);
-  const th = await tm.fit(tx, ty, { epochs: 5, batchSize: 4, shuffle: false, verbose: 0 });
-  const kh = await model.fit(km.tensor(x, [N, ...c.inShape]), km.tensor(y, yShape), { epochs: 5, batchSize: 4, shuffle: false, verbose: 0 });
-  const tfLoss = th.history.loss as number[];
-  kh.history.loss!.forEach((l, e) => expect(Math.abs(l - tfLoss[e]!) / Math.abs(tfLoss[e]!), `epoch ${e} loss: kerasm ${l}, TF.js ${tfLoss[e]}`).toBeLessThan(1e-3));
-  const tw = tm.getWeights();
-  model.getWeights().forEach((w, i) => {
-    expect(w.shape, `weight ${i} shape`).toEqual(tw[i]!.shape);
-    expect(relDiff(w.data, tw[i]!.dataSync()), `weight ${i} (${model.weights[i]!.name}) after 20 steps`).toBeLessThan(1e-3);
-  });
-  model.dispose();
-  tm.dispose();
-  tx.dispose();
-  ty.dispose();
+  await expectSameTraining(model, tm, [tx, ty], [km.tensor(x, [N, ...c.inShape]), km.tensor(y, yShape)]);
 }
 
 const img = [6, 6, 3];
