@@ -6,6 +6,7 @@ import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
 import { expectSameNumbers } from '../helpers/same.js';
+import { trained } from '../helpers/trained.js';
 
 beforeAll(async () => {
   const b = await testBackend();
@@ -17,27 +18,14 @@ afterAll(async () => {
 
 const L = km.layers;
 
-/** Train `make()` on (x, y) with `threads` threads; its weights and predictions. */
-async function trained(threads: number, make: () => km.Sequential, x: km.Tensor, y: number[]): Promise<{ w: number[][]; p: number[] }> {
-  await km.setThreads(threads);
-  km.setSeed(6);
-  const m = make();
-  m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
-  await m.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0 });
-  const w = m.getWeights().map((t) => Array.from(t.data));
-  const p = Array.from(m.predict(x, { batchSize: 64 }).data);
-  m.dispose();
-  return { w, p };
-}
-
 async function sameWithThreads(make: () => km.Sequential, inShape: number[]): Promise<void> {
   const rng = new Rng(4);
   const n = 96;
   const size = inShape.reduce((a, b) => a * b, 1);
   const x = km.tensor(Float32Array.from({ length: n * size }, () => rng.uniform(-1, 1)), [n, ...inShape]);
   const y = Array.from({ length: n }, () => rng.int(4));
-  const one = await trained(1, make, x, y);
-  const two = await trained(2, make, x, y);
+  const one = await trained(1, make, x, y, 32, 64);
+  const two = await trained(2, make, x, y, 32, 64);
   expectSameNumbers(two.w, one.w, 'weights');
   expectSameNumbers([two.p], [one.p], 'predictions');
 }

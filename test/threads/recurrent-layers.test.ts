@@ -8,6 +8,7 @@ import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
 import { expectSameNumbers } from '../helpers/same.js';
+import { trained } from '../helpers/trained.js';
 
 beforeAll(async () => {
   const b = await testBackend();
@@ -18,18 +19,6 @@ afterAll(async () => {
 });
 
 const L = km.layers;
-
-async function trained(threads: number, make: () => km.Sequential, x: km.Tensor, y: number[]): Promise<{ w: number[][]; p: number[] }> {
-  await km.setThreads(threads);
-  km.setSeed(6);
-  const m = make();
-  m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
-  await m.fit(x, y, { epochs: 2, batchSize: 96, verbose: 0 });
-  const w = m.getWeights().map((t) => Array.from(t.data));
-  const p = Array.from(m.predict(x, { batchSize: 96 }).data);
-  m.dispose();
-  return { w, p };
-}
 
 test('SimpleRNN, LSTM and GRU (both resets) with dropout and a mask train and predict to the same bits with 1 and 2 threads', async () => {
   const rng = new Rng(4);
@@ -46,8 +35,8 @@ test('SimpleRNN, LSTM and GRU (both resets) with dropout and a mask train and pr
     L.simpleRNN({ units: 8 }),
     L.dense({ units: 4, activation: 'softmax' }),
   ] });
-  const one = await trained(1, make, x, y);
-  const two = await trained(2, make, x, y);
+  const one = await trained(1, make, x, y, 96, 96);
+  const two = await trained(2, make, x, y, 96, 96);
   expectSameNumbers(two.w, one.w, 'weights');
   expectSameNumbers([two.p], [one.p], 'predictions');
 });
