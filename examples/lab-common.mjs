@@ -109,7 +109,7 @@ export function formatTable(results, columns = COLUMNS) {
   return [head, '─'.repeat(head.length), ...rows].join('\n');
 }
 
-/** The results as a Markdown table (for the README). */
+/** The results as a Markdown table (for docs/lab.md). */
 export function markdownTable(results, columns = COLUMNS) {
   const head = `| ${columns.map(([h]) => h).join(' | ')} |`;
   const rule = `|${columns.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`;

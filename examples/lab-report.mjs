@@ -1,6 +1,6 @@
 // The overfitting lab's self-contained HTML report (inline SVG, no script, nothing fetched): per
 // chapter its table, then per variant km.diagnose's sentence, learning curves and weight histogram;
-// the image chapter also shows the augmented sample digits; the text chapter says what the mails were. And the README's stacked-curves figure.
+// the image chapter also shows the augmented sample digits; the text chapter says what the mails were. And docs/lab.md's stacked-curves figures.
 import { COLUMNS, IMAGE_COLUMNS } from './lab-common.mjs';
 import { renderDigitStrip } from './lab-images.mjs';
 
@@ -115,7 +115,7 @@ ${text == null ? '' : textChapter(km, text)}
 `;
 }
 
-/** The learning curves of every variant stacked in one SVG (the README's figures). */
+/** The learning curves of every variant stacked in one SVG (docs/lab.md's figures). */
 export function renderFigure(km, results) {
   const w = 720;
   const h = 230;

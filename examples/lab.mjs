@@ -77,7 +77,7 @@ const USAGE = `Usage: node examples/lab.mjs [options]   (or: npm start -- [optio
   --seed N            km.setSeed before each variant: same initial weights for all (default ${DEFAULTS.seed})
   --verbose 0|1|2     fit's verbosity: 1 is the progress bar (default 1)
   --out PATH          the HTML report (default ${DEFAULTS.out}); --out '' writes none
-  --figure PATH       also write the learning curves of every MLP variant as one SVG (for the README)
+  --figure PATH       also write the learning curves of every MLP variant as one SVG (docs/lab.md's figures)
   --image-figure PATH the same for the image chapter's variants
   --text-figure PATH  the same for the text chapter's variants`;
 

@@ -19,7 +19,7 @@ export const CONVNET = { epochs: 12, train: 8000, quickEpochs: 1, quickTrain: 20
 const DIGITS = 10_000;
 
 /**
- * Cost of a lab variant's epoch against the baseline's, from the README's table (60 epochs at 512
+ * Cost of a lab variant's epoch against the baseline's, from the dense chapter's table in docs/lab.md (60 epochs at 512
  * units on a 2-core machine): penalties and constraints add passes over the weights, dropout draws
  * its masks. Early stopping is counted at its full epochs: the estimate is then an upper bound.
  */
