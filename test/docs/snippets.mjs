@@ -220,7 +220,6 @@ export async function prepareSnippets({ root = REPO, outDir = DEFAULT_OUT, pages
     for (const block of found) {
       const slug = blockSlug(block);
       const { code, claims, errors } = rewriteClaims(block.code);
-      for (const e of errors) problems.push({ block, line: block.startLine + e.line - 1, message: e.message });
       const claimImport = "import { __claim } from '../claims.mjs';";
       const importLine = (ext) => {
         if (prelude === null) return '// (this page has no prelude)';
@@ -241,7 +240,9 @@ export async function prepareSnippets({ root = REPO, outDir = DEFAULT_OUT, pages
         }
       }
       writeFileSync(runFile, runCode);
-      blocks.push({ ...block, slug, checkFile, runFile, claims, prelude: prelude === null ? null : stem });
+      const prepared = { ...block, slug, checkFile, runFile, claims, prelude: prelude === null ? null : stem };
+      for (const e of errors) problems.push({ block: prepared, line: block.startLine + e.line - 1, message: e.message });
+      blocks.push(prepared);
     }
   }
 
@@ -394,6 +395,25 @@ export async function runBlock(block, { timeoutMs = 60_000, cwd, env = {} } = {}
     }
   }
   return { ok: failures.length === 0, seconds, failures, stdout, stderr };
+}
+
+/**
+ * A fresh output folder for this process, `<parent>/<prefix>-<pid>`, so that two runs at once (two
+ * people's `npx vitest run test/docs`) do not overwrite each other's files. Folders of processes
+ * that are gone are removed; this one's stays after the run, for a look.
+ */
+export function processOutDir(prefix = 'pages', parent = DEFAULT_OUT) {
+  mkdirSync(parent, { recursive: true });
+  for (const name of readdirSync(parent)) {
+    const m = new RegExp(`^${escapeRegExp(prefix)}-(\\d+)$`).exec(name);
+    if (m === null || Number(m[1]) === process.pid) continue;
+    let alive = true;
+    try { process.kill(Number(m[1]), 0); } catch (e) { alive = e?.code === 'EPERM'; }
+    if (!alive) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+  const dir = join(parent, `${prefix}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** Runs `jobs` (functions returning promises) at most `limit` at a time; resolves to their promises, in order. */

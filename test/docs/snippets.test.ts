@@ -3,22 +3,38 @@
 // code line; one per page for page-level problems (a prelude the page does not link to, a claim on
 // a line that is not a console.log, a prelude that does not type-check). The type check (one
 // process) and the blocks (one process each) run 2 at a time from the moment this file loads.
-import { describe, test } from 'vitest';
+// Times per block go to test-results/docs-snippets.json (slowest first), to find what to trim.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, test } from 'vitest';
 import {
-  listPages, pool, prepareSnippets, preludeStem, runBlock, typecheckInChild, typeErrorsByBlock,
+  REPO, listPages, pool, prepareSnippets, preludeStem, processOutDir, runBlock, typecheckInChild, typeErrorsByBlock,
   type Block, type RunResult, type TypecheckResult,
 } from './snippets.mjs';
 
+const t0 = performance.now();
 const pages = listPages();
-const { blocks, problems } = await prepareSnippets({ pages });
+const outDir = processOutDir('pages');
+const { blocks, problems } = await prepareSnippets({ pages, outDir });
 const [typecheck, ...runs] = pool<TypecheckResult | RunResult>([
-  () => typecheckInChild(),
+  () => typecheckInChild(outDir),
   ...blocks.map((b) => () => runBlock(b)),
 ], 2);
 // Awaited by the tests below; a rejection is reported there, not as an unhandled one.
 for (const p of [typecheck, ...runs]) p!.catch(() => undefined);
-const typeErrors = (async () => typeErrorsByBlock(blocks, ((await typecheck) as TypecheckResult).diagnostics))();
+const typeErrors = (async () => typeErrorsByBlock(blocks, ((await typecheck) as TypecheckResult).diagnostics, outDir))();
 typeErrors.catch(() => undefined);
+
+afterAll(async () => {
+  const settled = await Promise.allSettled([typecheck, ...runs]);
+  const seconds = (r: PromiseSettledResult<unknown>) => (r.status === 'fulfilled' ? (r.value as { seconds: number }).seconds : null);
+  const perBlock = blocks.map((b, i) => ({ block: `${b.page}:${b.startLine}`, seconds: seconds(settled[i + 1]!) }))
+    .sort((a, b) => (b.seconds ?? 0) - (a.seconds ?? 0));
+  mkdirSync(join(REPO, 'test-results'), { recursive: true });
+  writeFileSync(join(REPO, 'test-results', 'docs-snippets.json'), JSON.stringify({
+    blocks: blocks.length, typecheckSeconds: seconds(settled[0]!), wallSeconds: (performance.now() - t0) / 1000, perBlock,
+  }, null, 2));
+});
 
 function fail(errors: string[]): void {
   if (errors.length > 0) throw new Error(`\n${errors.join('\n')}`);
