@@ -8,7 +8,12 @@ import { ValueError, checkOptions, invalidArgument, warnUnknownConfigKeys } from
 /** Keras `backend.epsilon()`, added to every norm before dividing by it. */
 const EPSILON = 1e-7;
 
-type Axis = number | number[];
+/**
+ * The axis, or consecutive axes, a norm constraint takes each norm over (negative counts from the end).
+ * On a Dense kernel [inputs, units], 0 gives one norm per unit (its incoming weights); on a Conv2D kernel
+ * [h, w, in, out], `[0, 1, 2]` does the same per filter.
+ */
+export type Axis = number | number[];
 
 function checkAxis(v: unknown): Axis {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
@@ -32,6 +37,7 @@ function options<T extends object>(args: T | number | undefined, key: keyof T & 
 /**
  * A weight of `shape` seen as [outer, len, inner] with `axis` the middle: the axes must be
  * consecutive (negative ones count from the end). Throws a ValueError otherwise.
+ * @internal
  */
 export function normLayout(shape: readonly number[], axis: Axis): [number, number, number] {
   const rank = Math.max(shape.length, 1);
@@ -52,15 +58,28 @@ export function normLayout(shape: readonly number[], axis: Axis): [number, numbe
   return [outer, len, inner];
 }
 
+/**
+ * The base class of weight constraints (Keras `keras.constraints.Constraint`), set per weight by layer options
+ * such as `kernelConstraint`. The optimizer applies the constraint in place right after each update (as
+ * Keras 3 does). Max-norm pairs well with dropout (Srivastava et al. 2014).
+ */
 export abstract class Constraint {
+  /** The Keras class name written to configs (`'MaxNorm'`...). */
   static readonly className: string = 'Constraint';
+  /** The Keras class name of this constraint, as in `{ class_name, config }`. */
   get className(): string {
     return (this.constructor as typeof Constraint).className;
   }
   private readonly layouts = new WeakMap<readonly number[], [number, number, number]>();
-  /** Throws a ValueError if this constraint cannot apply to a weight of `shape`. */
+  /**
+   * Throws a ValueError if this constraint cannot apply to a weight of `shape`.
+   * @internal
+   */
   validate(_shape: readonly number[]): void {}
-  /** `normLayout(shape, axis)`, computed once per weight shape (no allocation per step). */
+  /**
+   * `normLayout(shape, axis)`, computed once per weight shape (no allocation per step).
+   * @internal
+   */
   protected layout(shape: readonly number[], axis: Axis): [number, number, number] {
     let dims = this.layouts.get(shape);
     if (dims === undefined) {
@@ -69,11 +88,15 @@ export abstract class Constraint {
     }
     return dims;
   }
-  /** Constrain the weight at `w` (shape `shape`) in place, in wasm. */
+  /**
+   * Constrain the weight at `w` (shape `shape`) in place, in wasm.
+   * @internal
+   */
   abstract apply(k: KernelExports, w: Ptr, shape: readonly number[], size: number): void;
   /**
    * `[lo, hi]` when `apply` is `w ← min(max(w, lo), hi)` element by element (NonNeg: [0, ∞)),
    * so an optimizer can fold it into its update pass; null (norm constraints) keeps `apply`.
+   * @internal
    */
   get clampRange(): readonly [number, number] | null {
     return null;
@@ -82,6 +105,7 @@ export abstract class Constraint {
   abstract getConfig(): Record<string, unknown>;
 }
 
+/** Options of {@link MaxNorm}; a bare number is `maxValue`. */
 export interface MaxNormArgs {
   /** Largest norm allowed for the incoming weights of a unit. Default 2. */
   maxValue?: number;
@@ -92,7 +116,9 @@ export interface MaxNormArgs {
 /** `w·clip(‖w‖, 0, maxValue)/(ε + ‖w‖)`, norms along `axis`. Keras: `keras.constraints.MaxNorm`. */
 export class MaxNorm extends Constraint {
   static override readonly className = 'MaxNorm';
+  /** The largest norm allowed. */
   readonly maxValue: number;
+  /** The axis or axes each norm runs over. */
   readonly axis: Axis;
   constructor(args?: MaxNormArgs | number) {
     super();
@@ -100,9 +126,11 @@ export class MaxNorm extends Constraint {
     this.maxValue = checkNumber('maxValue', a.maxValue, 2, 0);
     this.axis = a.axis === undefined ? 0 : checkAxis(a.axis);
   }
+  /** @internal */
   override validate(shape: readonly number[]): void {
     normLayout(shape, this.axis);
   }
+  /** @internal */
   apply(k: KernelExports, w: Ptr, shape: readonly number[]): void {
     const d = this.layout(shape, this.axis);
     k.f32_minmax_norm(d[0], d[1], d[2], w, 0, this.maxValue, 1, EPSILON);
@@ -121,10 +149,14 @@ export class NonNeg extends Constraint {
     super();
     checkOptions(args, [], 'NonNeg');
   }
+  /** @internal */
   apply(k: KernelExports, w: Ptr, _shape: readonly number[], size: number): void {
     k.f32_nonneg(size, w, w);
   }
-  /** max(w, 0) is min(max(w, 0), +∞), bit for bit: optimizers fuse it into their update. */
+  /**
+   * max(w, 0) is min(max(w, 0), +∞), bit for bit: optimizers fuse it into their update.
+   * @internal
+   */
   override get clampRange(): readonly [number, number] {
     return NON_NEGATIVE;
   }
@@ -133,23 +165,27 @@ export class NonNeg extends Constraint {
   }
 }
 
+/** Options of {@link UnitNorm}. */
 export interface UnitNormArgs {
-  /** Default 0. */
+  /** The axis or axes each norm runs over. Default 0. */
   axis?: Axis;
 }
 
 /** `w/(ε + ‖w‖)`, norms along `axis`. Keras: `keras.constraints.UnitNorm`. */
 export class UnitNorm extends Constraint {
   static override readonly className = 'UnitNorm';
+  /** The axis or axes each norm runs over. */
   readonly axis: Axis;
   constructor(args?: UnitNormArgs) {
     super();
     const a = options<UnitNormArgs>(args, 'axis', ['axis'], 'UnitNorm');
     this.axis = a.axis === undefined ? 0 : checkAxis(a.axis);
   }
+  /** @internal */
   override validate(shape: readonly number[]): void {
     normLayout(shape, this.axis);
   }
+  /** @internal */
   apply(k: KernelExports, w: Ptr, shape: readonly number[]): void {
     const d = this.layout(shape, this.axis);
     k.f32_minmax_norm(d[0], d[1], d[2], w, 1, 1, 1, EPSILON);
@@ -159,14 +195,15 @@ export class UnitNorm extends Constraint {
   }
 }
 
+/** Options of {@link MinMaxNorm}. */
 export interface MinMaxNormArgs {
-  /** Default 0. */
+  /** The smallest norm allowed, ≥ 0. Default 0. */
   minValue?: number;
-  /** Default 1. */
+  /** The largest norm allowed, ≥ minValue. Default 1. */
   maxValue?: number;
   /** 1 enforces strictly; below 1 moves the norm that fraction of the way into [min, max]. Default 1. */
   rate?: number;
-  /** Default 0. */
+  /** The axis or axes each norm runs over. Default 0. */
   axis?: Axis;
 }
 
@@ -176,9 +213,13 @@ export interface MinMaxNormArgs {
  */
 export class MinMaxNorm extends Constraint {
   static override readonly className = 'MinMaxNorm';
+  /** The smallest norm allowed. */
   readonly minValue: number;
+  /** The largest norm allowed. */
   readonly maxValue: number;
+  /** How far each step moves the norm into [minValue, maxValue] (1: all the way). */
   readonly rate: number;
+  /** The axis or axes each norm runs over. */
   readonly axis: Axis;
   constructor(args?: MinMaxNormArgs) {
     super();
@@ -189,9 +230,11 @@ export class MinMaxNorm extends Constraint {
     this.rate = checkNumber('rate', a.rate, 1, 0);
     this.axis = a.axis === undefined ? 0 : checkAxis(a.axis);
   }
+  /** @internal */
   override validate(shape: readonly number[]): void {
     normLayout(shape, this.axis);
   }
+  /** @internal */
   apply(k: KernelExports, w: Ptr, shape: readonly number[]): void {
     const d = this.layout(shape, this.axis);
     k.f32_minmax_norm(d[0], d[1], d[2], w, this.minValue, this.maxValue, this.rate, EPSILON);
@@ -201,7 +244,16 @@ export class MinMaxNorm extends Constraint {
   }
 }
 
-export type ConstraintIdentifier = string | Constraint | { class_name: string; config?: Record<string, unknown> };
+/**
+ * What a constraint option (`kernelConstraint`...) accepts: a {@link Constraint}, a name in TF.js or Keras
+ * spelling (`'maxNorm'`, `'max_norm'`, `'MaxNorm'`; default options), or a Keras config `{ class_name, config }`.
+ */
+export type ConstraintIdentifier = string | Constraint | {
+  /** The Keras class name, e.g. `'MaxNorm'`. */
+  class_name: string;
+  /** The options, Keras snake_case or TF.js camelCase keys (`{ max_value: 3, axis: 0 }`). */
+  config?: Record<string, unknown>;
+};
 
 type FromConfig = (c: Record<string, unknown>) => Constraint;
 const ALL: Record<string, FromConfig> = {
@@ -240,7 +292,13 @@ export function get(id: ConstraintIdentifier | null | undefined, argName = 'cons
   return ALL[key]!(config);
 }
 
-export function serialize(c: Constraint | null): { class_name: string; config: Record<string, unknown> } | null {
+/** Keras `constraints.serialize`: `{ class_name, config }` as written to model files, or null for none. */
+export function serialize(c: Constraint | null): {
+  /** The Keras class name. */
+  class_name: string;
+  /** The options as Keras config keys. */
+  config: Record<string, unknown>;
+} | null {
   return c === null ? null : { class_name: c.className, config: c.getConfig() };
 }
 

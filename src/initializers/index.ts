@@ -4,25 +4,61 @@ import { ValueError, camelCase, checkOptions, invalidArgument, warnUnknownConfig
 import { RandomStream, globalRandom } from '../random.js';
 import { shapeSize } from '../tensor.js';
 
+/**
+ * Which fan {@link VarianceScaling} divides its scale by: the number of inputs (`'fanIn'`), outputs
+ * (`'fanOut'`) or their mean (`'fanAvg'`). Keras's snake_case spellings (`'fan_in'`...) are also accepted.
+ */
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
+/**
+ * The distribution {@link VarianceScaling} draws from. `'truncatedNormal'` (also spelt `'normal'`, as in
+ * Keras 2) redraws values beyond 2 standard deviations; `'untruncatedNormal'` does not; `'uniform'` draws
+ * from [-limit, limit] with limit = sqrt(3 * scale / fan).
+ */
 export type Distribution = 'normal' | 'uniform' | 'truncatedNormal' | 'untruncatedNormal';
 
+/**
+ * The base class of weight initializers (Keras `keras.initializers.Initializer`). A layer option such as
+ * `kernelInitializer` takes an instance, a name (`'glorotUniform'` or `'glorot_uniform'`) or a
+ * `{ class_name, config }` object. Initializers run once, when a layer is built; random ones draw from their
+ * own `seed` or, without one, from the global stream that {@link setSeed} resets.
+ */
 export abstract class Initializer {
+  /** The Keras class name written to configs and files (`'GlorotUniform'`...). */
   static readonly className: string = 'Initializer';
-  /** The option names the constructor takes (TF.js's): others are refused (`checkArgs`). */
+  /**
+   * The option names the constructor takes (TF.js's): others are refused (`checkArgs`).
+   * @internal
+   */
   static readonly argNames: readonly string[] = [];
-  /** Config keys other writers add that this class reads as data but does not use (TF.js presets). */
+  /**
+   * Config keys other writers add that this class reads as data but does not use (TF.js presets).
+   * @internal
+   */
   static readonly configOnlyKeys: readonly string[] = [];
-  /** Fill `out` (shapeSize(shape) floats) with initial values. */
+  /**
+   * Fill `out` (shapeSize(shape) floats) with initial values.
+   * @internal
+   */
   abstract fill(shape: readonly number[], out: Float32Array): void;
+  /** The constructor options as Keras config keys (snake_case values), as saved in model files. */
   abstract getConfig(): Record<string, unknown>;
+  /** The Keras class name of this initializer (`'GlorotUniform'`...), as in `{ class_name, config }`. */
   get className(): string {
     return (this.constructor as typeof Initializer).className;
   }
 }
 
-/** Keras `compute_fans`. */
-export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+/**
+ * Keras `compute_fans`: the fan-in and fan-out of a weight of this shape. For a kernel of rank 3 or more
+ * (convolutions), the receptive field size (product of all but the last two dimensions) multiplies
+ * the input and output channels. Rank 0 gives 1 and 1; rank 1 gives the length for both.
+ */
+export function computeFans(shape: readonly number[]): {
+  /** Input units: the next-to-last dimension times the receptive field size. */
+  fanIn: number;
+  /** Output units: the last dimension times the receptive field size. */
+  fanOut: number;
+} {
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
   if (shape.length === 2) return { fanIn: shape[0]!, fanOut: shape[1]! };
@@ -49,6 +85,7 @@ function checkSeed(seed: unknown): number | null {
   return seed;
 }
 
+/** Keras `Zeros`: all weights 0. The default bias initializer. Takes no options. */
 export class Zeros extends Initializer {
   static override readonly className = 'Zeros';
   constructor(args?: Record<string, never>) {
@@ -63,6 +100,7 @@ export class Zeros extends Initializer {
   }
 }
 
+/** Keras `Ones`: all weights 1 (the default `gammaInitializer` of normalization layers). Takes no options. */
 export class Ones extends Initializer {
   static override readonly className = 'Ones';
   constructor(args?: Record<string, never>) {
@@ -77,9 +115,11 @@ export class Ones extends Initializer {
   }
 }
 
+/** Keras `Constant`: every weight set to `value` (default 0; a finite number). `new Constant(0.1)` also works. */
 export class Constant extends Initializer {
   static override readonly className = 'Constant';
   static override readonly argNames: readonly string[] = ['value'];
+  /** The value every weight gets. */
   readonly value: number;
   constructor(args: { value?: number } | number = {}) {
     super();
@@ -96,11 +136,15 @@ export class Constant extends Initializer {
   }
 }
 
+/** Keras `RandomNormal`: weights drawn from a normal distribution with `mean` (default 0) and `stddev` (default 0.05). */
 export class RandomNormal extends Initializer {
   static override readonly className: string = 'RandomNormal';
   static override readonly argNames: readonly string[] = ['mean', 'stddev', 'seed'];
+  /** The mean of the distribution (default 0). */
   readonly mean: number;
+  /** The standard deviation of the distribution (default 0.05). */
   readonly stddev: number;
+  /** An integer seed, so the same weights come out each time; null (default): the global stream ({@link setSeed}). */
   readonly seed: number | null;
   constructor(args: { mean?: number; stddev?: number; seed?: number | null } = {}) {
     super();
@@ -118,11 +162,15 @@ export class RandomNormal extends Initializer {
   }
 }
 
+/** Keras `RandomUniform`: weights drawn uniformly from [`minval`, `maxval`) (defaults -0.05 and 0.05). */
 export class RandomUniform extends Initializer {
   static override readonly className = 'RandomUniform';
   static override readonly argNames: readonly string[] = ['minval', 'maxval', 'seed'];
+  /** The lower bound (default -0.05). */
   readonly minval: number;
+  /** The upper bound (default 0.05; must be ≥ `minval`). */
   readonly maxval: number;
+  /** An integer seed, so the same weights come out each time; null (default): the global stream ({@link setSeed}). */
   readonly seed: number | null;
   constructor(args: { minval?: number; maxval?: number; seed?: number | null } = {}) {
     super();
@@ -152,6 +200,7 @@ function drawTruncatedNormal(r: RandomStream): number {
 /** Keras `TruncatedNormal`: RandomNormal's arguments, values beyond 2 standard deviations drawn again. */
 export class TruncatedNormal extends RandomNormal {
   static override readonly className = 'TruncatedNormal';
+  /** @internal */
   override fill(_shape: readonly number[], out: Float32Array): void {
     const r = streamFor(this.seed);
     for (let i = 0; i < out.length; i++) out[i] = this.mean + this.stddev * drawTruncatedNormal(r);
@@ -164,20 +213,34 @@ const DISTS: Record<string, Distribution> = {
   untruncatedNormal: 'untruncatedNormal', untruncated_normal: 'untruncatedNormal', uniform: 'uniform',
 };
 
+/** Options of {@link VarianceScaling}. */
 export interface VarianceScalingArgs {
+  /** The scale, a positive number (default 1). */
   scale?: number;
+  /** Which fan divides the scale (default `'fanIn'`); see {@link FanMode}. */
   mode?: FanMode | 'fan_in' | 'fan_out' | 'fan_avg';
+  /** What to draw from (default `'truncatedNormal'`); see {@link Distribution}. */
   distribution?: Distribution | 'truncated_normal' | 'untruncated_normal';
+  /** An integer seed, so the same weights come out each time; null (default): the global stream ({@link setSeed}). */
   seed?: number | null;
 }
 
-/** Keras `VarianceScaling`: std (or uniform limit) from scale / fan. */
+/**
+ * Keras `VarianceScaling`: with n = the fan chosen by `mode` and s = scale / n, a truncated normal has
+ * standard deviation sqrt(s) / 0.8796 (Keras's correction for the truncation at 2 standard deviations), an
+ * untruncated normal sqrt(s), and a uniform distribution the limit sqrt(3 * s). The Glorot, He and LeCun
+ * initializers are presets of it.
+ */
 export class VarianceScaling extends Initializer {
   static override readonly className: string = 'VarianceScaling';
   static override readonly argNames: readonly string[] = ['scale', 'mode', 'distribution', 'seed'];
+  /** The scale (default 1). */
   readonly scale: number;
+  /** Which fan divides the scale, in camelCase. */
   readonly mode: FanMode;
+  /** The distribution drawn from (`'normal'` is read as `'truncatedNormal'`). */
   readonly distribution: Distribution;
+  /** An integer seed, or null for the global stream. */
   readonly seed: number | null;
   constructor(args: VarianceScalingArgs = {}) {
     super();
@@ -216,33 +279,127 @@ export class VarianceScaling extends Initializer {
   }
 }
 
-function preset(className: string, scale: number, mode: FanMode, distribution: Distribution) {
-  return class extends VarianceScaling {
-    static override readonly className = className;
-    static override readonly argNames: readonly string[] = ['seed'];
-    /** TF.js writes a preset's fixed VarianceScaling values into its config. */
-    static override readonly configOnlyKeys: readonly string[] = ['scale', 'mode', 'distribution'];
-    constructor(args: { seed?: number | null } = {}) {
-      super({ scale, mode, distribution, seed: checkArgs(args, new.target).seed ?? null });
-    }
-    override getConfig(): Record<string, unknown> {
-      return { seed: this.seed };
-    }
-  };
+/** The option names of the VarianceScaling presets, and the config keys TF.js writes for them. */
+const PRESET_ARGS: readonly string[] = ['seed'];
+/** TF.js writes a preset's fixed VarianceScaling values into its config. */
+const PRESET_CONFIG_ONLY: readonly string[] = ['scale', 'mode', 'distribution'];
+function presetArgs(
+  args: { seed?: number | null }, cls: { readonly className: string; readonly argNames: readonly string[] },
+  scale: number, mode: FanMode, distribution: Distribution,
+): VarianceScalingArgs {
+  return { scale, mode, distribution, seed: checkArgs(args, cls).seed ?? null };
 }
 
-export const GlorotUniform = preset('GlorotUniform', 1, 'fanAvg', 'uniform');
-export const GlorotNormal = preset('GlorotNormal', 1, 'fanAvg', 'truncatedNormal');
-export const HeNormal = preset('HeNormal', 2, 'fanIn', 'truncatedNormal');
-export const HeUniform = preset('HeUniform', 2, 'fanIn', 'uniform');
-export const LecunNormal = preset('LecunNormal', 1, 'fanIn', 'truncatedNormal');
-export const LecunUniform = preset('LecunUniform', 1, 'fanIn', 'uniform');
+/**
+ * Keras `GlorotUniform`: Glorot (Xavier) uniform: limit sqrt(6 / (fanIn + fanOut)). The default `kernelInitializer` of Dense, the convolutions and the recurrent layers' input kernels.
+ * A {@link VarianceScaling} with scale 1, mode `'fanAvg'`, distribution `'uniform'`; its only option is `seed`.
+ */
+export class GlorotUniform extends VarianceScaling {
+  static override readonly className: string = 'GlorotUniform';
+  /** @internal */
+  static override readonly argNames = PRESET_ARGS;
+  /** @internal */
+  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
+  constructor(args: { seed?: number | null } = {}) {
+    super(presetArgs(args, new.target, 1, 'fanAvg', 'uniform'));
+  }
+  override getConfig(): Record<string, unknown> {
+    return { seed: this.seed };
+  }
+}
+/**
+ * Keras `GlorotNormal`: Glorot (Xavier) normal: a truncated normal with standard deviation about sqrt(2 / (fanIn + fanOut)).
+ * A {@link VarianceScaling} with scale 1, mode `'fanAvg'`, distribution `'truncatedNormal'`; its only option is `seed`.
+ */
+export class GlorotNormal extends VarianceScaling {
+  static override readonly className: string = 'GlorotNormal';
+  /** @internal */
+  static override readonly argNames = PRESET_ARGS;
+  /** @internal */
+  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
+  constructor(args: { seed?: number | null } = {}) {
+    super(presetArgs(args, new.target, 1, 'fanAvg', 'truncatedNormal'));
+  }
+  override getConfig(): Record<string, unknown> {
+    return { seed: this.seed };
+  }
+}
+/**
+ * Keras `HeNormal`: He normal: a truncated normal with standard deviation about sqrt(2 / fanIn); suited to ReLU layers.
+ * A {@link VarianceScaling} with scale 2, mode `'fanIn'`, distribution `'truncatedNormal'`; its only option is `seed`.
+ */
+export class HeNormal extends VarianceScaling {
+  static override readonly className: string = 'HeNormal';
+  /** @internal */
+  static override readonly argNames = PRESET_ARGS;
+  /** @internal */
+  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
+  constructor(args: { seed?: number | null } = {}) {
+    super(presetArgs(args, new.target, 2, 'fanIn', 'truncatedNormal'));
+  }
+  override getConfig(): Record<string, unknown> {
+    return { seed: this.seed };
+  }
+}
+/**
+ * Keras `HeUniform`: He uniform: limit sqrt(6 / fanIn); suited to ReLU layers.
+ * A {@link VarianceScaling} with scale 2, mode `'fanIn'`, distribution `'uniform'`; its only option is `seed`.
+ */
+export class HeUniform extends VarianceScaling {
+  static override readonly className: string = 'HeUniform';
+  /** @internal */
+  static override readonly argNames = PRESET_ARGS;
+  /** @internal */
+  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
+  constructor(args: { seed?: number | null } = {}) {
+    super(presetArgs(args, new.target, 2, 'fanIn', 'uniform'));
+  }
+  override getConfig(): Record<string, unknown> {
+    return { seed: this.seed };
+  }
+}
+/**
+ * Keras `LecunNormal`: LeCun normal: a truncated normal with standard deviation about sqrt(1 / fanIn); the initializer SELU networks expect.
+ * A {@link VarianceScaling} with scale 1, mode `'fanIn'`, distribution `'truncatedNormal'`; its only option is `seed`.
+ */
+export class LecunNormal extends VarianceScaling {
+  static override readonly className: string = 'LecunNormal';
+  /** @internal */
+  static override readonly argNames = PRESET_ARGS;
+  /** @internal */
+  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
+  constructor(args: { seed?: number | null } = {}) {
+    super(presetArgs(args, new.target, 1, 'fanIn', 'truncatedNormal'));
+  }
+  override getConfig(): Record<string, unknown> {
+    return { seed: this.seed };
+  }
+}
+/**
+ * Keras `LecunUniform`: LeCun uniform: limit sqrt(3 / fanIn).
+ * A {@link VarianceScaling} with scale 1, mode `'fanIn'`, distribution `'uniform'`; its only option is `seed`.
+ */
+export class LecunUniform extends VarianceScaling {
+  static override readonly className: string = 'LecunUniform';
+  /** @internal */
+  static override readonly argNames = PRESET_ARGS;
+  /** @internal */
+  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
+  constructor(args: { seed?: number | null } = {}) {
+    super(presetArgs(args, new.target, 1, 'fanIn', 'uniform'));
+  }
+  override getConfig(): Record<string, unknown> {
+    return { seed: this.seed };
+  }
+}
 
 /** Keras `Orthogonal`: a (semi-)orthogonal matrix from the QR decomposition of a normal one, times `gain`. */
 export class Orthogonal extends Initializer {
   static override readonly className = 'Orthogonal';
   static override readonly argNames: readonly string[] = ['gain', 'seed'];
+  /** The factor the orthogonal matrix is multiplied by (default 1). */
   readonly gain: number;
+  /** An integer seed, so the same weights come out each time; null (default): the global stream ({@link setSeed}). */
   readonly seed: number | null;
   constructor(args: { gain?: number; seed?: number | null } = {}) {
     super();
@@ -281,7 +438,17 @@ export class Orthogonal extends Initializer {
   }
 }
 
-export type InitializerIdentifier = string | Initializer | { class_name: string; config?: Record<string, unknown> };
+/**
+ * What an initializer option accepts: an {@link Initializer}, a name in TF.js or Keras spelling
+ * (`'heNormal'`, `'he_normal'`, `'HeNormal'`), or a Keras config `{ class_name, config }` whose snake_case
+ * keys are read as options (unknown keys warn once and are ignored).
+ */
+export type InitializerIdentifier = string | Initializer | {
+  /** The Keras class name, e.g. `'GlorotUniform'` (`'OrthogonalInitializer'`, Keras 3's name in files, also reads). */
+  class_name: string;
+  /** The options, Keras snake_case keys (e.g. `{ seed: 1 }`). */
+  config?: Record<string, unknown>;
+};
 
 type InitCtor = new (args?: any) => Initializer; // eslint-disable-line @typescript-eslint/no-explicit-any
 const ALL: Record<string, InitCtor> = {
@@ -336,22 +503,42 @@ function fromKerasKeys(config: Record<string, unknown>, cls: typeof Initializer)
   return out;
 }
 
-export function serialize(init: Initializer): { class_name: string; config: Record<string, unknown> } {
+/** Keras `initializers.serialize`: `{ class_name, config }` as written to model files; {@link get} reads it back. */
+export function serialize(init: Initializer): {
+  /** The Keras class name. */
+  class_name: string;
+  /** The options as Keras config keys ({@link Initializer.getConfig}). */
+  config: Record<string, unknown>;
+} {
   return { class_name: init.className, config: init.getConfig() };
 }
 
 // Factories, TF.js style.
+/** TF.js `tf.initializers.zeros()`: a new {@link Zeros}: all 0. */
 export const zeros = (args?: Record<string, never>) => new Zeros(args);
+/** TF.js `tf.initializers.ones()`: a new {@link Ones}: all 1. */
 export const ones = (args?: Record<string, never>) => new Ones(args);
+/** TF.js `tf.initializers.constant()`: a new {@link Constant}: every weight `value`. */
 export const constant = (args: { value: number }) => new Constant(args);
+/** TF.js `tf.initializers.randomNormal()`: a new {@link RandomNormal}: normal, `mean` 0 and `stddev` 0.05 by default. */
 export const randomNormal = (args?: ConstructorParameters<typeof RandomNormal>[0]) => new RandomNormal(args);
+/** TF.js `tf.initializers.randomUniform()`: a new {@link RandomUniform}: uniform in [`minval`, `maxval`), -0.05 and 0.05 by default. */
 export const randomUniform = (args?: ConstructorParameters<typeof RandomUniform>[0]) => new RandomUniform(args);
+/** TF.js `tf.initializers.truncatedNormal()`: a new {@link TruncatedNormal}: like randomNormal, values beyond 2 standard deviations drawn again. */
 export const truncatedNormal = (args?: ConstructorParameters<typeof TruncatedNormal>[0]) => new TruncatedNormal(args);
+/** TF.js `tf.initializers.varianceScaling()`: a new {@link VarianceScaling}: scale / fan, from a normal or uniform distribution. */
 export const varianceScaling = (args?: VarianceScalingArgs) => new VarianceScaling(args);
+/** TF.js `tf.initializers.glorotUniform()`: a new {@link GlorotUniform}: uniform, limit sqrt(6 / (fanIn + fanOut)). */
 export const glorotUniform = (args?: { seed?: number | null }) => new GlorotUniform(args);
+/** TF.js `tf.initializers.glorotNormal()`: a new {@link GlorotNormal}: truncated normal scaled by (fanIn + fanOut) / 2. */
 export const glorotNormal = (args?: { seed?: number | null }) => new GlorotNormal(args);
+/** TF.js `tf.initializers.heNormal()`: a new {@link HeNormal}: truncated normal, scale 2 / fanIn. */
 export const heNormal = (args?: { seed?: number | null }) => new HeNormal(args);
+/** TF.js `tf.initializers.heUniform()`: a new {@link HeUniform}: uniform, limit sqrt(6 / fanIn). */
 export const heUniform = (args?: { seed?: number | null }) => new HeUniform(args);
+/** TF.js `tf.initializers.lecunNormal()`: a new {@link LecunNormal}: truncated normal, scale 1 / fanIn. */
 export const lecunNormal = (args?: { seed?: number | null }) => new LecunNormal(args);
+/** TF.js `tf.initializers.lecunUniform()`: a new {@link LecunUniform}: uniform, limit sqrt(3 / fanIn). */
 export const lecunUniform = (args?: { seed?: number | null }) => new LecunUniform(args);
+/** TF.js `tf.initializers.orthogonal()`: a new {@link Orthogonal}: a (semi-)orthogonal matrix times `gain`. */
 export const orthogonal = (args?: { gain?: number; seed?: number | null }) => new Orthogonal(args);

@@ -23,6 +23,10 @@ import type { LayerWeight } from '../layers/layer.js';
 import * as schedules from '../schedules/index.js';
 import { LearningRateSchedule } from '../schedules/index.js';
 
+/**
+ * The options every optimizer takes, on top of its own (Keras 3 `BaseOptimizer`). Only one of `clipnorm`,
+ * `clipvalue` and `globalClipnorm` may be set.
+ */
 export interface OptimizerArgs {
   /** A positive number, or a schedule (`km.schedules.exponentialDecay({...})`) evaluated at each step. */
   learningRate?: number | LearningRateSchedule;
@@ -36,53 +40,75 @@ export interface OptimizerArgs {
   globalClipnorm?: number | null;
 }
 
-/** The options every optimizer takes (OptimizerArgs). */
+/**
+ * The options every optimizer takes (OptimizerArgs).
+ * @internal
+ */
 export const OPTIMIZER_ARG_NAMES: readonly string[] = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm'];
 
+/** @internal */
 export function positive(name: string, v: unknown, def: number): number {
   if (v === undefined) return def;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalidArgument(name, 'a positive finite number', v);
   return v;
 }
+/** @internal */
 export function nonNegative(name: string, v: unknown, def: number): number {
   if (v === undefined) return def;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalidArgument(name, 'a non-negative finite number', v);
   return v;
 }
+/** @internal */
 export function optionalPositive(name: string, v: unknown): number | null {
   if (v === undefined || v === null) return null;
   return positive(name, v, 0);
 }
+/** @internal */
 export function bool(name: string, v: unknown): boolean {
   if (v === undefined) return false;
   if (typeof v !== 'boolean') throw invalidArgument(name, 'a boolean', v);
   return v;
 }
+/** @internal */
 export function inUnit(name: string, v: unknown, def: number): number {
   if (v === undefined) return def;
   if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw invalidArgument(name, 'a number in [0, 1)', v);
   return v;
 }
 
+/**
+ * The base class of the optimizers (Keras `keras.optimizers.Optimizer`). `model.compile({ optimizer })` takes an
+ * instance or a name (`'adam'`, `'sgd'`, `'rmsprop'`, `'adagrad'`, `'adamw'`, `'ftrl'`). One step clips the
+ * gradients, applies the decoupled weight decay, then the update; then each weight's proximal L1 step and
+ * constraint. State buffers live in wasm memory: {@link Optimizer.dispose} frees them (`model.dispose()` does too).
+ */
 export abstract class Optimizer {
+  /** The Keras class name (`'Adam'`...); `getConfig().name` is its lower case. */
   static readonly className: string = 'Optimizer';
   /**
    * The option names the constructor takes: others are refused, with kerasm's name for a Keras
    * one (`learning_rate`, `lr` → `learningRate`) rather than training at the default rate.
+   * @internal
    */
   static readonly argNames: readonly string[] = OPTIMIZER_ARG_NAMES;
   private lr_: number | LearningRateSchedule;
+  /** The decoupled weight decay (w -= w·weightDecay·lr before each update), or null for none. */
   readonly weightDecay: number | null;
+  /** The L2 norm each gradient tensor is clipped to, or null. */
   readonly clipnorm: number | null;
+  /** The bound each gradient element is clipped to ([-clipvalue, clipvalue]), or null. */
   readonly clipvalue: number | null;
+  /** The L2 norm all gradients together are clipped to, or null. */
   readonly globalClipnorm: number | null;
   /** Steps applied so far (Keras `iterations`). */
   iterations = 0;
+  /** @internal */
   protected slots = new Map<LayerWeight, Region[]>();
   private arena: Arena | null = null;
   /** The fused-options block the update kernels read (FUSED_BLOCK_BYTES), rewritten before each call. */
   private fused: Region | null = null;
 
+  /** @internal */
   constructor(args: OptimizerArgs, defaultLr: number) {
     const cls = new.target as typeof Optimizer;
     checkOptions(args, cls.argNames, cls.className, false);
@@ -96,6 +122,7 @@ export abstract class Optimizer {
     }
   }
 
+  /** The Keras class name of this optimizer (`'Adam'`...). */
   get className(): string {
     return (this.constructor as typeof Optimizer).className;
   }
@@ -120,9 +147,15 @@ export abstract class Optimizer {
     return this.lr_ instanceof LearningRateSchedule ? this.lr_ : null;
   }
 
-  /** Number of state buffers per weight, each the weight's size. */
+  /**
+   * Number of state buffers per weight, each the weight's size.
+   * @internal
+   */
   protected abstract get slotCount(): number;
-  /** Initial value of the state buffers. */
+  /**
+   * Initial value of the state buffers.
+   * @internal
+   */
   protected slotInit(_slot: number): number {
     return 0;
   }
@@ -130,6 +163,7 @@ export abstract class Optimizer {
   /**
    * Allocate state for these weights (idempotent per weight) and the fused-options block. From
    * here on their layers leave the penalty gradient to `apply` (`penaltyInUpdate`).
+   * @internal
    */
   build(arena: Arena, k: KernelExports, weights: readonly LayerWeight[]): void {
     this.arena = arena;
@@ -152,6 +186,7 @@ export abstract class Optimizer {
    * One step over all trainable weights (built by `build`; their gradients are filled, without
    * the penalty gradient of weights marked `penaltyInUpdate`, which the update adds). One kernel
    * call per weight (plus the proximal step and a norm constraint where set); `grad` is left as is.
+   * @internal
    */
   apply(k: KernelExports, weights: readonly LayerWeight[]): void {
     const arena = this.arena;
@@ -208,23 +243,33 @@ export abstract class Optimizer {
     this.iterations++;
   }
 
-  /** The update kernel of this optimizer on `w`; `params` is the fused-options block (0: none) to pass on as its last argument. */
+  /**
+   * The update kernel of this optimizer on `w`; `params` is the fused-options block (0: none) to pass on as its last argument.
+   * @internal
+   */
   protected abstract update(k: KernelExports, w: LayerWeight, slots: Region[], lr: number, wd: number, params: Ptr): void;
 
   /**
    * The proximal L1 step after this optimizer's update of `w`: soft-threshold with τ = λ × the
    * step size the update applied to each coordinate. Plain and momentum SGD: τ = λ·lr.
+   * @internal
    */
   protected proxL1(k: KernelExports, w: LayerWeight, _slots: Region[], lambda: number, lr: number): void {
     k.f32_prox_l1(w.size, w.region!.ptr, lambda * lr);
   }
 
-  /** State buffers per weight, each the weight's size (io saves and restores them). */
+  /**
+   * State buffers per weight, each the weight's size (io saves and restores them).
+   * @internal
+   */
   get stateSlotCount(): number {
     return this.slotCount;
   }
 
-  /** The state buffers of `w` once `build` has run (io reads and writes them), else undefined. */
+  /**
+   * The state buffers of `w` once `build` has run (io reads and writes them), else undefined.
+   * @internal
+   */
   stateOf(w: LayerWeight): readonly Region[] | undefined {
     return this.slots.get(w);
   }
@@ -240,6 +285,10 @@ export abstract class Optimizer {
     this.iterations = 0;
   }
 
+  /**
+   * The Keras config: `name`, `learning_rate` (a number or a schedule's `{ class_name, config }`), `weight_decay`,
+   * `clipnorm`, `clipvalue`, `global_clipnorm`, and each optimizer's own keys (`beta_1`...).
+   */
   getConfig(): Record<string, unknown> {
     return {
       name: this.className.toLowerCase(),

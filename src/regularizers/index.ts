@@ -10,17 +10,30 @@ function checkPenalty(name: string, v: unknown): number {
   return v;
 }
 
+/**
+ * The base class of weight and activity penalties (Keras `keras.regularizers.Regularizer`): penalty =
+ * l1·Σ|w| + l2·Σw², added to the training loss; gradient l1·sign(w) + 2·l2·w. Set per weight by layer options
+ * such as `kernelRegularizer`, or on a layer's output by `activityRegularizer`.
+ */
 export abstract class Regularizer {
+  /** The Keras class name written to configs (`'L1'`, `'L2'`, `'L1L2'`). */
   static readonly className: string = 'Regularizer';
+  /** The L1 coefficient (0 for L2). */
   abstract readonly l1: number;
+  /** The L2 coefficient (0 for L1). */
   abstract readonly l2: number;
   /** L1 applied as a proximal step after each update instead of through the gradient. */
   readonly proximal: boolean = false;
+  /** The Keras config: `l1` and/or `l2`, and `proximal: true` when set. */
   abstract getConfig(): Record<string, number | boolean>;
+  /** The Keras class name of this regularizer, as in `{ class_name, config }`. */
   get className(): string {
     return (this.constructor as typeof Regularizer).className;
   }
-  /** The L1 coefficient the gradient carries: 0 when the L1 term is applied as a proximal step. */
+  /**
+   * The L1 coefficient the gradient carries: 0 when the L1 term is applied as a proximal step.
+   * @internal
+   */
   get gradientL1(): number {
     return this.proximal ? 0 : this.l1;
   }
@@ -53,8 +66,11 @@ function checkProximal(v: unknown): boolean {
  */
 export class L1 extends Regularizer {
   static override readonly className = 'L1';
+  /** The L1 coefficient (default 0.01). */
   readonly l1: number;
+  /** Always 0. */
   readonly l2 = 0;
+  /** Whether L1 is applied as a proximal step after each update, giving exact zeros (default false). */
   override readonly proximal: boolean;
   constructor(args: { l1?: number; proximal?: boolean } | number = {}) {
     super();
@@ -71,7 +87,9 @@ export class L1 extends Regularizer {
 /** `penalty = l2·Σw²`. Keras: `keras.regularizers.L2`. */
 export class L2 extends Regularizer {
   static override readonly className = 'L2';
+  /** Always 0. */
   readonly l1 = 0;
+  /** The L2 coefficient (default 0.01). */
   readonly l2: number;
   constructor(args: { l2?: number } | number = {}) {
     super();
@@ -93,8 +111,11 @@ export class L2 extends Regularizer {
  */
 export class L1L2 extends Regularizer {
   static override readonly className = 'L1L2';
+  /** The L1 coefficient (default 0.01). */
   readonly l1: number;
+  /** The L2 coefficient (default 0.01). */
   readonly l2: number;
+  /** Whether the L1 term is applied as a proximal step after each update, giving exact zeros (default false). */
   override readonly proximal: boolean;
   constructor(args: { l1?: number; l2?: number; proximal?: boolean } = {}) {
     super();
@@ -109,7 +130,16 @@ export class L1L2 extends Regularizer {
   }
 }
 
-export type RegularizerIdentifier = string | Regularizer | { class_name: string; config?: Record<string, unknown> };
+/**
+ * What a regularizer option accepts: a {@link Regularizer}, a name (`'l1'`, `'l2'`, `'l1l2'`, `'l1_l2'`,
+ * `'L1'`...; default coefficients 0.01), or a Keras config `{ class_name, config }`.
+ */
+export type RegularizerIdentifier = string | Regularizer | {
+  /** The Keras class name, e.g. `'L2'`. */
+  class_name: string;
+  /** The options, e.g. `{ l2: 0.001 }`. */
+  config?: Record<string, unknown>;
+};
 
 const ALL: Record<string, new (args?: never) => Regularizer> = { L1, L2, L1L2 };
 const ALIASES: Record<string, string> = { l1: 'L1', l2: 'L2', l1l2: 'L1L2', l1_l2: 'L1L2' };
@@ -131,7 +161,13 @@ export function get(id: RegularizerIdentifier | null | undefined, argName = 'reg
   return new (ALL[key] as unknown as new (args: Record<string, unknown>) => Regularizer)(clean);
 }
 
-export function serialize(r: Regularizer | null): { class_name: string; config: Record<string, number | boolean> } | null {
+/** Keras `regularizers.serialize`: `{ class_name, config }` as written to model files, or null for none. */
+export function serialize(r: Regularizer | null): {
+  /** The Keras class name. */
+  class_name: string;
+  /** The coefficients (and `proximal`). */
+  config: Record<string, number | boolean>;
+} | null {
   return r === null ? null : { class_name: r.className, config: r.getConfig() };
 }
 

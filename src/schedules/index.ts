@@ -31,9 +31,12 @@ function options<T extends object>(args: T, cls: { readonly className: string; r
 
 /** A learning rate as a function of the optimizer step. Keras: `keras.optimizers.schedules.LearningRateSchedule`. */
 export abstract class LearningRateSchedule {
+  /** The Keras class name written to configs (`'ExponentialDecay'`...). */
   static readonly className: string = 'LearningRateSchedule';
   /** The option names the constructor takes (camelCase; the config keys are their snake_case). */
+  /** @internal */
   static readonly argNames: readonly string[] = [];
+  /** The Keras class name of this schedule, as in `{ class_name, config }`. */
   get className(): string {
     return (this.constructor as typeof LearningRateSchedule).className;
   }
@@ -43,13 +46,17 @@ export abstract class LearningRateSchedule {
   abstract getConfig(): Record<string, unknown>;
 }
 
+/** Options of {@link ExponentialDecay} and {@link InverseTimeDecay}. */
 export interface ExponentialDecayArgs {
+  /** The learning rate at step 0 (a finite number). */
   initialLearningRate: number;
   /** Must be > 0. */
   decaySteps: number;
+  /** The rate multiplier per `decaySteps` (exponential) or the divisor's slope (inverse time). */
   decayRate: number;
   /** Decay in whole intervals (floor(step / decaySteps)). Default false. */
   staircase?: boolean;
+  /** A name saved in the config (default: the class name). */
   name?: string;
 }
 
@@ -58,10 +65,15 @@ export interface ExponentialDecayArgs {
  * one constructor, one config, one progress; subclasses give the curve.
  */
 abstract class RateDecay extends LearningRateSchedule {
+  /** The learning rate at step 0. */
   readonly initialLearningRate: number;
+  /** The steps of one decay interval (> 0). */
   readonly decaySteps: number;
+  /** The decay rate. */
   readonly decayRate: number;
+  /** Whether the decay moves in whole intervals (floor(step / decaySteps)). */
   readonly staircase: boolean;
+  /** The name saved in the config. */
   readonly name: string;
   static override readonly argNames: readonly string[] = ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 'name'];
   constructor(args: ExponentialDecayArgs) {
@@ -75,10 +87,12 @@ abstract class RateDecay extends LearningRateSchedule {
   }
   /** The learning rate at `p` decay intervals. */
   protected abstract decay(p: number): number;
+  /** The learning rate at `step` (the optimizer's `iterations`, 0 for the first update). */
   call(step: number): number {
     const p = step / this.decaySteps;
     return this.decay(this.staircase ? Math.floor(p) : p);
   }
+  /** Keras config keys (`initial_learning_rate`, `decay_steps`, `decay_rate`, `staircase`, `name`). */
   getConfig(): Record<string, unknown> {
     return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
   }
@@ -92,19 +106,24 @@ export class ExponentialDecay extends RateDecay {
   }
 }
 
+/** Options of {@link PiecewiseConstantDecay}. */
 export interface PiecewiseConstantDecayArgs {
   /** Increasing step boundaries. */
   boundaries: number[];
   /** One more value than boundaries: values[0] while step ≤ boundaries[0], …, values[last] after. */
   values: number[];
+  /** A name saved in the config (default `'PiecewiseConstant'`). */
   name?: string;
 }
 
 /** `values[i]` for `boundaries[i−1] < step ≤ boundaries[i]`. Keras: `PiecewiseConstantDecay`. */
 export class PiecewiseConstantDecay extends LearningRateSchedule {
   static override readonly className = 'PiecewiseConstantDecay';
+  /** The increasing step boundaries. */
   readonly boundaries: readonly number[];
+  /** The learning rates, one more than the boundaries. */
   readonly values: readonly number[];
+  /** The name saved in the config. */
   readonly name: string;
   static override readonly argNames: readonly string[] = ['boundaries', 'values', 'name'];
   constructor(args: PiecewiseConstantDecayArgs) {
@@ -137,8 +156,11 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   }
 }
 
+/** Options of {@link PolynomialDecay}. */
 export interface PolynomialDecayArgs {
+  /** The learning rate at step 0 (a finite number). */
   initialLearningRate: number;
+  /** The steps over which the rate falls to `endLearningRate` (> 0). */
   decaySteps: number;
   /** Default 0.0001. */
   endLearningRate?: number;
@@ -146,6 +168,7 @@ export interface PolynomialDecayArgs {
   power?: number;
   /** Restart past decaySteps, stretching the period to the next multiple. Default false. */
   cycle?: boolean;
+  /** A name saved in the config (default `'PolynomialDecay'`). */
   name?: string;
 }
 
@@ -155,11 +178,17 @@ export interface PolynomialDecayArgs {
  */
 export class PolynomialDecay extends LearningRateSchedule {
   static override readonly className = 'PolynomialDecay';
+  /** The learning rate at step 0. */
   readonly initialLearningRate: number;
+  /** The steps over which the rate falls to `endLearningRate`. */
   readonly decaySteps: number;
+  /** The learning rate reached at `decaySteps` (default 0.0001). */
   readonly endLearningRate: number;
+  /** The power of the polynomial (default 1, linear). */
   readonly power: number;
+  /** Whether the decay restarts past `decaySteps` (default false). */
   readonly cycle: boolean;
+  /** The name saved in the config. */
   readonly name: string;
   static override readonly argNames: readonly string[] = ['initialLearningRate', 'decaySteps', 'endLearningRate', 'power', 'cycle', 'name'];
   constructor(args: PolynomialDecayArgs) {
@@ -196,15 +225,20 @@ export class InverseTimeDecay extends RateDecay {
   }
 }
 
+/** Options of {@link CosineDecay}. */
 export interface CosineDecayArgs {
+  /** The learning rate at step 0 (the start of the warmup, or of the decay without one). */
   initialLearningRate: number;
+  /** The steps of the cosine decay, after the warmup (> 0). */
   decaySteps: number;
   /** Floor as a fraction of the rate decayed from. Default 0. */
   alpha?: number;
   /** With warmup: the rate reached linearly from initialLearningRate after warmupSteps. Default none. */
   warmupTarget?: number | null;
   /** Default 0. */
+  /** The steps of the linear warmup, a number ≥ 0. Default 0. */
   warmupSteps?: number;
+  /** A name saved in the config (default `'CosineDecay'`). */
   name?: string;
 }
 
@@ -215,11 +249,17 @@ export interface CosineDecayArgs {
  */
 export class CosineDecay extends LearningRateSchedule {
   static override readonly className = 'CosineDecay';
+  /** The learning rate at step 0. */
   readonly initialLearningRate: number;
+  /** The steps of the cosine decay, after the warmup. */
   readonly decaySteps: number;
+  /** The floor, as a fraction of the rate decayed from (default 0). */
   readonly alpha: number;
+  /** The rate the warmup reaches, or null for no warmup. */
   readonly warmupTarget: number | null;
+  /** The steps of the linear warmup (default 0). */
   readonly warmupSteps: number;
+  /** The name saved in the config. */
   readonly name: string;
   static override readonly argNames: readonly string[] = ['initialLearningRate', 'decaySteps', 'alpha', 'warmupTarget', 'warmupSteps', 'name'];
   constructor(args: CosineDecayArgs) {
@@ -247,7 +287,9 @@ export class CosineDecay extends LearningRateSchedule {
   }
 }
 
+/** Options of {@link CosineDecayRestarts}. */
 export interface CosineDecayRestartsArgs {
+  /** The learning rate at step 0 and the first peak. */
   initialLearningRate: number;
   /** Steps of the first period. */
   firstDecaySteps: number;
@@ -257,17 +299,24 @@ export interface CosineDecayRestartsArgs {
   mMul?: number;
   /** Floor as a fraction of initialLearningRate. Default 0. */
   alpha?: number;
+  /** A name saved in the config (default `'SGDRDecay'`, as Keras). */
   name?: string;
 }
 
 /** Cosine decay with warm restarts (SGDR, Loshchilov & Hutter 2017). Keras: `CosineDecayRestarts`. */
 export class CosineDecayRestarts extends LearningRateSchedule {
   static override readonly className = 'CosineDecayRestarts';
+  /** The learning rate at step 0. */
   readonly initialLearningRate: number;
+  /** The steps of the first period. */
   readonly firstDecaySteps: number;
+  /** How much longer each period is than the one before (default 2). */
   readonly tMul: number;
+  /** The peak of each restart as a fraction of the previous one (default 1). */
   readonly mMul: number;
+  /** The floor, as a fraction of `initialLearningRate` (default 0). */
   readonly alpha: number;
+  /** The name saved in the config. */
   readonly name: string;
   static override readonly argNames: readonly string[] = ['initialLearningRate', 'firstDecaySteps', 'tMul', 'mMul', 'alpha', 'name'];
   constructor(args: CosineDecayRestartsArgs) {
@@ -315,7 +364,13 @@ const SCHEDULE_CLASSES: Record<string, { readonly argNames: readonly string[] }>
   ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay, CosineDecay, CosineDecayRestarts,
 };
 
-export type ScheduleConfig = { class_name: string; config: Record<string, unknown> };
+/** A schedule as Keras writes it into an optimizer's config: `{ class_name, config }`. */
+export type ScheduleConfig = {
+  /** The Keras class name, e.g. `'ExponentialDecay'`. */
+  class_name: string;
+  /** The options, Keras snake_case keys (`initial_learning_rate`...). */
+  config: Record<string, unknown>;
+};
 
 /** `{ class_name, config }`, Keras's nested-object form. */
 export function serialize(s: LearningRateSchedule): ScheduleConfig {
