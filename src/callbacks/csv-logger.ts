@@ -6,6 +6,7 @@ import { Callback } from './callback.js';
 import type { Logs } from './callback.js';
 import { nodeFs } from './node-fs.js';
 
+/** Options of {@link CSVLogger}. */
 export interface CSVLoggerArgs {
   /** Field separator. Default `','`. */
   separator?: string;
@@ -15,8 +16,11 @@ export interface CSVLoggerArgs {
 
 /** Streams epoch results to a CSV file. Keras: `keras.callbacks.CSVLogger`. */
 export class CSVLogger extends Callback {
+  /** The file written (a `file://` prefix removed). */
   readonly filename: string;
+  /** The field separator. */
   readonly separator: string;
+  /** Whether rows are appended to an existing file. */
   readonly append: boolean;
   private keys: string[] | null = null;
   private writeHeader = true;
@@ -32,6 +36,7 @@ export class CSVLogger extends Callback {
     if (typeof this.append !== 'boolean') throw invalidArgument('append', 'a boolean', args.append);
   }
 
+  /** Truncate the file (or, with `append`, check whether it already has a header). */
   async onTrainBegin(): Promise<void> {
     const { fs } = await nodeFs('csvLogger');
     this.keys = null;
@@ -48,6 +53,7 @@ export class CSVLogger extends Callback {
     return v.includes(this.separator) || v.includes('"') || /[\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
   }
 
+  /** Append the epoch's row: `epoch`, then the log keys in sorted order (`NA` where a key is missing), header first. */
   async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     const { fs } = await nodeFs('csvLogger');
     if (this.keys === null) {

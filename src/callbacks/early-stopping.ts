@@ -5,6 +5,7 @@ import type { CallbackModel, Logs, WeightSnapshot } from './callback.js';
 import { MONITOR_ARG_NAMES, MonitorCallback } from './monitor-callback.js';
 import type { MonitorArgs } from './monitor-callback.js';
 
+/** Options of {@link EarlyStopping}: {@link MonitorArgs} plus these. */
 export interface EarlyStoppingArgs extends MonitorArgs {
   /** Epochs with no improvement after which training stops. Default 0. */
   patience?: number;
@@ -30,12 +31,19 @@ function nonNegInt(name: string, v: unknown): number {
 
 /** Stop training when a monitored metric has stopped improving. Keras: `keras.callbacks.EarlyStopping`. */
 export class EarlyStopping extends MonitorCallback {
+  /** Epochs with no improvement after which training stops. */
   readonly patience: number;
+  /** 0 silent, 1 prints when it stops and restores. */
   readonly verbose: 0 | 1;
+  /** Whether the best epoch's weights are restored when training ends. */
   readonly restoreBestWeights: boolean;
+  /** Epochs to wait before monitoring starts. */
   readonly startFromEpoch: number;
+  /** Epochs since the last improvement. */
   wait = 0;
+  /** The epoch (from 0) at which training was stopped, 0 if it was not. */
   stoppedEpoch = 0;
+  /** The epoch (from 0) with the best monitored value. */
   bestEpoch = 0;
   private snapshot: WeightSnapshot | null = null;
   private snapshotModel: CallbackModel | null = null;
@@ -52,6 +60,7 @@ export class EarlyStopping extends MonitorCallback {
     this.startFromEpoch = nonNegInt('startFromEpoch', args.startFromEpoch);
   }
 
+  /** Reset the counters and the best value for a new `fit`. */
   onTrainBegin(): void {
     this.wait = 0;
     this.stoppedEpoch = 0;
@@ -61,6 +70,7 @@ export class EarlyStopping extends MonitorCallback {
     this.resetMonitor(null);
   }
 
+  /** Compare the monitored value with the best; stop training after `patience` epochs without improvement. */
   onEpochEnd(epoch: number, logs?: Logs): void {
     const current = this.monitorValue(logs, 'Early stopping');
     if (current === null || epoch < this.startFromEpoch) return;
@@ -84,6 +94,7 @@ export class EarlyStopping extends MonitorCallback {
     }
   }
 
+  /** Restore the best weights if `restoreBestWeights` is set (whether training stopped early or not, as Keras). */
   onTrainEnd(): void {
     if (this.stoppedEpoch > 0 && this.verbose > 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
     if (this.restoreBestWeights && this.haveBest) {

@@ -38,19 +38,26 @@ export const modelCheckpoint = (filepath: string, args?: ModelCheckpointArgs) =>
 
 /** Records the epoch logs: `history.history.loss`, `val_loss`, one key per metric. */
 export class History extends Callback {
+  /** The epoch indices trained, from 0. */
   epoch: number[] = [];
+  /** One array per log key (`loss`, `val_loss`, metrics, `learning_rate`...), one value per epoch. */
   history: Record<string, number[]> = {};
+  /** Clear the record. */
   onTrainBegin(): void {
     this.epoch = [];
     this.history = {};
   }
+  /** Append the epoch's logs. */
   onEpochEnd(epoch: number, logs: Logs = {}): void {
     this.epoch.push(epoch);
     for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
   }
 }
 
-/** The hooks of several callbacks, called in order. */
+/**
+ * The hooks of several callbacks, called in order.
+ * @internal
+ */
 export class CallbackList {
   readonly callbacks: CallbackHooks[];
   readonly wantsBatchHooks: boolean;

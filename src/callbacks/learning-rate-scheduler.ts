@@ -4,11 +4,17 @@ import { KerasmError, invalidArgument } from '../errors.js';
 import { Callback } from './callback.js';
 import type { Logs } from './callback.js';
 
+/**
+ * The function a {@link LearningRateScheduler} calls before each epoch: the epoch (from 0) and the current rate
+ * in, the new rate out (a finite number ≥ 0).
+ */
 export type EpochSchedule = (epoch: number, learningRate: number) => number;
 
 /** Sets the learning rate from `schedule(epoch, lr)` before each epoch. Keras: `keras.callbacks.LearningRateScheduler`. */
 export class LearningRateScheduler extends Callback {
+  /** The schedule function. */
   readonly schedule: EpochSchedule;
+  /** 0 quiet, 1 prints each new rate. */
   readonly verbose: 0 | 1;
   constructor(schedule: EpochSchedule, verbose: 0 | 1 = 0) {
     super();
@@ -24,6 +30,7 @@ export class LearningRateScheduler extends Callback {
     return opt;
   }
 
+  /** Set the optimizer's learning rate to `schedule(epoch, lr)`. */
   onEpochBegin(epoch: number): void {
     const opt = this.optimizer;
     const lr = this.schedule(epoch, opt.learningRate);
@@ -34,6 +41,7 @@ export class LearningRateScheduler extends Callback {
     if (this.verbose > 0) console.log(`\nEpoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${lr}.`);
   }
 
+  /** Add `learning_rate` to the epoch's logs (so it reaches the History). */
   onEpochEnd(_epoch: number, logs?: Logs): void {
     if (logs !== undefined) logs.learning_rate = this.optimizer.learningRate;
   }

@@ -8,6 +8,7 @@ import { MONITOR_ARG_NAMES, MonitorCallback } from './monitor-callback.js';
 import type { MonitorArgs } from './monitor-callback.js';
 import { filePath, nodeFs } from './node-fs.js';
 
+/** Options of {@link ModelCheckpoint}: {@link MonitorArgs} (without `baseline`: use `initialValueThreshold`) plus these. */
 export interface ModelCheckpointArgs extends MonitorArgs {
   /** 0 silent, 1 prints each save decision. Default 0. */
   verbose?: 0 | 1;
@@ -51,9 +52,13 @@ export function formatFilepath(pattern: string, epoch: number, logs: Logs): stri
 
 /** Saves the model or its weights at the end of each epoch. Keras: `keras.callbacks.ModelCheckpoint`. */
 export class ModelCheckpoint extends MonitorCallback {
+  /** The target, a path or a pattern with `{epoch}` and log keys (see {@link formatFilepath}). */
   readonly filepath: string;
+  /** 0 silent, 1 prints each save decision. */
   readonly verbose: 0 | 1;
+  /** Whether to save only when the monitored value improves. */
   readonly saveBestOnly: boolean;
+  /** Whether to save the weights alone (`model.saveWeights`). */
   readonly saveWeightsOnly: boolean;
 
   constructor(filepath: string, args: ModelCheckpointArgs = {}) {
@@ -70,12 +75,16 @@ export class ModelCheckpoint extends MonitorCallback {
     if (typeof this.saveWeightsOnly !== 'boolean') throw invalidArgument('saveWeightsOnly', 'a boolean', args.saveWeightsOnly);
   }
 
+  /** Keep the best value across `fit` calls, as Keras. */
   onTrainBegin(): void {
     // Keras keeps `best` across fit calls for a checkpoint (it does not reset in on_train_begin);
     // kerasm resets the once-per-fit warning only.
     this.resetMonitor(this.best);
   }
 
+  /**
+   * Save the model (or its weights) to the formatted path when due; a file path is written to a temporary sibling and renamed into place.
+   */
   async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     const path = formatFilepath(this.filepath, epoch, logs);
     if (!this.shouldSave(epoch, logs, path)) return;

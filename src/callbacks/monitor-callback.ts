@@ -5,8 +5,15 @@ import { ValueError, invalidArgument } from '../errors.js';
 import { Callback } from './callback.js';
 import type { Logs } from './callback.js';
 
+/**
+ * Which direction is an improvement: `'min'` (lower is better), `'max'`, or `'auto'` (from the monitored name:
+ * accuracies, AUC, precision, recall go up; losses, errors and the learning rate go down).
+ */
 export type MonitorMode = 'auto' | 'min' | 'max';
 
+/**
+ * The options of callbacks that watch one logged quantity ({@link EarlyStopping}, {@link ReduceLROnPlateau}, {@link ModelCheckpoint}).
+ */
 export interface MonitorArgs {
   /** Key of the epoch logs to watch (`'val_loss'`, `'loss'`, `'val_accuracy'`…). Default `'val_loss'`. */
   monitor?: string;
@@ -18,7 +25,10 @@ export interface MonitorArgs {
   baseline?: number | null;
 }
 
-/** The options every monitoring callback takes (MonitorArgs). */
+/**
+ * The options every monitoring callback takes (MonitorArgs).
+ * @internal
+ */
 export const MONITOR_ARG_NAMES: readonly string[] = ['monitor', 'mode', 'minDelta', 'baseline'];
 
 /** Metric names that go up as a model improves (Keras metrics with `_direction = "up"`). */
@@ -28,16 +38,23 @@ const DOWN = /loss$|error$|Error$|^(mse|mae|mape|msle|rmse|logcosh|huber|kld|kl_
 
 /** Base for callbacks that watch one logged quantity. Not used directly. */
 export abstract class MonitorCallback extends Callback {
+  /** The log key watched. */
   readonly monitor: string;
+  /** The direction given (`'auto'`: from the monitored name). */
   readonly mode: MonitorMode;
   /** |minDelta|. */
   readonly minDelta: number;
+  /** The value to beat, or null. */
   readonly baseline: number | null;
   /** Best value so far (null: none yet). */
   best: number | null;
   private direction: 'min' | 'max' | null = null;
   private warned = false;
 
+  /**
+   * @param args The monitoring options.
+   * @param defaults Defaults of this callback where they differ from `val_loss` and 0 (ReduceLROnPlateau: minDelta 1e-4).
+   */
   constructor(args: MonitorArgs, defaults: { monitor?: string; minDelta?: number } = {}) {
     super();
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object', args);

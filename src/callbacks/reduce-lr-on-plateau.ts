@@ -5,6 +5,7 @@ import type { Logs } from './callback.js';
 import { MONITOR_ARG_NAMES, MonitorCallback } from './monitor-callback.js';
 import type { MonitorArgs } from './monitor-callback.js';
 
+/** Options of {@link ReduceLROnPlateau}: {@link MonitorArgs} (here minDelta defaults to 1e-4) plus these. */
 export interface ReduceLROnPlateauArgs extends MonitorArgs {
   /** new lr = lr·factor; must be < 1. Default 0.1. */
   factor?: number;
@@ -28,12 +29,19 @@ function nonNegInt(name: string, v: unknown, def: number): number {
 
 /** Reduce the learning rate when a metric has stopped improving. Keras: `keras.callbacks.ReduceLROnPlateau`. */
 export class ReduceLROnPlateau extends MonitorCallback {
+  /** The factor the rate is multiplied by, in [0, 1). */
   readonly factor: number;
+  /** Epochs with no improvement before a reduction. */
   readonly patience: number;
+  /** 0 quiet, 1 prints each reduction. */
   readonly verbose: 0 | 1;
+  /** Epochs to wait after a reduction before counting again. */
   readonly cooldown: number;
+  /** The lower bound on the learning rate. */
   readonly minLr: number;
+  /** Epochs since the last improvement. */
   wait = 0;
+  /** Cooldown epochs left. */
   cooldownCounter = 0;
 
   constructor(args: ReduceLROnPlateauArgs = {}) {
@@ -52,6 +60,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
     this.minLr = minLr;
   }
 
+  /** Reset the best value and the counters for a new `fit`. */
   onTrainBegin(): void {
     this.resetMonitor(null);
     this.cooldownCounter = 0;
@@ -64,6 +73,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
     return opt;
   }
 
+  /** Log `learning_rate`; after `patience` epochs without improvement, multiply the rate by `factor` (not below `minLr`). */
   onEpochEnd(epoch: number, logs?: Logs): void {
     const opt = this.optimizer;
     if (logs !== undefined) logs.learning_rate = opt.learningRate;

@@ -6,6 +6,7 @@ import { KerasmError, checkOptions, invalidArgument } from '../errors.js';
 import { Callback } from './callback.js';
 import type { Logs } from './callback.js';
 
+/** Options of {@link TerminateOnNaN}. */
 export interface TerminateOnNaNArgs {
   /** Throw a KerasmError at once instead of stopping gracefully (Keras `raise_error`). Default false. */
   raiseError?: boolean;
@@ -13,6 +14,7 @@ export interface TerminateOnNaNArgs {
 
 /** Terminates training when a NaN or infinite loss is met. Keras: `keras.callbacks.TerminateOnNaN`. */
 export class TerminateOnNaN extends Callback {
+  /** Whether a non-finite loss throws instead of stopping gracefully. */
   readonly raiseError: boolean;
   constructor(args: TerminateOnNaNArgs = {}) {
     super();
@@ -20,6 +22,7 @@ export class TerminateOnNaN extends Callback {
     this.raiseError = args.raiseError ?? false;
     if (typeof this.raiseError !== 'boolean') throw invalidArgument('raiseError', 'a boolean', args.raiseError);
   }
+  /** Stop training (or throw, with `raiseError`) when the batch loss is NaN or infinite. */
   onBatchEnd(batch: number, logs?: Logs): void {
     const loss = logs?.loss;
     if (loss === undefined || Number.isFinite(loss)) return;
