@@ -70,6 +70,7 @@ export declare function typecheckDir(outDir?: string): TypecheckResult;
 export declare function typecheckInChild(outDir?: string, options?: { timeoutMs?: number }): Promise<TypecheckResult>;
 export declare function typeErrorsByBlock(blocks: Block[], diagnostics: Diagnostic[], outDir?: string): { perBlock: Map<string, string[]>; other: string[] };
 export declare function runBlock(block: Block, options?: { timeoutMs?: number; cwd?: string; env?: Record<string, string> }): Promise<RunResult>;
+export declare function packagesUsed(root?: string, pages?: string[]): string[];
 export declare function processOutDir(prefix?: string, parent?: string): string;
 export declare function pool<T>(jobs: (() => Promise<T>)[], limit?: number): Promise<T>[];
 

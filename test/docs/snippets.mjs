@@ -19,7 +19,7 @@
 // startLine + L - HEADER_LINES.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -381,7 +381,11 @@ export async function runBlock(block, { timeoutMs = 60_000, cwd, env = {} } = {}
   const failures = [];
   const where = `${block.page}:${block.startLine}`;
   if (r.timedOut) failures.push(`${where}: timed out after ${timeoutMs / 1000} s`);
-  else if (r.code !== 0) failures.push(`${where}: exited ${r.code ?? r.signal}:\n${stderr.trim().split('\n').slice(-25).join('\n')}`);
+  else if (r.code !== 0) {
+    // Node's own frames and version line say nothing about the page.
+    const text = stderr.split('\n').filter((l) => !/^\s+at .*\(?node:internal\//.test(l) && !/^Node\.js v\d/.test(l)).join('\n').trim();
+    failures.push(`${where}: exited ${r.code ?? r.signal}:\n${text.split('\n').slice(-25).join('\n')}`);
+  }
   const seen = existsSync(claimsFile) ? readFileSync(claimsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
   for (const claim of block.claims) {
     const at = `${block.page}:${block.startLine + claim.line - 1}`;
@@ -395,6 +399,30 @@ export async function runBlock(block, { timeoutMs = 60_000, cwd, env = {} } = {}
     }
   }
   return { ok: failures.length === 0, seconds, failures, stdout, stderr };
+}
+
+/**
+ * The npm packages (other than kerasm and Node's built-ins) that the pages' blocks and the preludes
+ * name in `from '…'`, `import('…')`, `require('…')` or `….resolve('…')`: what a project
+ * outside the repository needs installed to run them (test/runtimes/run.mjs links them in).
+ */
+export function packagesUsed(root = REPO, pages = listPages(root)) {
+  const texts = pages.flatMap((page) => extractBlocks(readFileSync(join(root, page), 'utf8'), page).map((b) => b.code));
+  const preludeDir = join(root, 'docs', 'preludes');
+  if (existsSync(preludeDir)) {
+    for (const f of readdirSync(preludeDir)) if (f.endsWith('.ts')) texts.push(readFileSync(join(preludeDir, f), 'utf8'));
+  }
+  const names = new Set();
+  const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\.resolve\s*\(\s*)['"`]([@\w][\w@./:-]*)/g;
+  for (const text of texts) {
+    for (const [, spec] of text.matchAll(pattern)) {
+      if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:') || isBuiltin(spec)) continue;
+      const parts = spec.split('/');
+      const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+      if (name !== 'kerasm') names.add(name);
+    }
+  }
+  return [...names].sort();
 }
 
 /**
@@ -481,7 +509,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
     console.log(`KERASM_TYPECHECK ${JSON.stringify(result)}`);
   } else {
     const pages = [cmd, ...rest].filter((p) => p !== undefined);
-    const result = await checkAll({ pages: pages.length > 0 ? pages : undefined });
+    const result = await checkAll({ pages: pages.length > 0 ? pages : undefined, outDir: processOutDir('cli') });
     const s = summarize(result);
     if (s.text) console.log(s.text);
     console.log(`docs snippets: ${result.blocks.length} blocks, ${s.failed} failed; type check ${result.typecheck.seconds.toFixed(1)} s; total ${result.seconds.toFixed(1)} s`);

