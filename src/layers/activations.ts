@@ -13,10 +13,11 @@ import type { LayerArgs, Shape, StepContext } from './layer.js';
 
 /** A weightless layer whose output has its input's shape, computed over `rows × size` elements. */
 abstract class ActivationLayer extends Layer {
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
-  /** Elements of a batch of `rows` samples. */
+  /** Elements of a batch of `rows` samples. @internal */
   protected size(rows: number): number {
     return rows * shapeSize(this.inputShape!);
   }
@@ -55,7 +56,9 @@ export interface ReLUArgs extends LayerArgs {
  */
 export class ReLU extends ActivationLayer {
   static override readonly className = 'ReLU';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'maxValue', 'negativeSlope', 'threshold'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'max_value', 'negative_slope', 'threshold'];
   readonly maxValue: number | null;
   readonly negativeSlope: number;
@@ -72,12 +75,14 @@ export class ReLU extends ActivationLayer {
     this.plain = p === null ? null : { ...activations.get(p.name), alpha: p.alpha ?? 0 };
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     if (this.plain !== null) forwardPlain(ctx.k, this.plain, n, ctx);
     else ctx.k.f32_vrelu_ext(n, ctx.x, ctx.y, this.maxValue ?? Infinity, this.negativeSlope, this.threshold);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx === 0) return;
     const n = this.size(ctx.rows);
@@ -85,10 +90,12 @@ export class ReLU extends ActivationLayer {
     else ctx.k.f32_vrelu_ext_grad(n, ctx.x, ctx.dy, ctx.dx, this.maxValue ?? Infinity, this.negativeSlope, this.threshold);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), max_value: this.maxValue, negative_slope: this.negativeSlope, threshold: this.threshold };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): ReLU {
     return new ReLU({
       ...layerArgsFromConfig(c, ReLU), maxValue: c.max_value as number | null | undefined,
@@ -110,7 +117,9 @@ export interface LeakyReLUArgs extends LayerArgs {
 /** `y = x > 0 ? x : alpha·x` (f32_vleaky_relu). */
 export class LeakyReLU extends ActivationLayer {
   static override readonly className = 'LeakyReLU';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'alpha', 'negativeSlope'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'alpha', 'negative_slope'];
   readonly alpha: number;
   private readonly act: ActivationInfo;
@@ -125,10 +134,12 @@ export class LeakyReLU extends ActivationLayer {
     this.act = { ...activations.get('leaky_relu'), alpha: this.alpha };
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     forwardPlain(ctx.k, this.act, this.size(ctx.rows), ctx);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0) backwardPlain(ctx.k, this.act, this.size(ctx.rows), ctx);
   }
@@ -138,6 +149,7 @@ export class LeakyReLU extends ActivationLayer {
     return { ...super.getConfig(), alpha: this.alpha };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): LeakyReLU {
     const alpha = (c.alpha ?? c.negative_slope ?? undefined) as number | undefined;
     return new LeakyReLU({ ...layerArgsFromConfig(c, LeakyReLU), alpha });
@@ -155,7 +167,9 @@ export interface ELUArgs extends LayerArgs {
 /** `y = x > 0 ? x : alpha·(eˣ − 1)` (f32_velu). */
 export class ELU extends ActivationLayer {
   static override readonly className = 'ELU';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'alpha'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'alpha'];
   readonly alpha: number;
   private readonly act: ActivationInfo;
@@ -166,18 +180,22 @@ export class ELU extends ActivationLayer {
     this.act = { ...activations.get('elu'), alpha: this.alpha };
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     forwardPlain(ctx.k, this.act, this.size(ctx.rows), ctx);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0) backwardPlain(ctx.k, this.act, this.size(ctx.rows), ctx);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), alpha: this.alpha };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): ELU {
     return new ELU({ ...layerArgsFromConfig(c, ELU), alpha: (c.alpha ?? undefined) as number | undefined });
   }
@@ -197,7 +215,9 @@ export interface ThresholdedReLUArgs extends LayerArgs {
  */
 export class ThresholdedReLU extends ActivationLayer {
   static override readonly className = 'ThresholdedReLU';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'theta'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'theta'];
   readonly theta: number;
 
@@ -206,18 +226,22 @@ export class ThresholdedReLU extends ActivationLayer {
     this.theta = nonNegative('theta', args.theta, 1);
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     ctx.k.f32_vrelu_ext(this.size(ctx.rows), ctx.x, ctx.y, Infinity, 0, this.theta);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0) ctx.k.f32_vrelu_ext_grad(this.size(ctx.rows), ctx.x, ctx.dy, ctx.dx, Infinity, 0, this.theta);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), theta: this.theta };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): ThresholdedReLU {
     return new ThresholdedReLU({ ...layerArgsFromConfig(c, ThresholdedReLU), theta: (c.theta ?? undefined) as number | undefined });
   }
@@ -234,7 +258,9 @@ export interface SoftmaxArgs extends LayerArgs {
 /** Softmax over the last axis, per row (f32_softmax / f32_softmax_grad). */
 export class Softmax extends ActivationLayer {
   static override readonly className = 'Softmax';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'axis'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'axis'];
   /** As given (written back so): −1, a positive index of the last axis, or a one-element list of either. */
   readonly axis: number | number[];
@@ -249,6 +275,7 @@ export class Softmax extends ActivationLayer {
     this.axis = Array.isArray(axis) ? axis.slice() : axis;
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   override computeOutputShape(inputShape: Shape): Shape {
     const one = Array.isArray(this.axis) ? this.axis[0]! : this.axis;
     if (!isLastAxis(one) && one !== inputShape.length) {
@@ -262,18 +289,22 @@ export class Softmax extends ActivationLayer {
     return this.inputShape![this.inputShape!.length - 1]!;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     ctx.k.f32_softmax(this.size(ctx.rows) / this.cols, this.cols, ctx.x, ctx.y);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0) ctx.k.f32_softmax_grad(this.size(ctx.rows) / this.cols, this.cols, ctx.y, ctx.dy, ctx.dx);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: Array.isArray(this.axis) ? this.axis.slice() : this.axis };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Softmax {
     return new Softmax({ ...layerArgsFromConfig(c, Softmax), axis: (c.axis ?? undefined) as number | number[] | undefined });
   }

@@ -25,7 +25,9 @@ function checkFactor(name: string, v: unknown): number {
  */
 export class ActivityRegularization extends Layer {
   static override readonly className = 'ActivityRegularization';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'l1', 'l2'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'l1', 'l2'];
   readonly l1: number;
   readonly l2: number;
@@ -37,18 +39,22 @@ export class ActivityRegularization extends Layer {
     this.l2 = checkFactor('l2', args.l2 ?? 0);
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
 
+  /** @internal */
   override get aliasesInput(): boolean {
     return true;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     if (ctx.trackPenalty) ctx.penalty += ctx.k.f32_l1l2_penalty(ctx.rows * shapeSize(this.inputShape!), ctx.x, this.l1, this.l2);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx === 0) return;
     const n = ctx.rows * shapeSize(this.inputShape!);
@@ -56,10 +62,12 @@ export class ActivityRegularization extends Layer {
     ctx.k.f32_l1l2_grad(n, ctx.x, ctx.dx, this.l1, this.l2);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), l1: this.l1, l2: this.l2 };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): ActivityRegularization {
     return new ActivityRegularization({ ...layerArgsFromConfig(c, ActivityRegularization), l1: c.l1 as number | undefined, l2: c.l2 as number | undefined });
   }

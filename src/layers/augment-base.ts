@@ -46,11 +46,17 @@ export function parseFactor(name: string, value: unknown, min: number, max: numb
   throw invalidArgument(name, expected, value);
 }
 
+/**
+ * How the affine layers fill pixels that come from outside the image (Keras's `fill_mode`):
+ * `reflect` mirrors about the edge, `wrap` tiles the image, `constant` uses `fillValue`,
+ * `nearest` repeats the edge pixel.
+ */
+export type FillMode = 'reflect' | 'wrap' | 'constant' | 'nearest';
+/** How the affine layers sample between pixels (Keras's `interpolation`). */
+export type Interpolation = 'bilinear' | 'nearest';
 /** Keras's fill modes and interpolations of the affine layers. */
-export const FILL_MODES = ['reflect', 'wrap', 'constant', 'nearest'] as const;
-export type FillMode = (typeof FILL_MODES)[number];
-export const INTERPOLATIONS = ['bilinear', 'nearest'] as const;
-export type Interpolation = (typeof INTERPOLATIONS)[number];
+export const FILL_MODES: readonly FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
+export const INTERPOLATIONS: readonly Interpolation[] = ['bilinear', 'nearest'];
 
 /** One of `allowed` (Keras's lower-case spellings). */
 export function checkChoice<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
@@ -73,9 +79,9 @@ export abstract class RandomImageLayer extends Layer {
   private readonly stream = new KeyedStream();
   /** Uniforms drawn this step, `drawsPerSample` per sample. */
   private draws: Region | null = null;
-  /** Per-sample parameters computed from the draws, `paramsPerSample` per sample. */
+  /** Per-sample parameters computed from the draws, `paramsPerSample` per sample. @internal */
   protected params: Region | null = null;
-  /** Whether the last forward pass transformed its input (training). */
+  /** Whether the last forward pass transformed its input (training). @internal */
   protected active = false;
   /**
    * Test-only hook: uniforms in [0, 1) used instead of the drawn ones (`drawsPerSample` per
@@ -90,56 +96,62 @@ export abstract class RandomImageLayer extends Layer {
     checkChannelsLast(this.className, this.name, args.dataFormat);
   }
 
-  /** Uniforms drawn per sample in a training forward. */
+  /** Uniforms drawn per sample in a training forward. @internal */
   protected abstract get drawsPerSample(): number;
-  /** Floats of parameters kept per sample between the passes. */
+  /** Floats of parameters kept per sample between the passes. @internal */
   protected abstract get paramsPerSample(): number;
-  /** Turn one sample's uniforms m[u …] into its parameters m[p …] (m: the arena's floats). */
+  /** Turn one sample's uniforms m[u …] into its parameters m[p …] (m: the arena's floats). @internal */
   protected abstract setParams(m: Float32Array, u: number, p: number): void;
-  /** The training forward with this step's parameters in `params`. */
+  /** The training forward with this step's parameters in `params`. @internal */
   protected abstract transform(ctx: StepContext): void;
-  /** dx from dy after a training forward. */
+  /** dx from dy after a training forward. @internal */
   protected abstract transformGrad(ctx: StepContext): void;
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     checkInputRank(this, inputShape, 4);
     super.build(inputShape);
     this.stream.reset(this.seed);
   }
 
-  /** [height, width, channels] of the input. */
+  /** [height, width, channels] of the input. @internal */
   protected get hwc(): [number, number, number] {
     const s = this.inputShape!;
     return [s[0]!, s[1]!, s[2]!];
   }
 
-  /** Training forwards so far: the position in this layer's stream. */
+  /** Training forwards so far: the position in this layer's stream. @internal */
   get counter(): number {
     return this.stream.counter;
   }
 
+  /** @internal */
   set counter(c: number) {
     this.stream.counter = c | 0;
   }
 
-  /** The stream's keys and position `[key0, key1, counter]`, as Dropout's (null before an unseeded layer's first draw). */
+  /** The stream's keys and position `[key0, key1, counter]`, as Dropout's (null before an unseeded layer's first draw). @internal */
   get streamState(): [number, number, number] | null {
     return this.stream.state;
   }
 
+  /** @internal */
   set streamState(s: [number, number, number] | null) {
     this.stream.state = s;
   }
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     this.draws = arena.alloc(Math.max(1, rows * this.drawsPerSample) * 4);
     this.params = arena.alloc(Math.max(1, rows * this.paramsPerSample) * 4);
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     if (this.draws !== null) arena.release(this.draws);
     if (this.params !== null) arena.release(this.params);
@@ -147,16 +159,17 @@ export abstract class RandomImageLayer extends Layer {
     this.params = null;
   }
 
-  /** Outside training: a copy (RandomCrop: its center crop). */
+  /** Outside training: a copy (RandomCrop: its center crop). @internal */
   protected identity(ctx: StepContext): void {
     ctx.k.f32_vcopy(ctx.rows * shapeSize(this.inputShape!), ctx.x, ctx.y);
   }
 
-  /** The backward of `identity`. */
+  /** The backward of `identity`. @internal */
   protected identityGrad(ctx: StepContext): void {
     if (ctx.dx !== ctx.dy) ctx.k.f32_vcopy(ctx.rows * shapeSize(this.inputShape!), ctx.dy, ctx.dx);
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     this.active = ctx.training;
     if (!this.active) {
@@ -180,12 +193,14 @@ export abstract class RandomImageLayer extends Layer {
     this.transform(ctx);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx === 0) return;
     if (this.active) this.transformGrad(ctx);
     else this.identityGrad(ctx);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), seed: this.seed, data_format: 'channels_last' };
   }

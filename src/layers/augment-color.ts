@@ -23,7 +23,9 @@ export interface RandomContrastArgs extends RandomImageArgs {
 /** y = clip((x − mean)·f + mean, low, high), mean per image and channel, f drawn per image. */
 export class RandomContrast extends RandomImageLayer {
   static override readonly className = 'RandomContrast';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, ...RANDOM_IMAGE_ARGS, 'factor', 'valueRange'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'factor', 'value_range'];
   /** [lower, upper] (Keras keeps and saves the pair). */
   readonly factor: [number, number];
@@ -36,44 +38,53 @@ export class RandomContrast extends RandomImageLayer {
     this.valueRange = parseValueRange(args.valueRange ?? [0, 255]);
   }
 
+  /** @internal */
   protected get drawsPerSample(): number {
     return 1;
   }
 
+  /** @internal */
   protected get paramsPerSample(): number {
     return 1;
   }
 
+  /** @internal */
   protected setParams(m: Float32Array, u: number, p: number): void {
     const lo = 1 - this.factor[0];
     m[p] = lo + m[u]! * (1 + this.factor[1] - lo);
   }
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     super.plan(arena, rows);
     this.mean = arena.alloc(Math.max(1, rows * this.hwc[2]) * 4);
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     super.unplan(arena);
     if (this.mean !== null) arena.release(this.mean);
     this.mean = null;
   }
 
+  /** @internal */
   protected transform(ctx: StepContext): void {
     const [h, w, c] = this.hwc;
     ctx.k.f32_contrast_nhwc(ctx.rows, ctx.x, ctx.y, this.params!.ptr, this.mean!.ptr, 0, h * w, c, this.valueRange[0], this.valueRange[1]);
   }
 
+  /** @internal */
   protected transformGrad(ctx: StepContext): void {
     const [h, w, c] = this.hwc;
     ctx.k.f32_contrast_nhwc_grad(ctx.rows, ctx.x, ctx.dy, ctx.dx, this.params!.ptr, this.mean!.ptr, 0, h * w, c, this.valueRange[0], this.valueRange[1]);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: [...this.factor], value_range: [...this.valueRange] };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): RandomContrast {
     return new RandomContrast({
       ...layerArgsFromConfig(c, RandomContrast), seed: c.seed as number | null, dataFormat: c.data_format as string | null,
@@ -93,7 +104,9 @@ export interface RandomBrightnessArgs extends RandomImageArgs {
 /** y = clip(x + d, low, high), d = U(factor)·(high − low) drawn per image (all channels). */
 export class RandomBrightness extends RandomImageLayer {
   static override readonly className = 'RandomBrightness';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, ...RANDOM_IMAGE_ARGS, 'factor', 'valueRange'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'factor', 'value_range'];
   readonly factor: [number, number];
   readonly valueRange: [number, number];
@@ -104,31 +117,38 @@ export class RandomBrightness extends RandomImageLayer {
     this.valueRange = parseValueRange(args.valueRange ?? [0, 255]);
   }
 
+  /** @internal */
   protected get drawsPerSample(): number {
     return 1;
   }
 
+  /** @internal */
   protected get paramsPerSample(): number {
     return 1;
   }
 
+  /** @internal */
   protected setParams(m: Float32Array, u: number, p: number): void {
     const [lo, hi] = this.factor;
     m[p] = (lo + m[u]! * (hi - lo)) * (this.valueRange[1] - this.valueRange[0]);
   }
 
+  /** @internal */
   protected transform(ctx: StepContext): void {
     ctx.k.f32_brightness_nhwc(ctx.rows, ctx.x, ctx.y, this.params!.ptr, 0, shapeSize(this.inputShape!), this.valueRange[0], this.valueRange[1]);
   }
 
+  /** @internal */
   protected transformGrad(ctx: StepContext): void {
     ctx.k.f32_brightness_nhwc_grad(ctx.rows, ctx.x, ctx.dy, ctx.dx, this.params!.ptr, 0, shapeSize(this.inputShape!), this.valueRange[0], this.valueRange[1]);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: [...this.factor], value_range: [...this.valueRange] };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): RandomBrightness {
     return new RandomBrightness({
       ...layerArgsFromConfig(c, RandomBrightness), seed: c.seed as number | null, dataFormat: c.data_format as string | null,
@@ -148,7 +168,9 @@ export interface RescalingArgs extends LayerArgs {
 /** y = x·scale + offset, in training and inference alike. Any input shape. */
 export class Rescaling extends Layer {
   static override readonly className = 'Rescaling';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'scale', 'offset'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'scale', 'offset'];
   readonly scale: number;
   readonly offset: number;
@@ -161,23 +183,28 @@ export class Rescaling extends Layer {
     this.offset = checkFinite('offset', args.offset ?? 0);
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     ctx.k.f32_rescale(ctx.rows * shapeSize(this.inputShape!), ctx.x, ctx.y, this.scale, this.offset);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx === 0) return;
     ctx.k.f32_vscale(ctx.rows * shapeSize(this.inputShape!), ctx.dy, ctx.dx, this.scale);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), scale: this.scale, offset: this.offset };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Rescaling {
     return new Rescaling({ ...layerArgsFromConfig(c, Rescaling), scale: c.scale as number, offset: (c.offset ?? undefined) as number });
   }

@@ -17,7 +17,9 @@ const FLIP_MODES = ['horizontal', 'vertical', 'horizontal_and_vertical'] as cons
 /** Flips each image with probability ½ (Keras: uniform ≤ 0.5). Its own adjoint. */
 export class RandomFlip extends RandomImageLayer {
   static override readonly className = 'RandomFlip';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, ...RANDOM_IMAGE_ARGS, 'mode'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'mode'];
   readonly mode: (typeof FLIP_MODES)[number];
   private readonly flags: number;
@@ -28,32 +30,39 @@ export class RandomFlip extends RandomImageLayer {
     this.flags = FLIP_MODES.indexOf(this.mode) + 1;
   }
 
+  /** @internal */
   protected get drawsPerSample(): number {
     return 1;
   }
 
+  /** @internal */
   protected get paramsPerSample(): number {
     return 1;
   }
 
+  /** @internal */
   protected setParams(m: Float32Array, u: number, p: number): void {
     m[p] = m[u]! <= 0.5 ? this.flags : 0;
   }
 
+  /** @internal */
   protected transform(ctx: StepContext): void {
     const [h, w, c] = this.hwc;
     ctx.k.f32_flip_nhwc(ctx.rows, ctx.x, ctx.y, this.params!.ptr, 0, h, w, c);
   }
 
+  /** @internal */
   protected transformGrad(ctx: StepContext): void {
     const [h, w, c] = this.hwc;
     ctx.k.f32_flip_nhwc(ctx.rows, ctx.dy, ctx.dx, this.params!.ptr, 0, h, w, c);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), mode: this.mode };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): RandomFlip {
     return new RandomFlip({ ...layerArgsFromConfig(c, RandomFlip), seed: c.seed as number | null, dataFormat: c.data_format as string | null, mode: (c.mode ?? undefined) as RandomFlipArgs['mode'] });
   }
@@ -73,7 +82,9 @@ export interface RandomCropArgs extends RandomImageArgs {
  */
 export class RandomCrop extends RandomImageLayer {
   static override readonly className = 'RandomCrop';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, ...RANDOM_IMAGE_ARGS, 'height', 'width'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'height', 'width'];
   readonly height: number;
   readonly width: number;
@@ -84,6 +95,7 @@ export class RandomCrop extends RandomImageLayer {
     this.width = checkPositiveInt('width', args.width);
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   override computeOutputShape(inputShape: Shape): Shape {
     const [h, w, c] = inputShape as [number, number, number];
     if (h < this.height || w < this.width) {
@@ -93,15 +105,17 @@ export class RandomCrop extends RandomImageLayer {
     return [this.height, this.width, c];
   }
 
+  /** @internal */
   protected get drawsPerSample(): number {
     return 2;
   }
 
+  /** @internal */
   protected get paramsPerSample(): number {
     return 2;
   }
 
-  /** Keras's offsets: uniform in [0, H − height + 1) cast to an integer when both axes are larger, else the centre. */
+  /** Keras's offsets: uniform in [0, H − height + 1) cast to an integer when both axes are larger, else the centre. @internal */
   protected setParams(m: Float32Array, u: number, p: number): void {
     const [h, w] = this.hwc;
     const random = h > this.height && w > this.width;
@@ -119,7 +133,7 @@ export class RandomCrop extends RandomImageLayer {
     ctx.k.f32_crop_nhwc_grad(ctx.rows, ctx.dy, ctx.dx, this.params!.ptr, 0, h, w, c, this.height, this.width);
   }
 
-  /** Inference: the centre crop, every sample at ((H − height)/2, (W − width)/2) rounded down. */
+  /** Inference: the centre crop, every sample at ((H − height)/2, (W − width)/2) rounded down. @internal */
   protected override identity(ctx: StepContext): void {
     const [h, w] = this.hwc;
     const m = ctx.arena.f32;
@@ -131,22 +145,27 @@ export class RandomCrop extends RandomImageLayer {
     this.crop(ctx);
   }
 
+  /** @internal */
   protected override identityGrad(ctx: StepContext): void {
     this.cropGrad(ctx);
   }
 
+  /** @internal */
   protected transform(ctx: StepContext): void {
     this.crop(ctx);
   }
 
+  /** @internal */
   protected transformGrad(ctx: StepContext): void {
     this.cropGrad(ctx);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), height: this.height, width: this.width };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): RandomCrop {
     return new RandomCrop({ ...layerArgsFromConfig(c, RandomCrop), seed: c.seed as number | null, dataFormat: c.data_format as string | null, height: c.height as number, width: c.width as number });
   }

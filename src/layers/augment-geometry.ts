@@ -44,25 +44,29 @@ export abstract class AffineLayer extends RandomImageLayer {
     this.fillValue = checkFinite('fillValue', args.fillValue ?? 0);
   }
 
+  /** @internal */
   protected get paramsPerSample(): number {
     return 6;
   }
 
-  /** Write the transform (a0, a1, a2, b0, b1, b2) of one sample at m[p …]. */
+  /** Write the transform (a0, a1, a2, b0, b1, b2) of one sample at m[p …]. @internal */
   protected static setTransform(m: Float32Array, p: number, t: readonly [number, number, number, number, number, number]): void {
     for (let i = 0; i < 6; i++) m[p + i] = t[i]!;
   }
 
+  /** @internal */
   protected transform(ctx: StepContext): void {
     const [h, w, c] = this.hwc;
     ctx.k.f32_affine_nhwc(ctx.rows * h, ctx.x, ctx.y, this.params!.ptr, 0, h, w, c, FILL_MODES.indexOf(this.fillMode), this.interpolation === 'bilinear' ? 1 : 0, this.fillValue);
   }
 
+  /** @internal */
   protected transformGrad(ctx: StepContext): void {
     const [h, w, c] = this.hwc;
     ctx.k.f32_affine_nhwc_grad(ctx.rows, ctx.dy, ctx.dx, this.params!.ptr, 0, h, w, c, FILL_MODES.indexOf(this.fillMode), this.interpolation === 'bilinear' ? 1 : 0);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), fill_mode: this.fillMode, interpolation: this.interpolation, fill_value: this.fillValue };
   }
@@ -79,7 +83,9 @@ export interface RandomTranslationArgs extends AffineArgs {
 /** Shifts each image by (dy, dx) = (U(h range)·height, U(w range)·width) pixels (not rounded), filling per fillMode. */
 export class RandomTranslation extends AffineLayer {
   static override readonly className = 'RandomTranslation';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...AFFINE_ARGS, 'heightFactor', 'widthFactor'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...AFFINE_CONFIG, 'height_factor', 'width_factor'];
   readonly heightFactor: Factor;
   readonly widthFactor: Factor;
@@ -94,10 +100,12 @@ export class RandomTranslation extends AffineLayer {
     this.widthFactor = args.widthFactor;
   }
 
+  /** @internal */
   protected get drawsPerSample(): number {
     return 2;
   }
 
+  /** @internal */
   protected setParams(m: Float32Array, u: number, p: number): void {
     const [h, w] = this.hwc;
     const ty = (this.hRange[0] + m[u]! * (this.hRange[1] - this.hRange[0])) * h;
@@ -105,10 +113,12 @@ export class RandomTranslation extends AffineLayer {
     AffineLayer.setTransform(m, p, [1, 0, -tx, 0, 1, -ty]);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), height_factor: this.heightFactor, width_factor: this.widthFactor };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): RandomTranslation {
     return new RandomTranslation({ ...affineArgsFromConfig(c, RandomTranslation), heightFactor: c.height_factor as Factor, widthFactor: c.width_factor as Factor });
   }
@@ -123,7 +133,9 @@ export interface RandomRotationArgs extends AffineArgs {
 /** Rotates each image by U(factor)·2π about ((w − 1)/2, (h − 1)/2) (Keras's affine matrix). */
 export class RandomRotation extends AffineLayer {
   static override readonly className = 'RandomRotation';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...AFFINE_ARGS, 'factor'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...AFFINE_CONFIG, 'factor'];
   /** [lower, upper] in turns (Keras keeps and saves the pair). */
   readonly factor: [number, number];
@@ -133,10 +145,12 @@ export class RandomRotation extends AffineLayer {
     this.factor = parseFactor('factor', args.factor, -1, 1);
   }
 
+  /** @internal */
   protected get drawsPerSample(): number {
     return 1;
   }
 
+  /** @internal */
   protected setParams(m: Float32Array, u: number, p: number): void {
     const [h, w] = this.hwc;
     const [lo, hi] = this.factor;
@@ -149,10 +163,12 @@ export class RandomRotation extends AffineLayer {
     AffineLayer.setTransform(m, p, [cos, -sin, cx - cx * cos + cy * sin, sin, cos, cy - cx * sin - cy * cos]);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: [...this.factor] };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): RandomRotation {
     return new RandomRotation({ ...affineArgsFromConfig(c, RandomRotation), factor: c.factor as Factor });
   }
@@ -169,7 +185,9 @@ export interface RandomZoomArgs extends AffineArgs {
 /** Scales each image by (1 + U(width), 1 + U(height)) about ((w − 1)/2, (h − 1)/2). */
 export class RandomZoom extends AffineLayer {
   static override readonly className = 'RandomZoom';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...AFFINE_ARGS, 'heightFactor', 'widthFactor'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...AFFINE_CONFIG, 'height_factor', 'width_factor'];
   readonly heightFactor: Factor;
   readonly widthFactor: Factor | null;
@@ -184,10 +202,12 @@ export class RandomZoom extends AffineLayer {
     this.widthFactor = args.widthFactor ?? null;
   }
 
+  /** @internal */
   protected get drawsPerSample(): number {
     return 2;
   }
 
+  /** @internal */
   protected setParams(m: Float32Array, u: number, p: number): void {
     const [h, w] = this.hwc;
     const zy = 1 + this.hRange[0] + m[u]! * (this.hRange[1] - this.hRange[0]);
@@ -195,10 +215,12 @@ export class RandomZoom extends AffineLayer {
     AffineLayer.setTransform(m, p, [zx, 0, ((w - 1) / 2) * (1 - zx), 0, zy, ((h - 1) / 2) * (1 - zy)]);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), height_factor: this.heightFactor, width_factor: this.widthFactor };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): RandomZoom {
     return new RandomZoom({ ...affineArgsFromConfig(c, RandomZoom), heightFactor: c.height_factor as Factor, widthFactor: c.width_factor as Factor | null });
   }

@@ -26,8 +26,9 @@ export interface BatchNormalizationArgs extends NormalizationArgs {
  */
 export class BatchNormalization extends Normalization {
   static override readonly className = 'BatchNormalization';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...NORMALIZATION_ARG_NAMES, 'momentum', 'movingMeanInitializer', 'movingVarianceInitializer'];
-  /** Keras 2 writes the renorm keys, Keras 3 `synchronized`: read to refuse what kerasm cannot do. */
+  /** Keras 2 writes the renorm keys, Keras 3 `synchronized`: read to refuse what kerasm cannot do. @internal */
   static override readonly configKeys: readonly string[] = [...NORMALIZATION_CONFIG_KEYS, 'momentum', 'moving_mean_initializer', 'moving_variance_initializer',
     'synchronized', 'renorm', 'renorm_clipping', 'renorm_momentum'];
   readonly momentum: number;
@@ -48,6 +49,7 @@ export class BatchNormalization extends Normalization {
     this.movingVarianceInitializer = initializers.get(args.movingVarianceInitializer ?? 'ones', 'movingVarianceInitializer');
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     super.build(inputShape);
     const c = [this.channels];
@@ -55,15 +57,18 @@ export class BatchNormalization extends Normalization {
     this.movingVariance = this.addWeight('moving_variance', c, this.movingVarianceInitializer, null, false);
   }
 
+  /** @internal */
   override plan(arena: Arena): void {
     this.scratch = arena.alloc(4 * this.channels * 4);
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     if (this.scratch !== null) arena.release(this.scratch);
     this.scratch = null;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const { k } = ctx;
     const c = this.channels;
@@ -82,6 +87,7 @@ export class BatchNormalization extends Normalization {
     k.f32_vaffine_cols(m, c, ctx.x, s, t, ctx.y);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     const { k } = ctx;
     const c = this.channels;
@@ -107,6 +113,7 @@ export class BatchNormalization extends Normalization {
     }
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -116,6 +123,7 @@ export class BatchNormalization extends Normalization {
     };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): BatchNormalization {
     if (c.synchronized === true) throw invalidArgument('synchronized', 'false (kerasm trains on one device)', true);
     if (c.renorm === true) throw invalidArgument('renorm', 'false (batch renormalization is not supported)', true);

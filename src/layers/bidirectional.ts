@@ -45,7 +45,9 @@ interface BidiBuffers {
 /** Runs a recurrent layer in both directions and merges the outputs (Keras `Bidirectional`). */
 export class Bidirectional extends Layer {
   static override readonly className = 'Bidirectional';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'layer', 'mergeMode', 'backwardLayer'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'layer', 'merge_mode', 'backward_layer'];
   readonly forwardLayer: RecurrentBase;
   readonly backwardLayer: RecurrentBase;
@@ -102,14 +104,17 @@ export class Bidirectional extends Layer {
     return this.mergeMode === null ? 2 : 1;
   }
 
+  /** @internal */
   override get outputCount(): number {
     return this.merged + 2 * this.states;
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return this.computeOutputShapes([inputShape])[0]!;
   }
 
+  /** @internal */
   override computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
     const f = this.forwardLayer.computeOutputShapes(inputShapes);
     const b = this.backwardLayer.computeOutputShapes(inputShapes);
@@ -120,6 +125,7 @@ export class Bidirectional extends Layer {
     return [...merged, ...f.slice(1), ...b.slice(1)];
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     super.build(inputShape);
     this.forwardLayer.build(inputShape);
@@ -130,14 +136,17 @@ export class Bidirectional extends Layer {
     }
   }
 
+  /** @internal */
   override get consumesMask(): boolean {
     return true;
   }
 
+  /** @internal */
   override get propagatesMask(): boolean {
     return this.returnSequences;
   }
 
+  /** @internal */
   override get sharesWeights(): boolean {
     return this.forwardLayer.sharesWeights && this.backwardLayer.sharesWeights;
   }
@@ -147,6 +156,7 @@ export class Bidirectional extends Layer {
     return shapeSize(layer.outputShape!);
   }
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     this.forwardLayer.plan(arena, rows);
     this.backwardLayer.plan(arena, rows);
@@ -166,6 +176,7 @@ export class Bidirectional extends Layer {
     };
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     this.forwardLayer.unplan(arena);
     this.backwardLayer.unplan(arena);
@@ -174,6 +185,7 @@ export class Bidirectional extends Layer {
     this.buf = null;
   }
 
+  /** @internal */
   override workspaceBytes(k: KernelExports, rows: number): number {
     return Math.max(this.forwardLayer.workspaceBytes(k, rows), this.backwardLayer.workspaceBytes(k, rows));
   }
@@ -206,6 +218,7 @@ export class Bidirectional extends Layer {
     for (let s = 0; s < t; s++) k.f32_copy_block(rows, units, src + s * units * 4, t * units, dst + (t - 1 - s) * units * 4, t * units);
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const { k } = ctx;
     const b = this.buf!;
@@ -242,6 +255,7 @@ export class Bidirectional extends Layer {
     }
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     const { k } = ctx;
     const b = this.buf!;
@@ -282,6 +296,7 @@ export class Bidirectional extends Layer {
     if (ctx.dx !== 0) k.f32_vadd(ctx.rows * shapeSize(this.inputShape!), ctx.dx, b.dxB, ctx.dx);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     // `layer` under the wrapped layer's own name (forward_ taken off): TF.js prefixes it again
     // without looking, and its weight names (`bidirectional/forward_gru/kernel`) must match.
@@ -294,6 +309,7 @@ export class Bidirectional extends Layer {
     return config;
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Bidirectional {
     return new Bidirectional({
       ...layerArgsFromConfig(c, Bidirectional),

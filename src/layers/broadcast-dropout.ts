@@ -22,12 +22,14 @@ abstract class BroadcastMaskLayer extends NoiseLayer {
   private before = 1;
   private run = 1;
   private after = 1;
-  /** The current batch as p×q×r (set by `layout`). */
+  /** The current batch as p×q×r (set by `layout`). @internal */
   protected p = 1;
+  /** @internal */
   protected q = 1;
+  /** @internal */
   protected r = 1;
 
-  /** Resolve a Keras noise shape (with the batch; null = the input's size, 1 = broadcast). */
+  /** Resolve a Keras noise shape (with the batch; null = the input's size, 1 = broadcast). @internal */
   protected setNoiseShape(noiseShape: readonly (number | null)[] | null, inputShape: Shape, argName: string): void {
     this.lo = 0;
     this.hi = 0;
@@ -55,7 +57,7 @@ abstract class BroadcastMaskLayer extends NoiseLayer {
     this.after = prod(this.hi, inputShape.length + 1);
   }
 
-  /** p×q×r of a batch of `rows` rows: the mask is p×r. */
+  /** p×q×r of a batch of `rows` rows: the mask is p×r. @internal */
   protected layout(rows: number): void {
     if (this.lo === this.hi) {
       this.p = 1;
@@ -68,11 +70,13 @@ abstract class BroadcastMaskLayer extends NoiseLayer {
     }
   }
 
+  /** @internal */
   protected noiseFloats(rows: number): number {
     this.layout(rows);
     return this.p * this.r;
   }
 
+  /** @internal */
   protected drawGrad(ctx: StepContext): void {
     this.layout(ctx.rows);
     ctx.k.f32_vmul_bcast(this.p, this.q, this.r, ctx.dy, this.noise!.ptr, ctx.dx, 0, 0);
@@ -95,7 +99,9 @@ export interface AlphaDropoutArgs extends LayerArgs {
  */
 export class AlphaDropout extends BroadcastMaskLayer {
   static override readonly className = 'AlphaDropout';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'noiseShape', 'seed'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'noise_shape', 'seed'];
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
@@ -108,13 +114,16 @@ export class AlphaDropout extends BroadcastMaskLayer {
       throw invalidArgument('noiseShape', 'an array of positive integers or nulls', args.noiseShape);
     }
   }
+  /** @internal */
   override build(inputShape: Shape): void {
     this.setNoiseShape(this.noiseShape, inputShape, 'noiseShape');
     super.build(inputShape);
   }
+  /** @internal */
   protected get enabled(): boolean {
     return this.rate > 0;
   }
+  /** @internal */
   protected draw(ctx: StepContext, key0: number, key1: number, counter: number): void {
     this.layout(ctx.rows);
     const alphaP = -SELU_ALPHA * SELU_SCALE;
@@ -123,9 +132,11 @@ export class AlphaDropout extends BroadcastMaskLayer {
     ctx.k.f32_bernoulli(this.p * this.r, this.noise!.ptr, this.rate, a, key0, key1, counter);
     ctx.k.f32_vmul_bcast(this.p, this.q, this.r, ctx.x, this.noise!.ptr, ctx.y, b, a * alphaP + b);
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed, noise_shape: this.noiseShape };
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): AlphaDropout {
     return new AlphaDropout({ ...layerArgsFromConfig(c, AlphaDropout), rate: c.rate as number, seed: c.seed as number | null, noiseShape: c.noise_shape as (number | null)[] | null });
   }
@@ -152,9 +163,11 @@ abstract class SpatialDropout extends BroadcastMaskLayer {
     super(args);
     this.rate = checkRate('rate', args.rate);
   }
-  /** Input rank without the batch, and the Keras noise shape for it. */
+  /** Input rank without the batch, and the Keras noise shape for it. @internal */
   protected abstract readonly rank: number;
+  /** @internal */
   protected abstract noiseShapeFor(inputShape: Shape): (number | null)[];
+  /** @internal */
   override build(inputShape: Shape): void {
     if (inputShape.length !== this.rank) {
       throw new ValueError(`Input 0 of layer "${this.name}" is incompatible with the layer: expected ndim=${this.rank + 1}, found ndim=${inputShape.length + 1}. Full shape received: (None, ${inputShape.join(', ')})`);
@@ -162,14 +175,17 @@ abstract class SpatialDropout extends BroadcastMaskLayer {
     this.setNoiseShape(this.noiseShapeFor(inputShape), inputShape, 'noiseShape');
     super.build(inputShape);
   }
+  /** @internal */
   protected get enabled(): boolean {
     return this.rate > 0;
   }
+  /** @internal */
   protected draw(ctx: StepContext, key0: number, key1: number, counter: number): void {
     this.layout(ctx.rows);
     ctx.k.f32_dropout_mask(this.p * this.r, this.noise!.ptr, this.rate, key0, key1, counter, 0);
     ctx.k.f32_vmul_bcast(this.p, this.q, this.r, ctx.x, this.noise!.ptr, ctx.y, 0, 0);
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed };
   }
@@ -178,12 +194,17 @@ abstract class SpatialDropout extends BroadcastMaskLayer {
 /** Drops whole channels of `[batch, steps, channels]` (Keras noise shape `[batch, 1, channels]`). */
 export class SpatialDropout1D extends SpatialDropout {
   static override readonly className = 'SpatialDropout1D';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'seed'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'seed'];
+  /** @internal */
   protected readonly rank = 2;
+  /** @internal */
   protected noiseShapeFor(): (number | null)[] {
     return [null, 1, null];
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): SpatialDropout1D {
     return new SpatialDropout1D({ ...layerArgsFromConfig(c, SpatialDropout1D), rate: c.rate as number, seed: c.seed as number | null });
   }
@@ -192,8 +213,11 @@ export class SpatialDropout1D extends SpatialDropout {
 /** Drops whole feature maps of `[batch, h, w, channels]` (or `[batch, channels, h, w]` with channelsFirst). */
 export class SpatialDropout2D extends SpatialDropout {
   static override readonly className = 'SpatialDropout2D';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'seed', 'dataFormat'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'seed', 'data_format'];
+  /** @internal */
   protected readonly rank = 3;
   readonly dataFormat: 'channelsLast' | 'channelsFirst';
   constructor(args: SpatialDropout2DArgs) {
@@ -203,12 +227,15 @@ export class SpatialDropout2D extends SpatialDropout {
     else if (f === 'channelsFirst' || f === 'channels_first') this.dataFormat = 'channelsFirst';
     else throw invalidArgument('dataFormat', "'channelsLast' or 'channelsFirst'", f);
   }
+  /** @internal */
   protected noiseShapeFor(): (number | null)[] {
     return this.dataFormat === 'channelsLast' ? [null, 1, 1, null] : [null, null, 1, 1];
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), data_format: this.dataFormat === 'channelsLast' ? 'channels_last' : 'channels_first' };
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): SpatialDropout2D {
     const dataFormat = (c.data_format ?? undefined) as SpatialDropout2DArgs['dataFormat'];
     return new SpatialDropout2D({ ...layerArgsFromConfig(c, SpatialDropout2D), rate: c.rate as number, seed: c.seed as number | null, dataFormat });

@@ -19,7 +19,9 @@ export interface ConcatenateArgs extends LayerArgs {
  */
 export class Concatenate extends Merge {
   static override readonly className = 'Concatenate';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'axis'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'axis'];
   readonly axis: number;
   /** Per sample: rows of the block copy, and each input's block width. */
@@ -32,6 +34,7 @@ export class Concatenate extends Merge {
     if (!Number.isInteger(this.axis)) throw invalidArgument('axis', 'an integer', args.axis);
   }
 
+  /** @internal */
   protected mergedShape(shapes: readonly Shape[]): Shape {
     const rank = shapes[0]!.length + 1;
     const axis = this.axis < 0 ? this.axis + rank : this.axis;
@@ -54,6 +57,7 @@ export class Concatenate extends Merge {
     return this.widths.reduce((a, b) => a + b, 0);
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const rows = ctx.rows * this.outer;
     const ld = this.rowWidth;
@@ -64,6 +68,7 @@ export class Concatenate extends Merge {
     });
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     const rows = ctx.rows * this.outer;
     const ld = this.rowWidth;
@@ -74,10 +79,12 @@ export class Concatenate extends Merge {
     });
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: this.axis };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Concatenate {
     return new Concatenate({ ...layerArgsFromConfig(c, Concatenate), axis: (c.axis ?? undefined) as number | undefined });
   }
@@ -100,7 +107,9 @@ export interface DotArgs extends LayerArgs {
  */
 export class Dot extends Merge {
   static override readonly className = 'Dot';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'axes', 'normalize'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'axes', 'normalize'];
   readonly axes: number | [number, number];
   readonly normalize: boolean;
@@ -118,6 +127,7 @@ export class Dot extends Merge {
     }
   }
 
+  /** @internal */
   protected mergedShape(shapes: readonly Shape[]): Shape {
     if (shapes.length !== 2) throw new ValueError(`A \`Dot\` layer should be called on a list of 2 inputs. Received: input_shape=${batchShapes(shapes)}`);
     const [a, b] = shapes as [Shape, Shape];
@@ -137,20 +147,24 @@ export class Dot extends Merge {
     return this.inputShape![0]!;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     ctx.k.f32_rowdot(ctx.rows, this.cols, ctx.xs[0]!, ctx.xs[1]!, ctx.y);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     const [da, db] = ctx.dxs;
     if (da !== undefined && da !== 0) ctx.k.f32_scale_rows(ctx.rows, this.cols, ctx.xs[1]!, ctx.dy, da);
     if (db !== undefined && db !== 0) ctx.k.f32_scale_rows(ctx.rows, this.cols, ctx.xs[0]!, ctx.dy, db);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axes: Array.isArray(this.axes) ? this.axes.slice() : this.axes, normalize: this.normalize };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Dot {
     return new Dot({ ...layerArgsFromConfig(c, Dot), axes: c.axes as number | [number, number], normalize: (c.normalize ?? undefined) as boolean | undefined });
   }

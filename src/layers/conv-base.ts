@@ -73,11 +73,11 @@ export abstract class BaseConv extends Layer {
   readonly activityRegularizer: Regularizer | null;
   readonly biasConstraint: Constraint | null;
   bias: LayerWeight | null = null;
-  /** Sizes of the output's convolution (set by build; its `batch` by each pass). */
+  /** Sizes of the output's convolution (set by build; its `batch` by each pass). @internal */
   protected geom: ConvGeometry | null = null;
   /** Pre-activation scratch (pixels × channels), for activations that do not fuse as a clamp. */
   private z: Region | null = null;
-  /** True while the next layer (a Dropout) applies this layer's ReLU / ReLU6 derivative with its mask. */
+  /** True while the next layer (a Dropout) applies this layer's ReLU / ReLU6 derivative with its mask. @internal */
   activationGradFused = false;
 
   constructor(rank: 1 | 2, args: BaseConvArgs) {
@@ -101,21 +101,21 @@ export abstract class BaseConv extends Layer {
     this.biasConstraint = constraints.get(args.biasConstraint, 'biasConstraint');
   }
 
-  /** Whether a 1-D layer of this class takes padding 'causal' (Conv1D). */
+  /** Whether a 1-D layer of this class takes padding 'causal' (Conv1D). @internal */
   protected get allowsCausal(): boolean {
     return false;
   }
 
-  /** Output channels for `cin` input channels. */
+  /** Output channels for `cin` input channels. @internal */
   protected abstract outChannels(cin: number): number;
-  /** Add the weights before the bias (Keras's order), for `cin` input channels. */
+  /** Add the weights before the bias (Keras's order), for `cin` input channels. @internal */
   protected abstract buildKernels(cin: number): void;
-  /** y = clamp(linear part + bias) for ctx.rows samples (geom.batch is set). */
+  /** y = clamp(linear part + bias) for ctx.rows samples (geom.batch is set). @internal */
   protected abstract linearForward(ctx: StepContext, y: Ptr, clamp: Clamp): void;
-  /** From dz = ctx.dy: the kernels' gradients (if `weights`, β = `beta`) and ctx.dx (if wanted). */
+  /** From dz = ctx.dy: the kernels' gradients (if `weights`, β = `beta`) and ctx.dx (if wanted). @internal */
   protected abstract linearBackward(ctx: StepContext, weights: boolean, beta: 0 | 1): void;
 
-  /** The convolution's sizes for an input shape (without the batch); Keras's errors on a mismatch. */
+  /** The convolution's sizes for an input shape (without the batch); Keras's errors on a mismatch. @internal */
   protected geometryFor(inputShape: Shape): ConvGeometry {
     checkInputRank(this, inputShape, this.rank + 2, true);
     const two = this.rank === 2;
@@ -128,11 +128,13 @@ export abstract class BaseConv extends Layer {
     return convGeometry({ inH, inW, cin, kh, kw, cout: this.outChannels(cin), strideH, strideW, dilH, dilW, padding: this.padding, rank: this.rank });
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     const g = this.geometryFor(inputShape);
     return this.rank === 2 ? [g.outH, g.outW, g.cout] : [g.outW, g.cout];
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     const g = this.geometryFor(inputShape);
     super.build(inputShape);
@@ -145,22 +147,23 @@ export abstract class BaseConv extends Layer {
     }
   }
 
-  /** Output pixels of `rows` samples (the GEMM's rows). */
+  /** Output pixels of `rows` samples (the GEMM's rows). @internal */
   protected pixels(rows: number): number {
     const g = this.geom!;
     return rows * g.outH * g.outW;
   }
 
+  /** @internal */
   protected get biasPtr(): Ptr {
     return this.bias === null ? 0 : this.bias.region!.ptr;
   }
 
-  /** Backward honours `ctx.accumulate`: a convolution can be shared by several calls. */
+  /** Backward honours `ctx.accumulate`: a convolution can be shared by several calls. @internal */
   override get sharesWeights(): boolean {
     return true;
   }
 
-  /** Conv(ReLU or ReLU6) followed by a Dropout with a full mask: mask and derivative in one pass, as Dense. */
+  /** Conv(ReLU or ReLU6) followed by a Dropout with a full mask: mask and derivative in one pass, as Dense. @internal */
   override fuseWith(next: Layer | null): Fusion | null {
     const act = this.activation;
     this.activationGradFused = fusion.dropoutActivationGrad && next !== null && (act.name === 'relu' || act.name === 'relu6') &&
@@ -168,24 +171,28 @@ export abstract class BaseConv extends Layer {
     return this.activationGradFused ? { activation: act } : null;
   }
 
-  /** Softmax or sigmoid outputs fuse with their cross-entropy (not with an activity regularizer, which reads the output). */
+  /** Softmax or sigmoid outputs fuse with their cross-entropy (not with an activity regularizer, which reads the output). @internal */
   override lossFusion(loss: Loss): 'softmax' | 'sigmoid' | null {
     return this.activityRegularizer === null ? loss.fusesWith(this.activation.name) : null;
   }
 
+  /** @internal */
   override get lossLogits(): Ptr {
     return this.z === null ? 0 : this.z.ptr;
   }
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     if (this.activation.clamp === null) this.z = arena.alloc(this.pixels(rows) * this.geom!.cout * 4);
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     if (this.z !== null) arena.release(this.z);
     this.z = null;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const { k } = ctx;
     const g = this.geom!;
@@ -204,6 +211,7 @@ export abstract class BaseConv extends Layer {
     }
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     const { k } = ctx;
     const g = this.geom!;

@@ -66,6 +66,7 @@ abstract class DepthwiseBase extends BaseConv {
     this.depthwiseConstraint = constraints.get(args.depthwiseConstraint, 'depthwiseConstraint');
   }
 
+  /** @internal */
   protected addDepthwiseKernel(cin: number): void {
     const shape = [...this.kernelSize, cin, this.depthMultiplier];
     this.depthwiseConstraint?.validate(shape);
@@ -73,6 +74,7 @@ abstract class DepthwiseBase extends BaseConv {
     this.depthwiseKernel.constraint = this.depthwiseConstraint;
   }
 
+  /** @internal */
   protected depthwiseConfig(): Record<string, unknown> {
     return {
       depth_multiplier: this.depthMultiplier,
@@ -100,25 +102,33 @@ function depthwiseArgsFromConfig(c: Record<string, unknown>, cls: { readonly cla
  */
 export class DepthwiseConv2D extends DepthwiseBase {
   static override readonly className = 'DepthwiseConv2D';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...BASE_CONV_ARG_NAMES, ...DEPTHWISE_ARG_NAMES];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...BASE_CONV_CONFIG_KEYS, ...DEPTHWISE_CONFIG_KEYS];
 
+  /** @internal */
   protected outChannels(cin: number): number {
     return cin * this.depthMultiplier;
   }
+  /** @internal */
   protected buildKernels(cin: number): void {
     this.addDepthwiseKernel(cin);
   }
+  /** @internal */
   protected linearForward(ctx: StepContext, y: Ptr, clamp: Clamp): void {
     depthwiseConv2dForward(ctx, this.geom!, ctx.x, this.depthwiseKernel!.region!.ptr, this.biasPtr, y, ctx.ws, clamp);
   }
+  /** @internal */
   protected linearBackward(ctx: StepContext, weights: boolean, beta: 0 | 1): void {
     if (weights) depthwiseConv2dBackwardFilter(ctx, this.geom!, ctx.x, ctx.dy, this.depthwiseKernel!.grad!.ptr, ctx.ws, beta);
     if (ctx.dx !== 0) depthwiseConv2dBackwardInput(ctx, this.geom!, ctx.dy, this.depthwiseKernel!.region!.ptr, ctx.dx, ctx.ws);
   }
+  /** @internal */
   override workspaceBytes(): number {
     return depthwiseConv2dWorkspaceBytes();
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), ...this.depthwiseConfig() };
   }
@@ -136,8 +146,10 @@ export class DepthwiseConv2D extends DepthwiseBase {
  */
 export class SeparableConv2D extends DepthwiseBase {
   static override readonly className = 'SeparableConv2D';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...BASE_CONV_ARG_NAMES, ...DEPTHWISE_ARG_NAMES, 'filters', 'pointwiseInitializer',
     'pointwiseRegularizer', 'pointwiseConstraint'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...BASE_CONV_CONFIG_KEYS, ...DEPTHWISE_CONFIG_KEYS, 'filters', 'pointwise_initializer',
     'pointwise_regularizer', 'pointwise_constraint'];
   readonly filters: number;
@@ -159,6 +171,7 @@ export class SeparableConv2D extends DepthwiseBase {
     this.pointwiseConstraint = constraints.get(args.pointwiseConstraint, 'pointwiseConstraint');
   }
 
+  /** @internal */
   protected outChannels(): number {
     return this.filters;
   }
@@ -166,6 +179,7 @@ export class SeparableConv2D extends DepthwiseBase {
   private get mid(): number {
     return this.dgeom!.cout;
   }
+  /** @internal */
   protected buildKernels(cin: number): void {
     this.dgeom = { ...this.geom!, cout: cin * this.depthMultiplier };
     this.addDepthwiseKernel(cin);
@@ -175,12 +189,14 @@ export class SeparableConv2D extends DepthwiseBase {
     this.pointwiseKernel.constraint = this.pointwiseConstraint;
   }
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     super.plan(arena, rows);
     const bytes = this.pixels(rows) * this.mid * 4;
     this.d = arena.alloc(bytes);
     this.dd = arena.alloc(bytes);
   }
+  /** @internal */
   override unplan(arena: Arena): void {
     super.unplan(arena);
     for (const r of [this.d, this.dd]) if (r !== null) arena.release(r);
@@ -188,6 +204,7 @@ export class SeparableConv2D extends DepthwiseBase {
     this.dd = null;
   }
 
+  /** @internal */
   protected linearForward(ctx: StepContext, y: Ptr, clamp: Clamp): void {
     const g = this.dgeom!;
     g.batch = ctx.rows;
@@ -198,6 +215,7 @@ export class SeparableConv2D extends DepthwiseBase {
     ctx.k.f32_gemm_nn_minmax(m, n, this.mid, d, this.mid, this.pointwiseKernel!.region!.ptr, n, this.biasPtr, 0, y, n, clamp[0], clamp[1], ctx.ws);
   }
 
+  /** @internal */
   protected linearBackward(ctx: StepContext, weights: boolean, beta: 0 | 1): void {
     const { k } = ctx;
     const g = this.dgeom!;
@@ -213,7 +231,7 @@ export class SeparableConv2D extends DepthwiseBase {
     if (ctx.dx !== 0) depthwiseConv2dBackwardInput(ctx, g, dd, this.depthwiseKernel!.region!.ptr, ctx.dx, ctx.ws);
   }
 
-  /** The GEMMs' workspace (the depthwise calls need only their 64-byte geometry block, before or after them). */
+  /** The GEMMs' workspace (the depthwise calls need only their 64-byte geometry block, before or after them). @internal */
   override workspaceBytes(k: KernelExports, rows: number): number {
     const m = this.pixels(rows);
     const n = this.filters;
@@ -222,6 +240,7 @@ export class SeparableConv2D extends DepthwiseBase {
       k.f32_gemm_workspace_bytes(m, mid, n));
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

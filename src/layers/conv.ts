@@ -48,10 +48,12 @@ abstract class Conv extends BaseConv {
     this.kernelConstraint = constraints.get(args.kernelConstraint, 'kernelConstraint');
   }
 
+  /** @internal */
   protected outChannels(): number {
     return this.filters;
   }
 
+  /** @internal */
   protected buildKernels(cin: number): void {
     const shape = [...this.kernelSize, cin, this.filters];
     this.kernelConstraint?.validate(shape);
@@ -59,19 +61,23 @@ abstract class Conv extends BaseConv {
     this.kernel.constraint = this.kernelConstraint;
   }
 
+  /** @internal */
   protected linearForward(ctx: StepContext, y: Ptr, clamp: Clamp): void {
     conv2dForward(ctx, this.geom!, ctx.x, this.kernel!.region!.ptr, this.biasPtr, y, ctx.ws, clamp);
   }
 
+  /** @internal */
   protected linearBackward(ctx: StepContext, weights: boolean, beta: 0 | 1): void {
     if (weights) conv2dBackwardFilter(ctx, this.geom!, ctx.x, ctx.dy, this.kernel!.grad!.ptr, ctx.ws, beta);
     if (ctx.dx !== 0) conv2dBackwardInput(ctx, this.geom!, ctx.dy, this.kernel!.region!.ptr, ctx.dx, ctx.ws);
   }
 
+  /** @internal */
   override workspaceBytes(k: KernelExports, rows: number): number {
     return conv2dWorkspaceBytes(k, this.geom!, rows);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -102,7 +108,9 @@ function convArgsFromConfig(c: Record<string, unknown>, cls: typeof Conv2D | typ
  */
 export class Conv2D extends Conv {
   static override readonly className = 'Conv2D';
+  /** @internal */
   static override readonly argNames: readonly string[] = CONV_ARG_NAMES;
+  /** @internal */
   static override readonly configKeys: readonly string[] = CONV_CONFIG_KEYS;
   constructor(args: ConvArgs) {
     super(2, args);
@@ -120,11 +128,14 @@ export class Conv2D extends Conv {
  */
 export class Conv1D extends Conv {
   static override readonly className = 'Conv1D';
+  /** @internal */
   static override readonly argNames: readonly string[] = CONV_ARG_NAMES;
+  /** @internal */
   static override readonly configKeys: readonly string[] = CONV_CONFIG_KEYS;
   constructor(args: ConvArgs) {
     super(1, args);
   }
+  /** @internal */
   protected override get allowsCausal(): boolean {
     return true;
   }

@@ -17,7 +17,9 @@ export interface ActivationArgs extends LayerArgs {
 /** `output = activation(input)`, elementwise (softmax over the last axis). */
 export class Activation extends Layer {
   static override readonly className = 'Activation';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'activation'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'activation'];
   readonly activation: ActivationInfo;
   constructor(args: ActivationArgs) {
@@ -26,10 +28,11 @@ export class Activation extends Layer {
     this.activation = activations.get(args.activation, 'activation');
   }
 
-  /** Passes its input's mask on unchanged (Keras `supports_masking`). */
+  /** Passes its input's mask on unchanged (Keras `supports_masking`). @internal */
   override get propagatesMask(): boolean {
     return true;
   }
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -39,18 +42,22 @@ export class Activation extends Layer {
   private rowsOf(ctx: StepContext): number {
     return (ctx.rows * shapeSize(this.inputShape!)) / this.cols;
   }
+  /** @internal */
   forward(ctx: StepContext): void {
     applyActivation(ctx.k, this.activation, this.rowsOf(ctx), this.cols, ctx.x, ctx.y);
   }
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx === 0) return;
     const rows = this.rowsOf(ctx);
     applyActivationGrad(ctx.k, this.activation, rows, this.cols, ctx.x, ctx.y, ctx.dy);
     ctx.k.f32_vcopy(rows * this.cols, ctx.dy, ctx.dx);
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), activation: activations.serialize(this.activation) };
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Activation {
     return new Activation({ ...layerArgsFromConfig(c, Activation), activation: c.activation as ActivationIdentifier });
   }
@@ -65,7 +72,9 @@ export interface FlattenArgs extends LayerArgs {
 /** Keras: `keras.layers.Flatten`. `[batch, d1, d2, …]` → `[batch, d1·d2·…]`; no copy. */
 export class Flatten extends Layer {
   static override readonly className = 'Flatten';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'dataFormat'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'data_format'];
   constructor(args: FlattenArgs = {}) {
     super(args);
@@ -73,20 +82,25 @@ export class Flatten extends Layer {
     // TF.js's channelsFirst permutes to channels-last before flattening; kerasm has one layout.
     if (f !== undefined && f !== 'channelsLast' && f !== 'channels_last') throw invalidArgument('dataFormat', "'channelsLast' (kerasm is channels-last only)", f);
   }
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return [shapeSize(inputShape)];
   }
+  /** @internal */
   override get aliasesInput(): boolean {
     return true;
   }
+  /** @internal */
   forward(_ctx: StepContext): void {}
-  /** The gradient is the output's, reinterpreted; copied only where the engine gave the input its own buffer (a value read twice). */
+  /** The gradient is the output's, reinterpreted; copied only where the engine gave the input its own buffer (a value read twice). @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0 && ctx.dx !== ctx.dy) ctx.k.f32_vcopy(ctx.rows * shapeSize(this.inputShape!), ctx.dy, ctx.dx);
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), data_format: 'channels_last' };
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Flatten {
     if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last') {
       throw invalidArgument('data_format', "'channels_last' (kerasm is channels-last only)", c.data_format);
@@ -106,7 +120,9 @@ export interface InputLayerArgs extends LayerArgs {
 /** Keras: `keras.layers.InputLayer`. Declares the model's input shape; passes data through. */
 export class InputLayer extends Layer {
   static override readonly className = 'InputLayer';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'shape', 'sparse'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'sparse', 'ragged', 'optional'];
   constructor(args: InputLayerArgs = {}) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { inputShape }', args);
@@ -114,18 +130,24 @@ export class InputLayer extends Layer {
     if (args.sparse !== undefined && args.sparse !== false) throw invalidArgument('sparse', 'false (kerasm inputs are dense)', args.sparse);
     if (this.batchInputShape === null) throw invalidArgument('inputShape', 'an array of positive integers', args.inputShape);
   }
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
+  /** @internal */
   override get aliasesInput(): boolean {
     return true;
   }
+  /** @internal */
   forward(_ctx: StepContext): void {}
+  /** @internal */
   backward(_ctx: StepContext): void {}
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     const { name, dtype, batch_input_shape } = super.getConfig();
     return { batch_input_shape, dtype, sparse: false, name };
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): InputLayer {
     if (c.sparse === true || c.ragged === true) throw invalidArgument(c.sparse === true ? 'sparse' : 'ragged', 'false (kerasm inputs are dense)', true);
     return new InputLayer(layerArgsFromConfig(c, InputLayer));

@@ -43,21 +43,35 @@ export interface DenseArgs extends LayerArgs {
 /** `output = activation(x·W + b)`. Input `[batch, ..., inDim]`, output `[batch, ..., units]`. */
 export class Dense extends Layer {
   static override readonly className = 'Dense';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer',
     'kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint', 'inputDim'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer',
     'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'];
+  /** {@inheritDoc DenseArgs.units} */
   readonly units: number;
+  /** {@inheritDoc DenseArgs.activation} */
   readonly activation: ActivationInfo;
+  /** {@inheritDoc DenseArgs.useBias} */
   readonly useBias: boolean;
+  /** {@inheritDoc DenseArgs.kernelInitializer} */
   readonly kernelInitializer: initializers.Initializer;
+  /** {@inheritDoc DenseArgs.biasInitializer} */
   readonly biasInitializer: initializers.Initializer;
+  /** {@inheritDoc DenseArgs.kernelRegularizer} */
   readonly kernelRegularizer: Regularizer | null;
+  /** {@inheritDoc DenseArgs.biasRegularizer} */
   readonly biasRegularizer: Regularizer | null;
+  /** {@inheritDoc DenseArgs.activityRegularizer} */
   readonly activityRegularizer: Regularizer | null;
+  /** {@inheritDoc DenseArgs.kernelConstraint} */
   readonly kernelConstraint: Constraint | null;
+  /** {@inheritDoc DenseArgs.biasConstraint} */
   readonly biasConstraint: Constraint | null;
+  /** The kernel `W`, `[inDim, units]`; null until the layer is built. */
   kernel: LayerWeight | null = null;
+  /** The bias `b`, `[units]`; null until built or without `useBias`. */
   bias: LayerWeight | null = null;
   /** Pre-activation scratch (rows × units), for activations that do not fuse as a clamp. */
   private z: Region | null = null;
@@ -82,16 +96,18 @@ export class Dense extends Layer {
     this.biasConstraint = constraints.get(args.biasConstraint, 'biasConstraint');
   }
 
-  /** Passes its input's mask on unchanged (Keras `supports_masking`). */
+  /** Passes its input's mask on unchanged (Keras `supports_masking`). @internal */
   override get propagatesMask(): boolean {
     return true;
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length < 1) throw new ValueError(`Layer ${this.name} needs inputs of rank ≥ 2 (with the batch). Received input shape: [null]`);
     return [...inputShape.slice(0, -1), this.units];
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     super.build(inputShape);
     const inDim = inputShape[inputShape.length - 1]!;
@@ -117,6 +133,7 @@ export class Dense extends Layer {
   /**
    * True while the next layer (a Dropout, see `fuseWith`) applies this layer's ReLU / ReLU6
    * derivative together with its mask: backward skips it.
+   * @internal
    */
   activationGradFused = false;
 
@@ -124,6 +141,7 @@ export class Dense extends Layer {
    * Dense(ReLU or ReLU6, applied in its GEMM epilogue) followed by a layer that accepts the
    * derivative (Dropout with a full mask): that layer applies its mask and the derivative in one
    * pass. Not with an activity regularizer, whose gradient comes between the two.
+   * @internal
    */
   override fuseWith(next: Layer | null): Fusion | null {
     const act = this.activation;
@@ -132,16 +150,17 @@ export class Dense extends Layer {
     return this.activationGradFused ? { activation: act } : null;
   }
 
-  /** Softmax or sigmoid outputs fuse with their cross-entropy (not with an activity regularizer, which reads the output). */
+  /** Softmax or sigmoid outputs fuse with their cross-entropy (not with an activity regularizer, which reads the output). @internal */
   override lossFusion(loss: Loss): 'softmax' | 'sigmoid' | null {
     return this.activityRegularizer === null ? loss.fusesWith(this.activation.name) : null;
   }
 
+  /** @internal */
   override get lossLogits(): Ptr {
     return this.logits;
   }
 
-  /** Backward honours `ctx.accumulate`: a Dense can be shared by several calls. */
+  /** Backward honours `ctx.accumulate`: a Dense can be shared by several calls. @internal */
   override get sharesWeights(): boolean {
     return true;
   }
@@ -150,20 +169,23 @@ export class Dense extends Layer {
     return this.activation.clamp !== null;
   }
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     if (!this.fusesClamp) this.z = arena.alloc(rows * this.rowsPerSample * this.units * 4);
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     if (this.z !== null) arena.release(this.z);
     this.z = null;
   }
 
-  /** The pre-activation buffer the loss kernel reads when it fuses the output activation. */
+  /** The pre-activation buffer the loss kernel reads when it fuses the output activation. @internal */
   get logits(): Ptr {
     return this.z === null ? 0 : this.z.ptr;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const { k } = ctx;
     const m = ctx.rows * this.rowsPerSample;
@@ -183,6 +205,7 @@ export class Dense extends Layer {
     }
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     const { k } = ctx;
     const m = ctx.rows * this.rowsPerSample;
@@ -207,7 +230,7 @@ export class Dense extends Layer {
     }
   }
 
-  /** Largest GEMM workspace this layer's passes need for `rows` rows. */
+  /** Largest GEMM workspace this layer's passes need for `rows` rows. @internal */
   override workspaceBytes(k: KernelExports, rows: number): number {
     const m = rows * this.rowsPerSample;
     const n = this.units;
@@ -215,6 +238,7 @@ export class Dense extends Layer {
     return Math.max(k.f32_gemm_workspace_bytes(m, n, inDim), k.f32_gemm_workspace_bytes(inDim, n, m), k.f32_gemm_workspace_bytes(m, inDim, n));
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -28,7 +28,9 @@ export interface DropoutArgs extends LayerArgs {
  */
 export class Dropout extends Layer {
   static override readonly className = 'Dropout';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'noiseShape', 'seed'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'noise_shape', 'seed'];
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
@@ -51,10 +53,12 @@ export class Dropout extends Layer {
     return this.mode === 'full';
   }
 
+  /** @internal */
   override acceptsFusion(_activation: ActivationInfo): boolean {
     return this.fusesActivationGrad;
   }
 
+  /** @internal */
   override takeFusion(f: Fusion | null): void {
     this.fusedActivation = f?.activation ?? null;
   }
@@ -71,11 +75,12 @@ export class Dropout extends Layer {
     this.seed = args.seed ?? null;
   }
 
-  /** Passes its input's mask on unchanged (Keras `supports_masking`). */
+  /** Passes its input's mask on unchanged (Keras `supports_masking`). @internal */
   override get propagatesMask(): boolean {
     return true;
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -83,24 +88,28 @@ export class Dropout extends Layer {
   /**
    * The mask stream's keys and position `[key0, key1, counter]` (io saves it so training resumes
    * identically); null until an unseeded layer's first training step draws its keys.
+   * @internal
    */
   get streamState(): [number, number, number] | null {
     return this.stream.state;
   }
 
+  /** @internal */
   set streamState(s: [number, number, number] | null) {
     this.stream.state = s;
   }
 
-  /** Steps drawn so far: the position in this layer's mask stream. */
+  /** Steps drawn so far: the position in this layer's mask stream. @internal */
   get counter(): number {
     return this.stream.counter;
   }
 
+  /** @internal */
   set counter(c: number) {
     this.stream.counter = c | 0;
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     super.build(inputShape);
     this.stream.reset(this.seed);
@@ -124,16 +133,19 @@ export class Dropout extends Layer {
     return shapeSize(this.inputShape!);
   }
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     const n = this.mode === 'cols' ? this.features : this.mode === 'rows' ? rows : rows * this.features;
     this.mask = arena.alloc(Math.max(1, n) * 4);
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     if (this.mask !== null) arena.release(this.mask);
     this.mask = null;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const { k } = ctx;
     const f = this.features;
@@ -158,6 +170,7 @@ export class Dropout extends Layer {
     }
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx === 0) return;
     const { k } = ctx;
@@ -183,6 +196,7 @@ export class Dropout extends Layer {
     }
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShape, seed: this.seed };
   }

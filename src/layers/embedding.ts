@@ -40,8 +40,10 @@ export interface EmbeddingArgs extends LayerArgs {
 /** Integer ids → learned vectors: `[batch, steps]` → `[batch, steps, outputDim]`. */
 export class Embedding extends Layer {
   static override readonly className = 'Embedding';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'inputDim', 'outputDim', 'embeddingsInitializer',
     'embeddingsRegularizer', 'activityRegularizer', 'embeddingsConstraint', 'maskZero', 'inputLength'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'input_dim', 'output_dim', 'embeddings_initializer',
     'embeddings_regularizer', 'activity_regularizer', 'embeddings_constraint', 'mask_zero', 'input_length'];
   readonly inputDim: number;
@@ -76,11 +78,13 @@ export class Embedding extends Layer {
     this.maskZero = checkBoolean('maskZero', args.maskZero ?? false);
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length < 1) throw new ValueError(`Layer ${this.name} needs ids of rank ≥ 2 ([batch, steps]). Received input shape: [null]`);
     return [...inputShape, this.outputDim];
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     super.build(inputShape);
     this.embeddingsConstraint?.validate([this.inputDim, this.outputDim]);
@@ -88,11 +92,12 @@ export class Embedding extends Layer {
     this.embeddings.constraint = this.embeddingsConstraint;
   }
 
+  /** @internal */
   override get producesMask(): boolean {
     return this.maskZero;
   }
 
-  /** Backward honours `ctx.accumulate` (a table shared by two inputs, as in a siamese model). */
+  /** Backward honours `ctx.accumulate` (a table shared by two inputs, as in a siamese model). @internal */
   override get sharesWeights(): boolean {
     return true;
   }
@@ -105,6 +110,7 @@ export class Embedding extends Layer {
   /**
    * Check model-input data this layer reads (before any wasm call): every id an integer in
    * [0, inputDim). The error names the sample and the position.
+   * @internal
    */
   override checkInputData(data: Float32Array, name: string): void {
     const per = this.idsPerSample;
@@ -120,6 +126,7 @@ export class Embedding extends Layer {
       (id === this.inputDim ? ` (ids count from 0: a vocabulary of ${this.inputDim} words has ids 0 to ${this.inputDim - 1}; raise inputDim to ${this.inputDim + 1} if ${id} is a real word)` : ''));
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const { k } = ctx;
     const n = ctx.rows * this.idsPerSample;
@@ -134,6 +141,7 @@ export class Embedding extends Layer {
     }
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     const { k } = ctx;
     if (!this.trainable) return;
@@ -145,6 +153,7 @@ export class Embedding extends Layer {
     if (!ctx.accumulate) this.addPenaltyGradients(k);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -37,21 +37,24 @@ abstract class GlobalPooling extends Layer {
     this.keepdims = checkBoolean('keepdims', args.keepdims ?? false);
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     checkInputRank(this, inputShape, this.rank + 2);
     const c = inputShape[this.rank]!;
     return this.keepdims ? [...Array<number>(this.rank).fill(1), c] : [c];
   }
 
-  /** Positions pooled per sample and channel. */
+  /** Positions pooled per sample and channel. @internal */
   protected get positions(): number {
     return shapeSize(this.inputShape!.slice(0, this.rank));
   }
 
+  /** @internal */
   protected get channels(): number {
     return this.inputShape![this.rank]!;
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), data_format: 'channels_last', keepdims: this.keepdims };
   }
@@ -62,18 +65,22 @@ function globalArgsFromConfig(c: Record<string, unknown>, cls: { readonly classN
 }
 
 abstract class GlobalAveragePooling extends GlobalPooling {
+  /** @internal */
   forward(ctx: StepContext): void {
     ctx.k.f32_global_avgpool_nhwc(ctx.rows, ctx.x, ctx.y, 0, this.positions, this.channels);
   }
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0) ctx.k.f32_global_avgpool_nhwc_grad(ctx.rows, ctx.dy, ctx.dx, 0, this.positions, this.channels);
   }
 }
 
 abstract class GlobalMaxPooling extends GlobalPooling {
+  /** @internal */
   forward(ctx: StepContext): void {
     ctx.k.f32_global_maxpool_nhwc(ctx.rows, ctx.x, ctx.y, 0, this.positions, this.channels);
   }
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0) ctx.k.f32_global_maxpool_nhwc_grad(ctx.rows, ctx.x, ctx.y, ctx.dy, ctx.dx, 0, this.positions, this.channels);
   }
@@ -82,11 +89,14 @@ abstract class GlobalMaxPooling extends GlobalPooling {
 /** Keras `GlobalAveragePooling2D`: `[batch, h, w, c]` → `[batch, c]`, the mean over h·w. */
 export class GlobalAveragePooling2D extends GlobalAveragePooling {
   static override readonly className = 'GlobalAveragePooling2D';
+  /** @internal */
   static override readonly argNames = GLOBAL_ARGS;
+  /** @internal */
   static override readonly configKeys = GLOBAL_CONFIG;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 2);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): GlobalAveragePooling2D {
     return new GlobalAveragePooling2D(globalArgsFromConfig(c, GlobalAveragePooling2D));
   }
@@ -95,11 +105,14 @@ export class GlobalAveragePooling2D extends GlobalAveragePooling {
 /** Keras `GlobalMaxPooling2D`: `[batch, h, w, c]` → `[batch, c]`, the maximum over h·w. */
 export class GlobalMaxPooling2D extends GlobalMaxPooling {
   static override readonly className = 'GlobalMaxPooling2D';
+  /** @internal */
   static override readonly argNames = GLOBAL_ARGS;
+  /** @internal */
   static override readonly configKeys = GLOBAL_CONFIG;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 2);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): GlobalMaxPooling2D {
     return new GlobalMaxPooling2D(globalArgsFromConfig(c, GlobalMaxPooling2D));
   }
@@ -108,23 +121,28 @@ export class GlobalMaxPooling2D extends GlobalMaxPooling {
 /** Keras `GlobalAveragePooling1D`: `[batch, steps, c]` → `[batch, c]`, the mean over the steps. */
 export class GlobalAveragePooling1D extends GlobalAveragePooling {
   static override readonly className = 'GlobalAveragePooling1D';
+  /** @internal */
   static override readonly argNames = GLOBAL_ARGS;
+  /** @internal */
   static override readonly configKeys = GLOBAL_CONFIG;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 1);
   }
-  /** With a mask (Embedding maskZero, Masking): the mean over the real steps, as Keras (0/0 = NaN when all are masked). */
+  /** With a mask (Embedding maskZero, Masking): the mean over the real steps, as Keras (0/0 = NaN when all are masked). @internal */
   override get consumesMask(): boolean {
     return true;
   }
+  /** @internal */
   override forward(ctx: StepContext): void {
     if (ctx.mask === 0) super.forward(ctx);
     else ctx.k.f32_masked_mean_steps(ctx.rows, this.positions, this.channels, ctx.x, ctx.mask, ctx.y);
   }
+  /** @internal */
   override backward(ctx: StepContext): void {
     if (ctx.mask === 0) super.backward(ctx);
     else if (ctx.dx !== 0) ctx.k.f32_masked_mean_steps_grad(ctx.rows, this.positions, this.channels, ctx.dy, ctx.mask, ctx.dx);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): GlobalAveragePooling1D {
     return new GlobalAveragePooling1D(globalArgsFromConfig(c, GlobalAveragePooling1D));
   }
@@ -133,11 +151,14 @@ export class GlobalAveragePooling1D extends GlobalAveragePooling {
 /** Keras `GlobalMaxPooling1D`: `[batch, steps, c]` → `[batch, c]`, the maximum over the steps. */
 export class GlobalMaxPooling1D extends GlobalMaxPooling {
   static override readonly className = 'GlobalMaxPooling1D';
+  /** @internal */
   static override readonly argNames = GLOBAL_ARGS;
+  /** @internal */
   static override readonly configKeys = GLOBAL_CONFIG;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 1);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): GlobalMaxPooling1D {
     return new GlobalMaxPooling1D(globalArgsFromConfig(c, GlobalMaxPooling1D));
   }

@@ -26,9 +26,13 @@ export interface Fusion {
  */
 export const fusion = { dropoutActivationGrad: true };
 
-/** A shape without the batch dimension. */
+/** A shape without the batch dimension: `[784]` for vectors, `[28, 28, 1]` for images, `[steps, features]` for sequences. */
 export type Shape = number[];
 
+/**
+ * Options every layer takes, on top of its own (TF.js's `LayerArgs`). Unknown option names are
+ * refused with a ValueError that names kerasm's spelling of a Keras one (`use_bias` → `useBias`).
+ */
 export interface LayerArgs {
   /** Unique name; default: snake_case class name plus a counter (`dense`, `dense_1`, …). */
   name?: string;
@@ -51,16 +55,25 @@ export interface LayerArgs {
   weights?: never;
 }
 
-/** One weight tensor: its values live in wasm memory for the life of the model. */
+/**
+ * One weight tensor of a layer (Keras's `layer.weights` entries). Its values live in wasm memory
+ * for the life of the model: read them with `model.getWeights()` (copies, in `model.weights` order)
+ * and write them with `model.setWeights(...)`.
+ */
 export interface LayerWeight {
+  /** Keras's variable name inside the layer: `kernel`, `bias`, `recurrent_kernel`, `gamma`, `moving_mean`, … */
   readonly name: string;
+  /** Its shape, e.g. `[inDim, units]` for a Dense kernel. */
   readonly shape: number[];
+  /** Number of values: the product of `shape`. */
   readonly size: number;
+  /** Fills the values when the model is built (and again by a new build). */
   readonly initializer: Initializer;
+  /** Penalty on these values added to the loss (null: none). */
   readonly regularizer: Regularizer | null;
-  /** Values (allocated when the model is built). */
+  /** Values (allocated when the model is built). @internal */
   region: Region | null;
-  /** Gradient (allocated when the model is planned for training). */
+  /** Gradient (allocated when the model is planned for training). @internal */
   grad: Region | null;
   /** False for non-trainable state (moving statistics). */
   readonly trainable: boolean;
@@ -70,6 +83,7 @@ export interface LayerWeight {
    * Set by `Optimizer.build`: the regularizer's gradient is added inside the optimizer's update
    * pass (fused, src/optimizers), so the layer's backward pass leaves it out of `grad`.
    * `addDeferredPenaltyGradients` writes it into `grad` where the full gradient is needed.
+   * @internal
    */
   penaltyInUpdate?: boolean;
 }
@@ -145,21 +159,41 @@ export const LAYER_ARG_NAMES: readonly string[] = ['name', 'trainable', 'inputSh
 /** The config keys every layer's `fromConfig` reads (`dtype` is checked by io before). */
 export const LAYER_CONFIG_KEYS: readonly string[] = ['name', 'trainable', 'dtype', 'batch_input_shape', 'batch_shape'];
 
+/**
+ * The base of every layer (Keras `keras.layers.Layer`, TF.js `tf.layers.Layer`). Make layers with the
+ * factories (`km.layers.dense({ units: 10 })`) and put them in `km.sequential` or call them with
+ * `apply` (functional API). Custom layers written in JS are not supported: the passes run as
+ * wasm kernels planned by the model.
+ */
 export abstract class Layer {
+  /** The Keras class name (`'Dense'`, `'LSTM'`, …), as written in saved configs. */
   static readonly className: string = 'Layer';
   /**
    * The option names the constructor takes (camelCase, TF.js's): anything else is refused by the
    * base constructor, naming kerasm's spelling for a Keras one. Each class lists its own.
+   * @internal
    */
   static readonly argNames: readonly string[] = LAYER_ARG_NAMES;
-  /** The Keras config keys `fromConfig` reads (snake_case); others in a file get a warning, once. */
+  /** The Keras config keys `fromConfig` reads (snake_case); others in a file get a warning, once. @internal */
   static readonly configKeys: readonly string[] = LAYER_CONFIG_KEYS;
+  /** Unique name: the `name` option, or snake_case class name plus a counter (`dense`, `dense_1`, …). */
   readonly name: string;
+  /**
+   * False freezes the layer's weights: the optimizer leaves them alone (it still runs forward and
+   * passes gradients back). Read when `fit` or `trainOnBatch` starts, so no new `compile` is needed.
+   * A frozen BatchNormalization uses its moving statistics, as in Keras 3.
+   */
   trainable: boolean;
-  /** Declared input shape (first layer only). */
+  /** Declared input shape with the batch dimension (null for any batch size); null when no input shape was given. */
   readonly batchInputShape: (number | null)[] | null;
+  /** Input shape without the batch dimension; null until the layer is built (in a model). */
   inputShape: Shape | null = null;
+  /**
+   * Output shape without the batch dimension; null until the layer is built. Unlike Keras's
+   * `output_shape`, it has no leading `null`.
+   */
   outputShape: Shape | null = null;
+  /** The layer's weights in Keras order (`kernel`, `bias`, …); empty until the layer is built (in a model). */
   readonly weights: LayerWeight[] = [];
 
   constructor(args: LayerArgs = {}) {
@@ -197,19 +231,21 @@ export abstract class Layer {
     }
   }
 
+  /** The Keras class name of this layer (`'Dense'`, …): the static `className` of its class. */
   get className(): string {
     return (this.constructor as typeof Layer).className;
   }
 
-  /** Output shape (without batch) for an input shape; throws a ValueError on a mismatch. */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   abstract computeOutputShape(inputShape: Shape): Shape;
 
-  /** Declare weights for this input shape. Values are allocated by the model afterwards. */
+  /** Declare weights for this input shape. Values are allocated by the model afterwards. @internal */
   build(inputShape: Shape): void {
     this.inputShape = inputShape.slice();
     this.outputShape = this.computeOutputShape(inputShape);
   }
 
+  /** @internal */
   protected addWeight(name: string, shape: number[], initializer: Initializer, regularizer: Regularizer | null, trainable = true): LayerWeight {
     const w: LayerWeight = { name, shape, size: shapeSize(shape), initializer, regularizer, region: null, grad: null, trainable };
     this.weights.push(w);
@@ -236,37 +272,38 @@ export abstract class Layer {
   /**
    * True where backward honours `ctx.accumulate`, so the layer may be called more than once in
    * one model (a shared layer). Layers with weights say so; weightless layers always may.
+   * @internal
    */
   get sharesWeights(): boolean {
     return this.weights.length === 0;
   }
 
-  /** True for layers that take a list of inputs (the merge layers): they implement `buildMany` and read `ctx.xs`. */
+  /** True for layers that take a list of inputs (the merge layers): they implement `buildMany` and read `ctx.xs`. @internal */
   get takesList(): boolean {
     return false;
   }
 
-  /** Reads `ctx.mask` (the RNNs, GlobalAveragePooling1D, Bidirectional, TimeDistributed): the engine hands it the input's mask. */
+  /** Reads `ctx.mask` (the RNNs, GlobalAveragePooling1D, Bidirectional, TimeDistributed): the engine hands it the input's mask. @internal */
   get consumesMask(): boolean {
     return false;
   }
 
-  /** Makes a mask (Embedding with maskZero, Masking): its forward also writes `ctx.maskOut` when that is not 0. */
+  /** Makes a mask (Embedding with maskZero, Masking): its forward also writes `ctx.maskOut` when that is not 0. @internal */
   get producesMask(): boolean {
     return false;
   }
 
-  /** Passes its input's mask on unchanged (Keras `supports_masking` without `compute_mask`): Dropout, Activation, ... */
+  /** Passes its input's mask on unchanged (Keras `supports_masking` without `compute_mask`): Dropout, Activation, ... @internal */
   get propagatesMask(): boolean {
     return false;
   }
 
-  /** How many tensors one call makes (an RNN with returnState: 1 + its states). */
+  /** How many tensors one call makes (an RNN with returnState: 1 + its states). @internal */
   get outputCount(): number {
     return 1;
   }
 
-  /** The shapes of every output for these input shapes (layers with `outputCount` > 1 override it). */
+  /** The shapes of every output for these input shapes (layers with `outputCount` > 1 override it). @internal */
   computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
     return [this.computeOutputShape(inputShapes[0]!)];
   }
@@ -274,6 +311,7 @@ export abstract class Layer {
   /**
    * True for layers that take one input plus optional initial-state tensors (the RNNs:
    * `apply(x, { initialState: [h, c] })` or TF.js's `apply([x, h, c])`); they read `ctx.xs`.
+   * @internal
    */
   get takesStates(): boolean {
     return false;
@@ -284,12 +322,12 @@ export abstract class Layer {
     return this.inputShape === null ? [] : [this.inputShape];
   }
 
-  /** Build from the shapes of the first call's inputs. */
+  /** Build from the shapes of the first call's inputs. @internal */
   buildFrom(shapes: readonly Shape[]): void {
     this.build(shapes[0]!);
   }
 
-  /** True when the output is the input's memory, reinterpreted (Flatten, Reshape). */
+  /** True when the output is the input's memory, reinterpreted (Flatten, Reshape). @internal */
   get aliasesInput(): boolean {
     return false;
   }
@@ -297,10 +335,11 @@ export abstract class Layer {
   /**
    * Check model-input data this layer reads directly, before any wasm call (Embedding: ids in
    * range); throws a ValueError naming the sample. `data` holds the samples row-major.
+   * @internal
    */
   checkInputData(_data: Float32Array, _name: string): void {}
 
-  /** Bytes of GEMM workspace the layer's passes need for `rows` rows (0: none). */
+  /** Bytes of GEMM workspace the layer's passes need for `rows` rows (0: none). @internal */
   workspaceBytes(_k: KernelExports, _rows: number): number {
     return 0;
   }
@@ -310,41 +349,45 @@ export abstract class Layer {
    * output in training (null: none, several, or an inference plan). A layer that hands part of its
    * backward to `next` returns it and skips that part itself; the engine then gives it to `next`
    * through `takeFusion`. Every layer is offered, so `fuseWith(null)` undoes an earlier fusion.
+   * @internal
    */
   fuseWith(_next: Layer | null): Fusion | null {
     return null;
   }
 
-  /** Whether this layer can apply `activation`'s derivative in its own backward pass. */
+  /** Whether this layer can apply `activation`'s derivative in its own backward pass. @internal */
   acceptsFusion(_activation: ActivationInfo): boolean {
     return false;
   }
 
-  /** The fusion the layer before hands over (null: none); see `fuseWith`. */
+  /** The fusion the layer before hands over (null: none); see `fuseWith`. @internal */
   takeFusion(_fusion: Fusion | null): void {}
 
   /**
    * The output activation `loss` can compute together with it from this layer's pre-activation
    * (`lossLogits`): softmax with cross-entropy, sigmoid with binary cross-entropy. Null: none.
+   * @internal
    */
   lossFusion(_loss: Loss): 'softmax' | 'sigmoid' | null {
     return null;
   }
 
-  /** Where a fused loss reads the pre-activation (see `lossFusion`). */
+  /** Where a fused loss reads the pre-activation (see `lossFusion`). @internal */
   get lossLogits(): Ptr {
     return 0;
   }
 
-  /** Allocate per-batch scratch for up to `rows` rows. */
+  /** Allocate per-batch scratch for up to `rows` rows. @internal */
   plan(_arena: Arena, _rows: number): void {}
-  /** Free per-batch scratch. */
+  /** Free per-batch scratch. @internal */
   unplan(_arena: Arena): void {}
 
+  /** @internal */
   abstract forward(ctx: StepContext): void;
+  /** @internal */
   abstract backward(ctx: StepContext): void;
 
-  /** Penalty of this layer's weights (Σ over regularized weights), from wasm. */
+  /** Penalty of this layer's weights (Σ over regularized weights), from wasm. @internal */
   weightPenalty(k: KernelExports): number {
     let p = 0;
     for (const w of this.weights) {
@@ -353,18 +396,22 @@ export abstract class Layer {
     return p;
   }
 
-  /** Add the regularizers' gradients into the weight gradients (except where the optimizer fuses them: `penaltyInUpdate`). */
+  /** Add the regularizers' gradients into the weight gradients (except where the optimizer fuses them: `penaltyInUpdate`). @internal */
   protected addPenaltyGradients(k: KernelExports): void {
     for (const w of this.weights) if (w.penaltyInUpdate !== true) addPenaltyGradient(k, w);
   }
 
+  /** Number of weight values (trainable and not), as in `model.summary()`; 0 before the layer is built. */
   countParams(): number {
     let n = 0;
     for (const w of this.weights) n += w.size;
     return n;
   }
 
-  /** Keras config keys; subclasses spread this (Keras `{**base_config, **config}`). */
+  /**
+   * The layer's Keras config (`get_config()`): snake_case keys as Keras writes them in a `.keras`
+   * or TF.js `model.json` file (`units`, `use_bias`, `kernel_regularizer`, …).
+   */
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
     if (this.batchInputShape !== null) config.batch_input_shape = this.batchInputShape.slice();

@@ -16,7 +16,9 @@ export interface MaskingArgs extends LayerArgs {
 /** Masks (and zeroes) the steps whose every feature equals `maskValue`. */
 export class Masking extends Layer {
   static override readonly className = 'Masking';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'maskValue'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'mask_value'];
   readonly maskValue: number;
 
@@ -29,6 +31,7 @@ export class Masking extends Layer {
     }
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length < 2) {
       throw new ValueError(`Layer ${this.name} (Masking) needs inputs of rank ≥ 3 ([batch, steps, features]). Received input shape: [null, ${inputShape.join(', ')}]`);
@@ -36,6 +39,7 @@ export class Masking extends Layer {
     return inputShape.slice();
   }
 
+  /** @internal */
   override get producesMask(): boolean {
     return true;
   }
@@ -49,18 +53,22 @@ export class Masking extends Layer {
     return shapeSize(this.inputShape!) / this.features;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     ctx.k.f32_mask_steps(ctx.rows * this.steps, this.features, ctx.x, this.maskValue, ctx.y, ctx.maskOut);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0) ctx.k.f32_mask_steps_grad(ctx.rows * this.steps, this.features, ctx.x, this.maskValue, ctx.dy, ctx.dx);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), mask_value: this.maskValue };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Masking {
     return new Masking({ ...layerArgsFromConfig(c, Masking), maskValue: (c.mask_value as number | undefined) ?? undefined });
   }

@@ -30,6 +30,7 @@ export function batchShapes(shapes: readonly Shape[]): string {
 export abstract class Merge extends Layer {
   private shapes: Shape[] = [];
 
+  /** @internal */
   override get takesList(): boolean {
     return true;
   }
@@ -44,10 +45,12 @@ export abstract class Merge extends Layer {
       `${this.className} layer ${this.name} merges the outputs of several layers: call it on a list (layer.apply([a, b])) in a functional model`);
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     this.computeOutputShape(inputShape);
   }
 
+  /** @internal */
   override buildFrom(shapes: readonly Shape[]): void {
     if (shapes.length < 2) {
       throw new ValueError(`A merge layer should be called on a list of at least 2 inputs. Got ${shapes.length} inputs. Full input_shape received: ${batchShapes(shapes)}`);
@@ -58,10 +61,10 @@ export abstract class Merge extends Layer {
     this.outputShape = output;
   }
 
-  /** The output shape for these input shapes; a ValueError if they do not merge. */
+  /** The output shape for these input shapes; a ValueError if they do not merge. @internal */
   protected abstract mergedShape(shapes: readonly Shape[]): Shape;
 
-  /** Elements of one input (all have the same shape) in a batch of `rows`. */
+  /** Elements of one input (all have the same shape) in a batch of `rows`. @internal */
   protected size(rows: number): number {
     return rows * shapeSize(this.inputShape!);
   }
@@ -83,6 +86,7 @@ function sameShapes(layer: Merge, shapes: readonly Shape[]): Shape {
 
 /** The elementwise merges: output of the inputs' shape. */
 abstract class ElementwiseMerge extends Merge {
+  /** @internal */
   protected mergedShape(shapes: readonly Shape[]): Shape {
     return sameShapes(this, shapes);
   }
@@ -96,16 +100,19 @@ export class Add extends ElementwiseMerge {
   constructor(args: MergeArgs = {}) {
     super(args);
   }
+  /** @internal */
   forward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     const { k, xs } = ctx;
     k.f32_vadd(n, xs[0]!, xs[1]!, ctx.y);
     for (let j = 2; j < xs.length; j++) k.f32_vadd(n, ctx.y, xs[j]!, ctx.y);
   }
+  /** @internal */
   backward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     for (const dx of ctx.dxs) if (dx !== 0) ctx.k.f32_vcopy(n, ctx.dy, dx);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Add {
     return new Add(layerArgsFromConfig(c, Add));
   }
@@ -117,21 +124,24 @@ export class Subtract extends ElementwiseMerge {
   constructor(args: MergeArgs = {}) {
     super(args);
   }
+  /** @internal */
   protected override mergedShape(shapes: readonly Shape[]): Shape {
     if (shapes.length !== 2) throw new ValueError(`A \`Subtract\` layer should be called on exactly 2 inputs. Received: input_shape=${batchShapes(shapes)}`);
     return super.mergedShape(shapes);
   }
-  /** y = x0 + (−1)·x1: exactly x0 − x1 in both builds (−1·x1 is exact, so fused or not, one rounding). */
+  /** y = x0 + (−1)·x1: exactly x0 − x1 in both builds (−1·x1 is exact, so fused or not, one rounding). @internal */
   forward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     ctx.k.f32_vcopy(n, ctx.xs[0]!, ctx.y);
     ctx.k.f32_vaxpy(n, ctx.xs[1]!, ctx.y, -1);
   }
+  /** @internal */
   backward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     if (ctx.dxs[0] !== 0) ctx.k.f32_vcopy(n, ctx.dy, ctx.dxs[0]!);
     if (ctx.dxs[1] !== 0) ctx.k.f32_vscale(n, ctx.dy, ctx.dxs[1]!, -1);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Subtract {
     return new Subtract(layerArgsFromConfig(c, Subtract));
   }
@@ -143,12 +153,14 @@ export class Multiply extends ElementwiseMerge {
   constructor(args: MergeArgs = {}) {
     super(args);
   }
+  /** @internal */
   forward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     const { k, xs } = ctx;
     k.f32_vmul(n, xs[0]!, xs[1]!, ctx.y);
     for (let j = 2; j < xs.length; j++) k.f32_vmul(n, ctx.y, xs[j]!, ctx.y);
   }
+  /** @internal */
   backward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     const { k, xs } = ctx;
@@ -163,6 +175,7 @@ export class Multiply extends ElementwiseMerge {
       }
     }
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Multiply {
     return new Multiply(layerArgsFromConfig(c, Multiply));
   }
@@ -174,6 +187,7 @@ export class Average extends ElementwiseMerge {
   constructor(args: MergeArgs = {}) {
     super(args);
   }
+  /** @internal */
   forward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     const { k, xs } = ctx;
@@ -181,11 +195,13 @@ export class Average extends ElementwiseMerge {
     for (let j = 2; j < xs.length; j++) k.f32_vadd(n, ctx.y, xs[j]!, ctx.y);
     k.f32_vscale(n, ctx.y, ctx.y, 1 / xs.length);
   }
+  /** @internal */
   backward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     const s = 1 / ctx.dxs.length;
     for (let j = 0; j < ctx.dxs.length; j++) if (ctx.dxs[j] !== 0) ctx.k.f32_vscale(n, ctx.dy, ctx.dxs[j]!, s);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Average {
     return new Average(layerArgsFromConfig(c, Average));
   }
@@ -198,20 +214,25 @@ export class Average extends ElementwiseMerge {
  */
 abstract class Extremum extends ElementwiseMerge {
   private remaining: Region | null = null;
+  /** @internal */
   protected abstract fold(ctx: StepContext, n: number, a: number, b: number): void;
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     this.remaining = arena.alloc(Math.max(1, this.size(rows)) * 4);
   }
+  /** @internal */
   override unplan(arena: Arena): void {
     if (this.remaining !== null) arena.release(this.remaining);
     this.remaining = null;
   }
+  /** @internal */
   forward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     this.fold(ctx, n, ctx.xs[0]!, ctx.xs[1]!);
     for (let j = 2; j < ctx.xs.length; j++) this.fold(ctx, n, ctx.y, ctx.xs[j]!);
   }
+  /** @internal */
   backward(ctx: StepContext): void {
     const n = this.size(ctx.rows);
     let last = ctx.dxs.length - 1;
@@ -229,9 +250,11 @@ export class Maximum extends Extremum {
   constructor(args: MergeArgs = {}) {
     super(args);
   }
+  /** @internal */
   protected fold(ctx: StepContext, n: number, a: number, b: number): void {
     ctx.k.f32_vmax(n, a, b, ctx.y);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Maximum {
     return new Maximum(layerArgsFromConfig(c, Maximum));
   }
@@ -243,9 +266,11 @@ export class Minimum extends Extremum {
   constructor(args: MergeArgs = {}) {
     super(args);
   }
+  /** @internal */
   protected fold(ctx: StepContext, n: number, a: number, b: number): void {
     ctx.k.f32_vmin(n, a, b, ctx.y);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Minimum {
     return new Minimum(layerArgsFromConfig(c, Minimum));
   }

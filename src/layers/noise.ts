@@ -15,8 +15,9 @@ import type { LayerArgs, Shape, StepContext } from './layer.js';
 export abstract class NoiseLayer extends Layer {
   readonly seed: number | null;
   private readonly stream = new KeyedStream();
+  /** @internal */
   protected noise: Region | null = null;
-  /** Whether the last forward pass drew noise (training, with a non-zero rate or stddev). */
+  /** Whether the last forward pass drew noise (training, with a non-zero rate or stddev). @internal */
   protected active = false;
 
   constructor(args: LayerArgs & { seed?: number | null }) {
@@ -25,61 +26,69 @@ export abstract class NoiseLayer extends Layer {
     this.seed = args.seed ?? null;
   }
 
-  /** Passes its input's mask on unchanged (Keras `supports_masking`). */
+  /** Passes its input's mask on unchanged (Keras `supports_masking`). @internal */
   override get propagatesMask(): boolean {
     return true;
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     super.build(inputShape);
     this.stream.reset(this.seed);
   }
 
-  /** Training forwards so far: the position in this layer's stream. */
+  /** Training forwards so far: the position in this layer's stream. @internal */
   get counter(): number {
     return this.stream.counter;
   }
 
+  /** @internal */
   set counter(c: number) {
     this.stream.counter = c | 0;
   }
 
-  /** The stream's keys and position `[key0, key1, counter]`, as Dropout's (null before an unseeded layer's first draw). */
+  /** The stream's keys and position `[key0, key1, counter]`, as Dropout's (null before an unseeded layer's first draw). @internal */
   get streamState(): [number, number, number] | null {
     return this.stream.state;
   }
 
+  /** @internal */
   set streamState(s: [number, number, number] | null) {
     this.stream.state = s;
   }
 
+  /** @internal */
   protected get features(): number {
     return shapeSize(this.inputShape!);
   }
 
-  /** False when the layer is the identity even in training (rate or stddev 0). */
+  /** False when the layer is the identity even in training (rate or stddev 0). @internal */
   protected abstract get enabled(): boolean;
-  /** Floats of noise kept between the passes for `rows` rows. */
+  /** Floats of noise kept between the passes for `rows` rows. @internal */
   protected abstract noiseFloats(rows: number): number;
-  /** The training forward, with this step's stream position. */
+  /** The training forward, with this step's stream position. @internal */
   protected abstract draw(ctx: StepContext, key0: number, key1: number, counter: number): void;
-  /** dx from dy after a training forward. */
+  /** dx from dy after a training forward. @internal */
   protected abstract drawGrad(ctx: StepContext): void;
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     const n = this.noiseFloats(rows);
     this.noise = n > 0 ? arena.alloc(n * 4) : null;
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     if (this.noise !== null) arena.release(this.noise);
     this.noise = null;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     this.active = ctx.training && this.enabled;
     if (!this.active) {
@@ -90,6 +99,7 @@ export abstract class NoiseLayer extends Layer {
     this.draw(ctx, this.stream.key0, this.stream.key1, counter);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx === 0) return;
     if (this.active) this.drawGrad(ctx);
@@ -108,7 +118,9 @@ export interface GaussianNoiseArgs extends LayerArgs {
 /** `y = x + N(0, stddev²)` in training, `y = x` otherwise. Any input shape. */
 export class GaussianNoise extends NoiseLayer {
   static override readonly className = 'GaussianNoise';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'stddev', 'seed'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'stddev', 'seed'];
   readonly stddev: number;
   constructor(args: GaussianNoiseArgs) {
@@ -116,23 +128,29 @@ export class GaussianNoise extends NoiseLayer {
     super(args);
     this.stddev = checkNonNegative('stddev', args.stddev);
   }
+  /** @internal */
   protected get enabled(): boolean {
     return this.stddev > 0;
   }
+  /** @internal */
   protected noiseFloats(): number {
     return 0; // the normals are drawn into y, then x is added
   }
+  /** @internal */
   protected draw(ctx: StepContext, key0: number, key1: number, counter: number): void {
     const n = ctx.rows * this.features;
     ctx.k.f32_normal(n, ctx.y, 0, this.stddev, key0, key1, counter);
     ctx.k.f32_vadd(n, ctx.x, ctx.y, ctx.y);
   }
+  /** @internal */
   protected drawGrad(ctx: StepContext): void {
     ctx.k.f32_vcopy(ctx.rows * this.features, ctx.dy, ctx.dx);
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), stddev: this.stddev, seed: this.seed };
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): GaussianNoise {
     return new GaussianNoise({ ...layerArgsFromConfig(c, GaussianNoise), stddev: c.stddev as number, seed: c.seed as number | null });
   }
@@ -148,7 +166,9 @@ export interface GaussianDropoutArgs extends LayerArgs {
 /** `y = x·N(1, rate/(1 − rate))` in training (the noise kept for the backward pass), `y = x` otherwise. */
 export class GaussianDropout extends NoiseLayer {
   static override readonly className = 'GaussianDropout';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'seed'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'seed'];
   readonly rate: number;
   constructor(args: GaussianDropoutArgs) {
@@ -156,23 +176,29 @@ export class GaussianDropout extends NoiseLayer {
     super(args);
     this.rate = checkRate('rate', args.rate);
   }
+  /** @internal */
   protected get enabled(): boolean {
     return this.rate > 0;
   }
+  /** @internal */
   protected noiseFloats(rows: number): number {
     return rows * this.features;
   }
+  /** @internal */
   protected draw(ctx: StepContext, key0: number, key1: number, counter: number): void {
     const n = ctx.rows * this.features;
     ctx.k.f32_normal(n, this.noise!.ptr, 1, Math.sqrt(this.rate / (1 - this.rate)), key0, key1, counter);
     ctx.k.f32_vmul(n, ctx.x, this.noise!.ptr, ctx.y);
   }
+  /** @internal */
   protected drawGrad(ctx: StepContext): void {
     ctx.k.f32_vmul(ctx.rows * this.features, ctx.dy, this.noise!.ptr, ctx.dx);
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed };
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): GaussianDropout {
     return new GaussianDropout({ ...layerArgsFromConfig(c, GaussianDropout), rate: c.rate as number, seed: c.seed as number | null });
   }

@@ -83,10 +83,12 @@ export abstract class Normalization extends Layer {
     this.gammaConstraint = constraints.get(args.gammaConstraint, 'gammaConstraint');
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     const rank = inputShape.length + 1;
     if (inputShape.length < 1 || (this.axis !== -1 && this.axis !== rank - 1)) {
@@ -111,20 +113,22 @@ export abstract class Normalization extends Layer {
     return this.inputShape![this.inputShape!.length - 1]!;
   }
 
-  /** Rows of the m×c matrix a batch of `rows` samples is. */
+  /** Rows of the m×c matrix a batch of `rows` samples is. @internal */
   protected matrixRows(rows: number): number {
     return rows * shapeSize(this.inputShape!.slice(0, -1));
   }
 
+  /** @internal */
   protected ptrOf(w: LayerWeight | null): number {
     return w === null ? 0 : w.region!.ptr;
   }
 
-  /** Gradient pointer of gamma or beta when this layer trains, else 0. */
+  /** Gradient pointer of gamma or beta when this layer trains, else 0. @internal */
   protected gradOf(w: LayerWeight | null): number {
     return w === null || !this.trainable || w.grad === null ? 0 : w.grad.ptr;
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -166,7 +170,9 @@ export function normalizationArgsFromConfig(c: Record<string, unknown>, cls: { r
  */
 export class LayerNormalization extends Normalization {
   static override readonly className = 'LayerNormalization';
+  /** @internal */
   static override readonly argNames: readonly string[] = NORMALIZATION_ARG_NAMES;
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...NORMALIZATION_CONFIG_KEYS, 'rms_scaling'];
   /** Per matrix row: μ, then ρ = 1/√(σ² + ε), of the last forward. */
   private stats: Region | null = null;
@@ -176,22 +182,26 @@ export class LayerNormalization extends Normalization {
     super(args);
   }
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     this.plannedRows = this.matrixRows(rows);
     this.stats = arena.alloc(2 * this.plannedRows * 4);
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     if (this.stats !== null) arena.release(this.stats);
     this.stats = null;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const m = this.matrixRows(ctx.rows);
     const mean = this.stats!.ptr;
     ctx.k.f32_layernorm(m, this.channels, ctx.x, this.ptrOf(this.gamma), this.ptrOf(this.beta), ctx.y, mean, mean + this.plannedRows * 4, this.epsilon);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     const dgamma = this.gradOf(this.gamma);
     const dbeta = this.gradOf(this.beta);
@@ -203,10 +213,12 @@ export class LayerNormalization extends Normalization {
     if (this.trainable) this.addPenaltyGradients(ctx.k);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rms_scaling: false };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): LayerNormalization {
     if (c.rms_scaling === true) throw invalidArgument('rms_scaling', 'false (RMS scaling is not supported)', true);
     if (Array.isArray(c.axis) && c.axis.length !== 1) throw new ValueError(`Invalid value received for argument \`axis\`: expected one axis (the last). Received: axis=[${c.axis.join(', ')}]`);

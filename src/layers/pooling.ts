@@ -85,6 +85,7 @@ abstract class Pooling extends Layer {
     return [...out, inputShape[this.rank]!];
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     super.build(inputShape);
     const [inH, inW] = this.rank === 2 ? [inputShape[0]!, inputShape[1]!] : [1, inputShape[0]!];
@@ -94,12 +95,12 @@ abstract class Pooling extends Layer {
     this.geometry = convGeometry({ inH, inW, cin: c, kh, kw, cout: c, strideH, strideW, padding: this.padding, rank: this.rank });
   }
 
-  /** The geometry block, in the workspace. */
+  /** The geometry block, in the workspace. @internal */
   override workspaceBytes(_k: KernelExports, _rows: number): number {
     return GEOMETRY_BYTES;
   }
 
-  /** The geometry for this step, written at ctx.ws. */
+  /** The geometry for this step, written at ctx.ws. @internal */
   protected window(ctx: StepContext): ConvGeometry {
     const g = this.geometry!;
     g.batch = ctx.rows;
@@ -107,6 +108,7 @@ abstract class Pooling extends Layer {
     return g;
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), pool_size: this.poolSize.slice(), padding: this.padding, strides: this.strides.slice(), data_format: 'channels_last' };
   }
@@ -125,11 +127,12 @@ function poolArgsFromConfig(c: Record<string, unknown>, cls: ConfigClass): Pooli
 
 /** Max pooling: the first maximum of each window's real cells. */
 abstract class MaxPooling extends Pooling {
+  /** @internal */
   forward(ctx: StepContext): void {
     const g = this.window(ctx);
     ctx.k.f32_maxpool2d_nhwc(ctx.rows * g.outH, ctx.x, ctx.y, ctx.ws, 0);
   }
-  /** Each dy to the first cell of its window equal to y (found again from x and y: no argmax buffer). */
+  /** Each dy to the first cell of its window equal to y (found again from x and y: no argmax buffer). @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx === 0) return;
     this.window(ctx);
@@ -139,10 +142,12 @@ abstract class MaxPooling extends Pooling {
 
 /** Average pooling: the mean of each window's real cells. */
 abstract class AveragePooling extends Pooling {
+  /** @internal */
   forward(ctx: StepContext): void {
     const g = this.window(ctx);
     ctx.k.f32_avgpool2d_nhwc(ctx.rows * g.outH, ctx.x, ctx.y, ctx.ws, 0);
   }
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx === 0) return;
     const g = this.window(ctx);
@@ -153,11 +158,14 @@ abstract class AveragePooling extends Pooling {
 /** Keras `MaxPooling2D`: `[batch, h, w, c]` → `[batch, outH, outW, c]`, the maximum of each window. */
 export class MaxPooling2D extends MaxPooling {
   static override readonly className = 'MaxPooling2D';
+  /** @internal */
   static override readonly argNames = POOL_ARGS;
+  /** @internal */
   static override readonly configKeys = POOL_CONFIG;
   constructor(args: Pooling2DArgs = {}) {
     super(args, 2);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): MaxPooling2D {
     return new MaxPooling2D(poolArgsFromConfig(c, MaxPooling2D));
   }
@@ -166,11 +174,14 @@ export class MaxPooling2D extends MaxPooling {
 /** Keras `AveragePooling2D`: `[batch, h, w, c]` → `[batch, outH, outW, c]`, the mean of each window. */
 export class AveragePooling2D extends AveragePooling {
   static override readonly className = 'AveragePooling2D';
+  /** @internal */
   static override readonly argNames = POOL_ARGS;
+  /** @internal */
   static override readonly configKeys = POOL_CONFIG;
   constructor(args: Pooling2DArgs = {}) {
     super(args, 2);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): AveragePooling2D {
     return new AveragePooling2D(poolArgsFromConfig(c, AveragePooling2D));
   }
@@ -179,11 +190,14 @@ export class AveragePooling2D extends AveragePooling {
 /** Keras `MaxPooling1D`: `[batch, steps, c]` → `[batch, outSteps, c]`. */
 export class MaxPooling1D extends MaxPooling {
   static override readonly className = 'MaxPooling1D';
+  /** @internal */
   static override readonly argNames = POOL_ARGS;
+  /** @internal */
   static override readonly configKeys = POOL_CONFIG;
   constructor(args: Pooling1DArgs = {}) {
     super(args, 1);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): MaxPooling1D {
     return new MaxPooling1D(poolArgsFromConfig(c, MaxPooling1D) as Pooling1DArgs);
   }
@@ -192,11 +206,14 @@ export class MaxPooling1D extends MaxPooling {
 /** Keras `AveragePooling1D`: `[batch, steps, c]` → `[batch, outSteps, c]`. */
 export class AveragePooling1D extends AveragePooling {
   static override readonly className = 'AveragePooling1D';
+  /** @internal */
   static override readonly argNames = POOL_ARGS;
+  /** @internal */
   static override readonly configKeys = POOL_CONFIG;
   constructor(args: Pooling1DArgs = {}) {
     super(args, 1);
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): AveragePooling1D {
     return new AveragePooling1D(poolArgsFromConfig(c, AveragePooling1D) as Pooling1DArgs);
   }

@@ -60,7 +60,9 @@ export function broadcastPattern(shape: Shape, shared: readonly boolean[]): Broa
 /** Keras `PReLU`: a ReLU whose negative slope alpha is learned, per element or shared along axes. */
 export class PReLU extends Layer {
   static override readonly className = 'PReLU';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'alphaInitializer', 'alphaRegularizer', 'alphaConstraint', 'sharedAxes'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'alpha_initializer', 'alpha_regularizer', 'alpha_constraint', 'shared_axes'];
   readonly alphaInitializer: Initializer;
   readonly alphaRegularizer: Regularizer | null;
@@ -84,10 +86,12 @@ export class PReLU extends Layer {
     }
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     const shared = inputShape.map((_, i) => this.sharedAxes?.includes(i + 1) ?? false);
     const beyond = this.sharedAxes?.find((a) => a > inputShape.length);
@@ -107,16 +111,18 @@ export class PReLU extends Layer {
     this.alpha.constraint = this.alphaConstraint;
   }
 
-  /** Backward honours `ctx.accumulate` (β = 1 on the alpha gradient): a PReLU can be shared. */
+  /** Backward honours `ctx.accumulate` (β = 1 on the alpha gradient): a PReLU can be shared. @internal */
   override get sharesWeights(): boolean {
     return true;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const { p, a, q, c } = this.pattern;
     ctx.k.f32_prelu(ctx.rows * p, a, q, c, ctx.x, this.alpha!.region!.ptr, ctx.y);
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     const { p, a, q, c } = this.pattern;
     const dalpha = this.trainable ? this.alpha!.grad!.ptr : 0;
@@ -125,6 +131,7 @@ export class PReLU extends Layer {
     if (this.trainable && !ctx.accumulate) this.addPenaltyGradients(ctx.k);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -135,6 +142,7 @@ export class PReLU extends Layer {
     };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): PReLU {
     return new PReLU({
       ...layerArgsFromConfig(c, PReLU),

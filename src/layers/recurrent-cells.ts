@@ -18,10 +18,12 @@ export type SimpleRNNArgs = RecurrentArgs;
 export class SimpleRNN extends RecurrentBase {
   static override readonly className = 'SimpleRNN';
 
+  /** @internal */
   get gates(): number {
     return 1;
   }
 
+  /** @internal */
   protected stepForward(a: StepArgs): void {
     const { k, rows, s, b } = a;
     const u = this.units;
@@ -31,6 +33,7 @@ export class SimpleRNN extends RecurrentBase {
     k.f32_rnn_step(rows, u, gs, b.h + (s + 1) * ru, u, a.rdrop ? b.hd + (s + 1) * ru : 0, b.rmask, this.actCode);
   }
 
+  /** @internal */
   protected stepBackward(a: StepArgs, needPrev: boolean): void {
     const { k, rows, s, b } = a;
     const u = this.units;
@@ -39,18 +42,20 @@ export class SimpleRNN extends RecurrentBase {
     if (needPrev) k.f32_gemm_nt_minmax(rows, u, u, gs, u, this.recurrentKernel!.region!.ptr, u, 0, 0, b.dd, u, -INF, INF, a.ws);
   }
 
+  /** @internal */
   protected recurrentGrads(k: KernelExports, rows: number, b: RecurrentBuffers, beta: number, ws: Ptr): void {
     const u = this.units;
     k.f32_gemm_tn_minmax(u, u, this.seqLen * rows, b.hd, u, b.g, u, 0, beta, this.recurrentKernel!.grad!.ptr, u, -INF, INF, ws);
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(config: Record<string, unknown>): SimpleRNN {
     return withZeroOutput(new SimpleRNN(recurrentArgsFromConfig(config, SimpleRNN)), config);
   }
 }
 
-/** Options the gated cells add. */
-interface GatedArgs extends RecurrentArgs {
+/** Options the gated cells (LSTM, GRU) add to {@link RecurrentArgs}. */
+export interface GatedArgs extends RecurrentArgs {
   /** Activation of the gates. Default `sigmoid` (Keras 3; Keras 2 and TF.js files say `hard_sigmoid`, read as theirs). */
   recurrentActivation?: ActivationIdentifier | null;
 }
@@ -77,6 +82,7 @@ class UnitForgetBias extends Initializer {
     out.subarray(u, 2 * u).fill(1);
     this.base.fill([2 * u], out.subarray(2 * u, 4 * u));
   }
+  /** {@inheritDoc Layer.getConfig} */
   getConfig(): Record<string, unknown> {
     return this.base.getConfig();
   }
@@ -85,9 +91,12 @@ class UnitForgetBias extends Initializer {
 /** Long short-term memory (Hochreiter 1997), Keras 3's formulation: c = f·c + i·a(ĉ), h = o·a(c). */
 export class LSTM extends RecurrentBase {
   static override readonly className = 'LSTM';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...RECURRENT_ARG_NAMES, 'recurrentActivation', 'unitForgetBias'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...RECURRENT_CONFIG_KEYS, 'recurrent_activation', 'unit_forget_bias'];
   readonly recurrentActivation: ActivationInfo;
+  /** @internal */
   readonly ractCode: number;
   readonly unitForgetBias: boolean;
 
@@ -100,18 +109,22 @@ export class LSTM extends RecurrentBase {
     if (typeof this.unitForgetBias !== 'boolean') throw invalidArgument('unitForgetBias', 'a boolean', args.unitForgetBias);
   }
 
+  /** @internal */
   get gates(): number {
     return 4;
   }
 
+  /** @internal */
   override get stateCount(): number {
     return 2;
   }
 
+  /** @internal */
   protected override biasInit(): Initializer {
     return this.unitForgetBias ? new UnitForgetBias(this.biasInitializer, this.units) : this.biasInitializer;
   }
 
+  /** @internal */
   protected stepForward(a: StepArgs): void {
     const { k, rows, s, b } = a;
     const u = this.units;
@@ -122,6 +135,7 @@ export class LSTM extends RecurrentBase {
     k.f32_lstm_step(rows, u, gs, b.c + s * ru, b.c + (s + 1) * ru, b.h + (s + 1) * ru, u, a.rdrop ? b.hd + (s + 1) * ru : 0, b.rmask, this.actCode, this.ractCode);
   }
 
+  /** @internal */
   protected stepBackward(a: StepArgs, needPrev: boolean): void {
     const { k, rows, s, b } = a;
     const u = this.units;
@@ -132,11 +146,13 @@ export class LSTM extends RecurrentBase {
     if (needPrev) k.f32_gemm_nt_minmax(rows, u, gu, gs, gu, this.recurrentKernel!.region!.ptr, gu, 0, 0, b.dd, u, -INF, INF, a.ws);
   }
 
+  /** @internal */
   protected recurrentGrads(k: KernelExports, rows: number, b: RecurrentBuffers, beta: number, ws: Ptr): void {
     const u = this.units;
     k.f32_gemm_tn_minmax(u, 4 * u, this.seqLen * rows, b.hd, u, b.g, 4 * u, 0, beta, this.recurrentKernel!.grad!.ptr, 4 * u, -INF, INF, ws);
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -145,6 +161,7 @@ export class LSTM extends RecurrentBase {
     };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(config: Record<string, unknown>): LSTM {
     return withZeroOutput(new LSTM({
       ...recurrentArgsFromConfig(config, LSTM),
@@ -166,9 +183,12 @@ export interface GRUArgs extends GatedArgs {
 /** Gated recurrent unit (Cho et al. 2014): h = z·h + (1 − z)·ĥ. */
 export class GRU extends RecurrentBase {
   static override readonly className = 'GRU';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...RECURRENT_ARG_NAMES, 'recurrentActivation', 'resetAfter'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...RECURRENT_CONFIG_KEYS, 'recurrent_activation', 'reset_after'];
   readonly recurrentActivation: ActivationInfo;
+  /** @internal */
   readonly ractCode: number;
   readonly resetAfter: boolean;
 
@@ -181,18 +201,22 @@ export class GRU extends RecurrentBase {
     if (typeof this.resetAfter !== 'boolean') throw invalidArgument('resetAfter', 'a boolean', args.resetAfter);
   }
 
+  /** @internal */
   get gates(): number {
     return 3;
   }
 
+  /** @internal */
   protected override biasShape(): number[] {
     return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
   }
 
+  /** @internal */
   protected override get recurrentOwnsQ(): boolean {
     return this.resetAfter;
   }
 
+  /** @internal */
   protected stepForward(a: StepArgs): void {
     const { k, rows, s, b } = a;
     const u = this.units;
@@ -213,6 +237,7 @@ export class GRU extends RecurrentBase {
       this.actCode, this.ractCode, this.resetAfter ? 1 : 0);
   }
 
+  /** @internal */
   protected stepBackward(a: StepArgs, needPrev: boolean): void {
     const { k, rows, s, b } = a;
     const u = this.units;
@@ -232,6 +257,7 @@ export class GRU extends RecurrentBase {
     }
   }
 
+  /** @internal */
   protected recurrentGrads(k: KernelExports, rows: number, b: RecurrentBuffers, beta: number, ws: Ptr): void {
     const u = this.units;
     const gu = 3 * u;
@@ -246,6 +272,7 @@ export class GRU extends RecurrentBase {
     }
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -254,6 +281,7 @@ export class GRU extends RecurrentBase {
     };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(config: Record<string, unknown>): GRU {
     return withZeroOutput(new GRU({
       ...recurrentArgsFromConfig(config, GRU),

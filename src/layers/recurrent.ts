@@ -64,10 +64,13 @@ export interface StepArgs {
 }
 
 export abstract class RecurrentBase extends Layer {
+  /** @internal */
   static override readonly argNames: readonly string[] = RECURRENT_ARG_NAMES;
+  /** @internal */
   static override readonly configKeys: readonly string[] = RECURRENT_CONFIG_KEYS;
   readonly units: number;
   readonly activation: ActivationInfo;
+  /** @internal */
   readonly actCode: number;
   readonly useBias: boolean;
   readonly kernelInitializer: initializers.Initializer;
@@ -92,17 +95,18 @@ export abstract class RecurrentBase extends Layer {
   bias: LayerWeight | null = null;
   private readonly stream = new KeyedStream();
   private regions: Region[] = [];
+  /** @internal */
   protected buf: RecurrentBuffers | null = null;
   private masksOn = { input: false, recurrent: false };
 
-  /** Whether q holds gradients after a step's backward (GRU resetAfter): masked rows zero them. */
+  /** Whether q holds gradients after a step's backward (GRU resetAfter): masked rows zero them. @internal */
   protected get recurrentOwnsQ(): boolean {
     return false;
   }
 
-  /** Gates per unit: 1 (SimpleRNN), 4 (LSTM), 3 (GRU). */
+  /** Gates per unit: 1 (SimpleRNN), 4 (LSTM), 3 (GRU). @internal */
   abstract get gates(): number;
-  /** States per sample: 1 (h), 2 for the LSTM (h, c). */
+  /** States per sample: 1 (h), 2 for the LSTM (h, c). @internal */
   get stateCount(): number {
     return 1;
   }
@@ -144,10 +148,12 @@ export abstract class RecurrentBase extends Layer {
     }
   }
 
+  /** @internal */
   protected steps(inputShape: Shape): number {
     return inputShape[0]!;
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length !== 2) {
       throw new ValueError(`Input 0 of layer "${this.name}" is incompatible with the layer: expected ndim=3, found ndim=${inputShape.length + 1}. ` +
@@ -156,10 +162,12 @@ export abstract class RecurrentBase extends Layer {
     return this.returnSequences ? [inputShape[0]!, this.units] : [this.units];
   }
 
+  /** @internal */
   override get outputCount(): number {
     return this.returnState ? 1 + this.stateCount : 1;
   }
 
+  /** @internal */
   override computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
     const out = this.computeOutputShape(inputShapes[0]!);
     return this.returnState ? [out, ...Array.from({ length: this.stateCount }, () => [this.units])] : [out];
@@ -168,14 +176,16 @@ export abstract class RecurrentBase extends Layer {
   /**
    * Masked steps (ctx.mask) keep the states; their outputs repeat the last one (Keras's default)
    * or, with this set, are zero (Keras's zero_output_for_mask: Bidirectional sets it on its layers).
+   * @internal
    */
   zeroOutputForMask = false;
 
+  /** @internal */
   override get consumesMask(): boolean {
     return true;
   }
 
-  /** Keras's compute_mask: the input's mask for a returned sequence, none for the last output. */
+  /** Keras's compute_mask: the input's mask for a returned sequence, none for the last output. @internal */
   override get propagatesMask(): boolean {
     return this.returnSequences;
   }
@@ -183,6 +193,7 @@ export abstract class RecurrentBase extends Layer {
   /** Initial states given by the first call (`apply(x, { initialState })`): they are inputs 1… */
   private stateInputs = 0;
 
+  /** @internal */
   override get takesStates(): boolean {
     return true;
   }
@@ -192,6 +203,7 @@ export abstract class RecurrentBase extends Layer {
     return [this.inputShape, ...Array.from({ length: this.stateInputs }, () => [this.units])];
   }
 
+  /** @internal */
   override buildFrom(shapes: readonly Shape[]): void {
     const states = shapes.slice(1);
     if (states.length > 0) {
@@ -208,16 +220,17 @@ export abstract class RecurrentBase extends Layer {
     this.build(shapes[0]!);
   }
 
-  /** Shape of the bias weight (GRU with resetAfter: [2, 3·units]). */
+  /** Shape of the bias weight (GRU with resetAfter: [2, 3·units]). @internal */
   protected biasShape(): number[] {
     return [this.gates * this.units];
   }
 
-  /** The bias's initializer (the LSTM's unitForgetBias wraps it). */
+  /** The bias's initializer (the LSTM's unitForgetBias wraps it). @internal */
   protected biasInit(): initializers.Initializer {
     return this.biasInitializer;
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     super.build(inputShape);
     const inDim = inputShape[1]!;
@@ -236,27 +249,32 @@ export abstract class RecurrentBase extends Layer {
     }
   }
 
-  /** Backward honours `ctx.accumulate` (GEMM β = 1): the layer can be shared. */
+  /** Backward honours `ctx.accumulate` (GEMM β = 1): the layer can be shared. @internal */
   override get sharesWeights(): boolean {
     return true;
   }
 
+  /** @internal */
   get streamState(): [number, number, number] | null {
     return this.stream.state;
   }
 
+  /** @internal */
   set streamState(s: [number, number, number] | null) {
     this.stream.state = s;
   }
 
+  /** @internal */
   protected get inDim(): number {
     return this.inputShape![1]!;
   }
 
+  /** @internal */
   protected get seqLen(): number {
     return this.inputShape![0]!;
   }
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     const t = this.seqLen;
     const u = this.units;
@@ -284,12 +302,14 @@ export abstract class RecurrentBase extends Layer {
     };
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     for (const r of this.regions) arena.release(r);
     this.regions = [];
     this.buf = null;
   }
 
+  /** @internal */
   override workspaceBytes(k: KernelExports, rows: number): number {
     const tr = this.seqLen * rows;
     const gu = this.gates * this.units;
@@ -298,16 +318,18 @@ export abstract class RecurrentBase extends Layer {
     return Math.max(...shapes.map(([m, n, kk]) => k.f32_gemm_workspace_bytes(m, n, kk)));
   }
 
-  /** One forward step: the recurrent GEMM into step s's rows of g, then the cell's pass. */
+  /** One forward step: the recurrent GEMM into step s's rows of g, then the cell's pass. @internal */
   protected abstract stepForward(a: StepArgs): void;
   /**
    * One backward step: b.dh holds ∂L/∂h_s; leaves the gates' gradients in g (and q), b.dd the
    * gradient of the dropped previous state hd_{s−1} (before its mask), b.dr the direct one (GRU).
+   * @internal
    */
   protected abstract stepBackward(a: StepArgs, needPrev: boolean): void;
-  /** The recurrent kernel's and (GRU after) recurrent bias's gradients, from all steps at once. */
+  /** The recurrent kernel's and (GRU after) recurrent bias's gradients, from all steps at once. @internal */
   protected abstract recurrentGrads(k: KernelExports, rows: number, b: RecurrentBuffers, beta: number, ws: Ptr): void;
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const { k, rows } = ctx;
     const b = this.buf!;
@@ -367,6 +389,7 @@ export abstract class RecurrentBase extends Layer {
     }
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     const { k, rows } = ctx;
     const b0 = this.buf!;
@@ -423,6 +446,7 @@ export abstract class RecurrentBase extends Layer {
     }
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -19,7 +19,9 @@ export interface ReshapeArgs extends LayerArgs {
 /** Keras `Reshape`: `[batch, ...]` → `[batch, ...targetShape]`, same elements in the same order; no copy. */
 export class Reshape extends Layer {
   static override readonly className = 'Reshape';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'targetShape'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'target_shape'];
   readonly targetShape: number[];
 
@@ -59,17 +61,21 @@ export class Reshape extends Layer {
     return out;
   }
 
+  /** @internal */
   override get aliasesInput(): boolean {
     return true;
   }
+  /** @internal */
   forward(_ctx: StepContext): void {}
-  /** The gradient is the output's, reinterpreted; copied only where the engine gave the input its own buffer (a value read twice). */
+  /** The gradient is the output's, reinterpreted; copied only where the engine gave the input its own buffer (a value read twice). @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0 && ctx.dx !== ctx.dy) ctx.k.f32_vcopy(ctx.rows * shapeSize(this.inputShape!), ctx.dy, ctx.dx);
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), target_shape: this.targetShape.slice() };
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): Reshape {
     return new Reshape({ ...layerArgsFromConfig(c, Reshape), targetShape: c.target_shape as (number | null)[] });
   }
@@ -105,7 +111,9 @@ function paddingPairs(value: unknown): [[number, number], [number, number]] {
 /** Keras `ZeroPadding2D`: `[batch, h, w, c]` → `[batch, top + h + bottom, left + w + right, c]`, zeros around. */
 export class ZeroPadding2D extends Layer {
   static override readonly className = 'ZeroPadding2D';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'padding', 'dataFormat'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'padding', 'data_format'];
   /** `[[top, bottom], [left, right]]`. */
   readonly padding: [[number, number], [number, number]];
@@ -116,6 +124,7 @@ export class ZeroPadding2D extends Layer {
     this.padding = paddingPairs(args.padding ?? 1);
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     checkInputRank(this, inputShape, 4);
     const [[top, bottom], [left, right]] = this.padding;
@@ -129,16 +138,19 @@ export class ZeroPadding2D extends Layer {
     return [h, w, c, top, bottom, left, right];
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     ctx.k.f32_zeropad2d_nhwc(ctx.rows, ctx.x, ctx.y, 0, ...this.sizes);
   }
-  /** dx = dy without the padding (a crop). */
+  /** dx = dy without the padding (a crop). @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0) ctx.k.f32_zeropad2d_nhwc_grad(ctx.rows, ctx.dy, ctx.dx, 0, ...this.sizes);
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), padding: this.padding.map((p) => p.slice()), data_format: 'channels_last' };
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): ZeroPadding2D {
     return new ZeroPadding2D({
       ...layerArgsFromConfig(c, ZeroPadding2D), padding: (c.padding ?? undefined) as ZeroPadding2DArgs['padding'], dataFormat: (c.data_format ?? undefined) as DataFormat,
@@ -166,7 +178,9 @@ const OTHER_INTERPOLATIONS = ['bicubic', 'lanczos3', 'lanczos5', 'area'];
  */
 export class UpSampling2D extends Layer {
   static override readonly className = 'UpSampling2D';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'size', 'interpolation', 'dataFormat'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'size', 'interpolation', 'data_format'];
   readonly size: number[];
   readonly interpolation: 'nearest' | 'bilinear';
@@ -185,6 +199,7 @@ export class UpSampling2D extends Layer {
     this.interpolation = lower;
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     checkInputRank(this, inputShape, 4);
     return [inputShape[0]! * this.size[0]!, inputShape[1]! * this.size[1]!, inputShape[2]!];
@@ -196,20 +211,24 @@ export class UpSampling2D extends Layer {
     return [h, w, c, this.size[0]!, this.size[1]!];
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const s = this.sizes;
     if (this.interpolation === 'nearest') ctx.k.f32_upsample2d_nearest_nhwc(ctx.rows * s[0], ctx.x, ctx.y, 0, ...s);
     else ctx.k.f32_upsample2d_bilinear_nhwc(ctx.rows * s[0] * s[3], ctx.x, ctx.y, 0, ...s, 1);
   }
+  /** @internal */
   backward(ctx: StepContext): void {
     if (ctx.dx === 0) return;
     const s = this.sizes;
     if (this.interpolation === 'nearest') ctx.k.f32_upsample2d_nearest_nhwc_grad(ctx.rows * s[0], ctx.dy, ctx.dx, 0, ...s);
     else ctx.k.f32_upsample2d_bilinear_nhwc_grad(ctx.rows, ctx.dy, ctx.dx, 0, ...s, 1);
   }
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), size: this.size.slice(), data_format: 'channels_last', interpolation: this.interpolation };
   }
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): UpSampling2D {
     return new UpSampling2D({
       ...layerArgsFromConfig(c, UpSampling2D), size: (c.size ?? undefined) as UpSampling2DArgs['size'],

@@ -55,7 +55,9 @@ export interface TimeDistributedArgs extends LayerArgs {
 /** Applies `layer` to every step of `[batch, steps, ...features]`: `[batch, steps, ...layer's output]`. */
 export class TimeDistributed extends Layer {
   static override readonly className = 'TimeDistributed';
+  /** @internal */
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'layer'];
+  /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'layer'];
   readonly layer: Layer;
   private sub: StepContext | null = null;
@@ -71,6 +73,7 @@ export class TimeDistributed extends Layer {
     this.layer = inner;
   }
 
+  /** {@inheritDoc Layer.computeOutputShape} */
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length < 2) {
       throw new ValueError(`\`TimeDistributed\` Layer should be passed an \`input_shape\` with at least 3 dimensions, received: [null, ${inputShape.join(', ')}]`);
@@ -78,6 +81,7 @@ export class TimeDistributed extends Layer {
     return [inputShape[0]!, ...this.layer.computeOutputShape(inputShape.slice(1))];
   }
 
+  /** @internal */
   override build(inputShape: Shape): void {
     super.build(inputShape);
     this.layer.build(inputShape.slice(1));
@@ -88,31 +92,37 @@ export class TimeDistributed extends Layer {
     return this.inputShape![0]!;
   }
 
-  /** The mask passes through unchanged (Keras: the wrapped layer computes none). */
+  /** The mask passes through unchanged (Keras: the wrapped layer computes none). @internal */
   override get propagatesMask(): boolean {
     return true;
   }
 
+  /** @internal */
   override get sharesWeights(): boolean {
     return this.layer.sharesWeights;
   }
 
+  /** @internal */
   override lossFusion(loss: Loss): 'softmax' | 'sigmoid' | null {
     return this.layer.lossFusion(loss);
   }
 
+  /** @internal */
   override get lossLogits(): Ptr {
     return this.layer.lossLogits;
   }
 
+  /** @internal */
   override plan(arena: Arena, rows: number): void {
     this.layer.plan(arena, rows * this.steps);
   }
 
+  /** @internal */
   override unplan(arena: Arena): void {
     this.layer.unplan(arena);
   }
 
+  /** @internal */
   override workspaceBytes(k: KernelExports, rows: number): number {
     return this.layer.workspaceBytes(k, rows * this.steps);
   }
@@ -129,20 +139,24 @@ export class TimeDistributed extends Layer {
     return sub;
   }
 
+  /** @internal */
   forward(ctx: StepContext): void {
     const sub = this.bind(ctx);
     this.layer.forward(sub);
     ctx.penalty += sub.penalty;
   }
 
+  /** @internal */
   backward(ctx: StepContext): void {
     this.layer.backward(this.bind(ctx));
   }
 
+  /** {@inheritDoc Layer.getConfig} */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), layer: serializeLayer(this.layer) };
   }
 
+  /** Keras `from_config`: the layer a config from `getConfig()` (or a Keras or TF.js file) describes. */
   static fromConfig(c: Record<string, unknown>): TimeDistributed {
     return new TimeDistributed({ ...layerArgsFromConfig(c, TimeDistributed), layer: layerFromConfig(c.layer, 'layer') });
   }
