@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
-  extractBlocks, preludeExports, prepareSnippets, processOutDir, rewriteClaims, runBlock, typecheckInChild, typeErrorsByBlock,
+  extractBlocks, namesUsed, preludeExports, prepareSnippets, processOutDir, rewriteClaims, runBlock, typecheckInChild, typeErrorsByBlock,
   type Block, type Problem, type RunResult,
 } from './snippets.mjs';
 
@@ -103,6 +103,20 @@ test('preludeExports: values and types, by the TypeScript parser', () => {
   expect(() => preludeExports("export * from './x.ts';", 'docs/preludes/x.ts')).toThrow('docs/preludes/x.ts: `export *` is not supported');
 });
 
+test('namesUsed: what a block refers to and does not declare (which prelude names to import)', () => {
+  const code = [
+    "import * as km from 'kerasm';",
+    'const xTrain = km.tensor([1]);',
+    'const model = km.sequential({ layers: [], name: yTrain.name });',
+    'const r: Row = [1]; // xTest in a comment is no use',
+    '/** @param {Shape} s */ function f(s) { return s.xVal; }',
+  ].join('\n');
+  const ts = namesUsed(code, 'ts');
+  expect(['yTrain', 'Row'].every((n) => ts.has(n))).toBe(true);
+  expect(['km', 'xTrain', 'model', 'name', 'xTest', 'xVal', 'layers', 'f'].some((n) => ts.has(n))).toBe(false);
+  expect(namesUsed(code.split('\n').slice(0, 3).concat(code.split('\n')[4]!).join('\n'), 'js').has('Shape')).toBe(true);
+});
+
 describe('a made-up repository, prepared, type-checked and run', () => {
   const base = processOutDir('fixture');
   const root = join(base, 'root');
@@ -135,6 +149,10 @@ describe('a made-up repository, prepared, type-checked and run', () => {
     '  console.log(1); // => 1', //                                                 25
     '}', //                                                                         26
     '```', //                                                                       27
+    '```js', //                                                                     28
+    'const rows = 2;', //                                                           29
+    'console.log(rows); // => 2', //                                                30
+    '```', //                                                                       31
   ].join('\n');
   let blocks: Block[] = [];
   let problems: Problem[] = [];
@@ -156,10 +174,16 @@ describe('a made-up repository, prepared, type-checked and run', () => {
 
   const at = (line: number) => blocks.findIndex((b) => b.page === 'docs/shapes.md' && b.startLine === line);
 
-  test('the prelude’s names are imported into every block of its page; a good claim passes', () => {
-    expect(blocks.map((b) => `${b.page}:${b.startLine}`)).toEqual(['docs/shapes.md:6', 'docs/shapes.md:13', 'docs/shapes.md:16', 'docs/shapes.md:20', 'docs/shapes.md:24', 'docs/unlinked.md:4']);
+  test('the prelude’s names a block uses are imported into it; a good claim passes', () => {
+    expect(blocks.map((b) => `${b.page}:${b.startLine}`)).toEqual(['docs/shapes.md:6', 'docs/shapes.md:13', 'docs/shapes.md:16', 'docs/shapes.md:20', 'docs/shapes.md:24', 'docs/shapes.md:29', 'docs/unlinked.md:4']);
     expect(readFileSync(blocks[0]!.checkFile, 'utf8').split('\n')[1]).toBe("import { rows, type Row } from '../preludes/shapes.ts';");
     expect(readFileSync(blocks[1]!.checkFile, 'utf8').split('\n')[1]).toBe("import { rows } from '../preludes/shapes.ts';");
+    expect(readFileSync(blocks[1]!.runFile, 'utf8').split('\n')[1]).toBe("import { rows } from '../preludes/shapes.mjs';");
+    // A block that uses no prelude name does not load it; one that declares the name keeps its own.
+    expect(readFileSync(blocks[at(16)]!.checkFile, 'utf8').split('\n')[1]).toBe('// (uses nothing from preludes/shapes.ts)');
+    expect(readFileSync(blocks[at(29)]!.checkFile, 'utf8').split('\n')[1]).toBe('// (uses nothing from preludes/shapes.ts)');
+    expect(runs[at(29)]!.failures).toEqual([]);
+    expect(perBlock.get(blocks[at(29)]!.slug)).toEqual([]);
     expect(perBlock.get(blocks[at(6)]!.slug)).toEqual([]);
     expect(runs[at(6)]!.failures).toEqual([]);
     expect(runs[at(6)]!.stdout).toBe('[ 2, 3 ] 3\n');
@@ -191,6 +215,6 @@ describe('a made-up repository, prepared, type-checked and run', () => {
     expect(problems.filter((p) => p.page !== undefined).map((p) => p.message))
       .toEqual(['docs/unlinked.md has a prelude, docs/preludes/unlinked.ts, but does not link to it (preludes/unlinked.ts)']);
     expect(other).toEqual(["docs/preludes/unlinked.ts:2: TS2322: Type 'number' is not assignable to type 'string'."]);
-    expect(runs[5]!.failures).toEqual([]);
+    expect(runs[6]!.failures).toEqual([]);
   });
 });

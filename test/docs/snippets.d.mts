@@ -62,6 +62,7 @@ export declare function listPages(root?: string): string[];
 export declare function extractBlocks(markdown: string, page: string): ExtractedBlock[];
 export declare function preludeStem(page: string): string;
 export declare function preludeExports(source: string, fileName?: string): { values: string[]; types: string[] };
+export declare function namesUsed(code: string, lang?: 'js' | 'ts'): Set<string>;
 export declare function rewriteClaims(code: string): { code: string; claims: Claim[]; errors: { line: number; message: string }[] };
 export declare function blockSlug(block: Pick<ExtractedBlock, 'page' | 'startLine'>): string;
 export declare function markdownLine(block: Pick<ExtractedBlock, 'startLine'>, line: number): number;

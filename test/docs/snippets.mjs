@@ -4,8 +4,10 @@
 // and by test/runtimes/run.mjs (against the installed tarball). Plain JavaScript, so both can load it.
 //
 // Conventions (the pages rely on them):
-// - A page's prelude is docs/preludes/<page stem, lower case>.ts (README.md → readme.ts). Its exported
-//   names are imported into every block of that page; the page must link to it.
+// - A page's prelude is docs/preludes/<page stem, lower case>.ts (README.md → readme.ts). Each block
+//   of the page gets an import of the prelude's exported names it uses (and does not declare itself);
+//   a block that uses none does not load the prelude (1-2 s of data loading saved per block). The
+//   page must link to its prelude.
 // - `console.log(<args>); // => <expected>` on one line is a claim: what it prints (util.format of
 //   the arguments, trimmed) must equal <expected> (trimmed). `// =>` on any other line is an error.
 //
@@ -112,6 +114,43 @@ export function preludeExports(source, fileName = 'prelude.ts') {
     }
   }
   return { values, types };
+}
+
+/**
+ * The identifiers a block's code refers to but does not declare at its top level (by the
+ * TypeScript parser; property names after a dot and object keys are not references). Which of a
+ * prelude's names to import: importing a name the block declares itself would be an error.
+ */
+export function namesUsed(code, lang = 'ts') {
+  const ts = require('typescript');
+  const sf = ts.createSourceFile(`block.${lang}`, code, ts.ScriptTarget.ES2022, true, lang === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS);
+  const declared = new Set();
+  const bindingNames = (name) => (ts.isIdentifier(name) ? [name.text]
+    : name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingNames(e.name))));
+  for (const st of sf.statements) {
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) bindingNames(d.name).forEach((n) => declared.add(n));
+    else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name) declared.add(st.name.text);
+    else if (ts.isImportDeclaration(st) && st.importClause) {
+      const c = st.importClause;
+      if (c.name) declared.add(c.name.text);
+      if (c.namedBindings && ts.isNamespaceImport(c.namedBindings)) declared.add(c.namedBindings.name.text);
+      else if (c.namedBindings) for (const el of c.namedBindings.elements) declared.add(el.name.text);
+    }
+  }
+  const used = new Set();
+  const visit = (node) => {
+    if (ts.isIdentifier(node)) {
+      const p = node.parent;
+      const key = p && ((ts.isPropertyAccessExpression(p) && p.name === node) || (ts.isPropertyAssignment(p) && p.name === node)
+        || (ts.isQualifiedName(p) && p.right === node) || ((ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p)) && p.name === node));
+      if (!key && !declared.has(node.text)) used.add(node.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  // JSDoc types in js blocks (`@type {Row}`) are not in the tree walked above: add their words.
+  if (lang === 'js') for (const m of code.matchAll(/@(?:type|param|returns?|typedef)\s*\{([^}]*)\}/g)) for (const w of m[1].matchAll(/[A-Za-z_$][\w$]*/g)) used.add(w[0]);
+  return used;
 }
 
 const CLAIM = '// =>';
@@ -221,10 +260,12 @@ export async function prepareSnippets({ root = REPO, outDir = DEFAULT_OUT, pages
       const slug = blockSlug(block);
       const { code, claims, errors } = rewriteClaims(block.code);
       const claimImport = "import { __claim } from '../claims.mjs';";
+      // The prelude's names this block uses and does not declare itself; none: the prelude is not loaded.
+      const used = prelude === null ? null : namesUsed(block.code, block.lang);
       const importLine = (ext) => {
         if (prelude === null) return '// (this page has no prelude)';
-        const names = [...prelude.values, ...(block.lang === 'ts' ? prelude.types.map((t) => `type ${t}`) : [])];
-        return names.length === 0 ? `import '../preludes/${stem}.${ext}';` : `import { ${names.join(', ')} } from '../preludes/${stem}.${ext}';`;
+        const names = [...prelude.values.filter((n) => used.has(n)), ...(block.lang === 'ts' ? prelude.types.filter((n) => used.has(n)).map((t) => `type ${t}`) : [])];
+        return names.length === 0 ? `// (uses nothing from preludes/${stem}.ts)` : `import { ${names.join(', ')} } from '../preludes/${stem}.${ext}';`;
       };
       const checkFile = join(outDir, 'check', `${slug}.${block.lang === 'ts' ? 'ts' : 'mjs'}`);
       const runFile = join(outDir, 'run', `${slug}.mjs`);

@@ -4,7 +4,7 @@
 // a line that is not a console.log, a prelude that does not type-check). The type check (one
 // process) and the blocks (one process each) run 2 at a time from the moment this file loads.
 // Times per block go to test-results/docs-snippets.json (slowest first), to find what to trim.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, test } from 'vitest';
 import {
@@ -39,6 +39,13 @@ afterAll(async () => {
 function fail(errors: string[]): void {
   if (errors.length > 0) throw new Error(`\n${errors.join('\n')}`);
 }
+
+test('every prelude in docs/preludes/ belongs to a page (docs/<stem>.md, or README.md for readme.ts)', () => {
+  const dir = join(REPO, 'docs', 'preludes');
+  const stems = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3)) : [];
+  const owned = new Set(pages.map(preludeStem));
+  fail(stems.filter((s) => !owned.has(s)).map((s) => `docs/preludes/${s}.ts: no page docs/${s}.md uses it`));
+});
 
 describe.each(pages)('%s', (page) => {
   const mine = blocks.map((b, i) => [b, i] as [Block, number]).filter(([b]) => b.page === page);
