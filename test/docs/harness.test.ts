@@ -64,17 +64,19 @@ describe('rewriteClaims', () => {
     const { code, claims, errors } = rewriteClaims([
       'const a = [1, 2];',
       'console.log(a.length, a); // => 2 [ 1, 2 ]',
-      '  console.log(`x`)   //   =>   not used', // "// =>" must be written as is: this one has 3 spaces
       '  console.log(f(1), "a)b") // => 1 a)b',
+      '  console.log(`x`)   //=>   x  ', // spacing variants are claims too
+      'console.log(1); // a comment, not a claim',
     ].join('\n'));
     expect(errors).toEqual([]);
     expect(code.split('\n')).toEqual([
       'const a = [1, 2];',
       '__claim(0, a.length, a);',
-      '  console.log(`x`)   //   =>   not used',
       '  __claim(1, f(1), "a)b");',
+      '  __claim(2, `x`);',
+      'console.log(1); // a comment, not a claim',
     ]);
-    expect(claims).toEqual([{ id: 0, line: 2, expected: '2 [ 1, 2 ]' }, { id: 1, line: 4, expected: '1 a)b' }]);
+    expect(claims).toEqual([{ id: 0, line: 2, expected: '2 [ 1, 2 ]' }, { id: 1, line: 3, expected: '1 a)b' }, { id: 2, line: 4, expected: 'x' }]);
   });
 
   test('a claim on any other line is an error with its line', () => {

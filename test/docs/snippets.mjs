@@ -154,6 +154,8 @@ export function namesUsed(code, lang = 'ts') {
 }
 
 const CLAIM = '// =>';
+// Spacing variants (`//=>`, `//  =>`) count as claims too: none may go unchecked.
+const CLAIM_MARK = /\/\/\s*=>/;
 
 /**
  * Rewrites claim lines: `console.log(<args>); // => <expected>` becomes `__claim(<id>, <args>);`
@@ -164,10 +166,10 @@ export function rewriteClaims(code) {
   const claims = [];
   const errors = [];
   const out = code.split('\n').map((text, i) => {
-    const at = text.indexOf(CLAIM);
-    if (at < 0) return text;
-    const left = text.slice(0, at);
-    const expected = text.slice(at + CLAIM.length).trim();
+    const mark = CLAIM_MARK.exec(text);
+    if (mark === null) return text;
+    const left = text.slice(0, mark.index);
+    const expected = text.slice(mark.index + mark[0].length).trim();
     const m = /^(\s*)console\.log\((.*)\)\s*;?\s*$/.exec(left);
     if (m === null || m[2].trim() === '') {
       errors.push({ line: i + 1, message: `a \`${CLAIM}\` claim must follow a one-line \`console.log(…);\` statement: ${text.trim()}` });
