@@ -1,6 +1,6 @@
 // kerasm: Keras-style neural networks on AssemblyScript WebAssembly SIMD kernels.
 export { ready, backendInfo, setThreads, shutdown } from './backend/loader.js';
-export type { BackendInfo, BuildName, ReadyOptions, WasmSource } from './backend/loader.js';
+export type { Backend, BackendInfo, BuildName, ReadyOptions, WasmSource } from './backend/loader.js';
 export type { GemmTile } from './backend/tiles.js';
 export { KerasmError, ValueError, StateError } from './errors.js';
 export { Tensor, tensor, tensor1d, tensor2d, oneHot } from './tensor.js';
@@ -11,6 +11,7 @@ export { Model } from './model/model.js';
 export type { ModelArgs } from './model/model.js';
 export type { CompileArgs } from './model/compile.js';
 export { SymbolicTensor } from './model/graph.js';
+export type { ApplyArgs } from './model/graph.js';
 export { input } from './model/input.js';
 export type { InputArgs } from './model/input.js';
 export type { FitArgs, EvaluateArgs, PredictArgs, FitDatasetArgs, DatasetSource, DatasetBatch } from './model/args.js';

@@ -7,9 +7,12 @@ import { ValueError, invalidArgument, invalidArgumentAt } from './errors.js';
  * here: the values themselves, a Float32Array field (the contract), so it cannot also be a method.
  */
 export class Tensor {
+  /** The values, row-major (the last axis varies fastest). The array itself, not a copy. */
   readonly data: Float32Array;
+  /** The shape, batch first for model inputs and outputs (`[samples, 10]`). */
   readonly shape: number[];
 
+  /** Wrap `data` (not copied) as a tensor of `shape`; `data.length` must be the product of `shape`. */
   constructor(data: Float32Array, shape: number[]) {
     const size = shapeSize(shape);
     if (data.length !== size) {
@@ -19,10 +22,12 @@ export class Tensor {
     this.shape = shape.slice();
   }
 
+  /** The number of values (the product of the shape). */
   get size(): number {
     return this.data.length;
   }
 
+  /** The number of axes. */
   get rank(): number {
     return this.shape.length;
   }

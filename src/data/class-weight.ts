@@ -6,6 +6,11 @@
 import { ValueError, invalidArgument, invalidArgumentAt } from '../errors.js';
 import type { Dataset } from './coerce.js';
 
+/**
+ * A weight per class index, `{ 0: 1, 1: 5 }` or a Map (Keras `class_weight`): each training sample's loss is
+ * scaled by its class's weight (the argmax of a one-hot row, or the rounded label of a one-column target);
+ * classes not listed weigh 1.
+ */
 export type ClassWeight = Record<number, number> | Map<number, number>;
 
 /** The class-weight map as an array indexed by class (missing classes 1), checked. */

@@ -2,6 +2,7 @@
 import type { CallbackHooks } from '../callbacks/index.js';
 import type { ClassWeight } from '../data/class-weight.js';
 
+/** Options of `model.fit(x, y, args)` (TF.js names; Keras's snake_case spellings are refused with the camelCase name). */
 export interface FitArgs {
   /** Default 1. */
   epochs?: number;
@@ -17,6 +18,7 @@ export interface FitArgs {
   initialEpoch?: number;
   /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
+  /** Callbacks (`km.callbacks.*`, a `km.callbacks.Callback` subclass, or any object with hooks), called in order. */
   callbacks?: CallbackHooks[] | CallbackHooks;
   /** One weight per training sample, scaling its loss (per output for several: a list or an object keyed by output name). */
   sampleWeight?: ArrayLike<number> | ArrayLike<number>[] | Record<string, ArrayLike<number>>;
@@ -29,16 +31,24 @@ export interface FitArgs {
 
 /** A batch from a dataset source: inputs and targets for up to the planned number of rows. */
 export interface DatasetBatch {
+  /**
+   * The inputs: a Tensor, nested arrays or a Float32Array with a shape, or one per input (a list, or an object keyed by input name).
+   */
   xs: unknown;
+  /** The targets, in the same forms as `fit`'s `y`. */
   ys: unknown;
 }
 
 /** Anything `fitDataset` can read one epoch from: a (re-iterable) sync or async iterable, or a function returning one. */
 export type DatasetSource = Iterable<DatasetBatch> | AsyncIterable<DatasetBatch> | (() => Iterable<DatasetBatch> | AsyncIterable<DatasetBatch>);
 
+/** Options of `model.fitDataset(source, args)`. */
 export interface FitDatasetArgs {
+  /** Passes over the source. Default 1. */
   epochs?: number;
+  /** 0 silent, 1 progress (a line per epoch when the source's length is unknown), 2 one line per epoch. Default 1. */
   verbose?: 0 | 1 | 2;
+  /** Callbacks, as in {@link FitArgs.callbacks}. */
   callbacks?: CallbackHooks[] | CallbackHooks;
   /** Validation arrays `[xVal, yVal]`, evaluated at the end of each epoch. */
   validationData?: [unknown, unknown];
@@ -46,20 +56,29 @@ export interface FitDatasetArgs {
   batchesPerEpoch?: number;
 }
 
+/** Options of `model.evaluate(x, y, args)`. */
 export interface EvaluateArgs {
+  /** Samples per batch. Default 32. */
   batchSize?: number;
+  /**
+   * One weight per sample, scaling its loss and metrics (per output for several: a list or an object keyed by output name).
+   */
   sampleWeight?: ArrayLike<number> | ArrayLike<number>[] | Record<string, ArrayLike<number>>;
   /** Weight per class index, multiplied with `sampleWeight` (a kerasm extension: Keras's evaluate has none). */
   classWeight?: ClassWeight;
+  /** Accepted for TF.js compatibility; evaluate prints nothing. */
   verbose?: 0 | 1;
 }
 
+/** Options of `model.predict(x, args)`. */
 export interface PredictArgs {
+  /** Samples per batch. Default 32. */
   batchSize?: number;
   /** Run dropout as in training (MC dropout). Default false. */
   training?: boolean;
 }
 
+/** @internal */
 export const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'initialEpoch', 'verbose', 'callbacks',
   'sampleWeight', 'classWeight'] as const;
 export const FIT_DATASET_OPTIONS = ['epochs', 'verbose', 'callbacks', 'validationData', 'batchesPerEpoch'] as const;

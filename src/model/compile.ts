@@ -12,6 +12,7 @@ import type { Shape } from '../layers/layer.js';
 /** Per output: a list in output order, or an object keyed by output name. */
 export type PerOutput<T> = T | T[] | Record<string, T>;
 
+/** Options of `model.compile(args)` (Keras `compile`): the optimizer, and per output a loss, its weight and metrics. */
 export interface CompileArgs {
   /** An optimizer instance or name (`'adam'`, `'sgd'`, `'rmsprop'`, `'adagrad'`, `'adamw'`). */
   optimizer: OptimizerIdentifier;

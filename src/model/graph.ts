@@ -11,11 +11,15 @@ let tensorCount = 0;
  * (`node`) of a layer. `shape` is per sample (no batch); `batchShape` puts `null` in front.
  */
 export class SymbolicTensor {
-  /** A number unique in the process: the engine keys its buffers by it. */
+  /** A number unique in the process: the engine keys its buffers by it. @internal */
   readonly id = tensorCount++;
+  /** The per-sample shape (without the batch dimension). */
   readonly shape: Shape;
+  /** The layer call that makes this tensor. @internal */
   readonly node: Node;
+  /** Which output of that call this is (0 but for layers with several outputs, such as an RNN with `returnState`). */
   readonly index: number;
+  /** @internal */
   constructor(shape: Shape, node: Node, index: number) {
     this.shape = shape;
     this.node = node;

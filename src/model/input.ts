@@ -4,6 +4,7 @@ import { InputLayer } from '../layers/core.js';
 import { addNode, inboundNodes } from './graph.js';
 import type { SymbolicTensor } from './graph.js';
 
+/** Options of `km.input({ shape })` (Keras `keras.Input`, TF.js `tf.input`). */
 export interface InputArgs {
   /** Shape of one sample, without the batch: `[784]`, `[28, 28, 1]`. */
   shape?: number[];

@@ -8,6 +8,7 @@ import { checkOptions, checkPositiveInt, invalidArgument } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { Model } from './model.js';
 
+/** Options of {@link mcPredict}. */
 export interface McPredictArgs {
   /** Number of stochastic forward passes. Default 30. */
   samples?: number;
@@ -20,7 +21,12 @@ export interface McPredictArgs {
  * its moving statistics), resolved to `{ mean, std }` over the samples, each the shape of one
  * prediction (std: population, divided by `samples`).
  */
-export async function mcPredict(model: Model, x: unknown, args: McPredictArgs = {}): Promise<{ mean: Tensor; std: Tensor }> {
+export async function mcPredict(model: Model, x: unknown, args: McPredictArgs = {}): Promise<{
+  /** The mean prediction over the samples. */
+  mean: Tensor;
+  /** The population standard deviation over the samples: the model's uncertainty per output element. */
+  std: Tensor;
+}> {
   if (!(model instanceof Model)) throw invalidArgument('model', 'a kerasm model', model);
   checkOptions(args, ['samples', 'batchSize'], 'mcPredict');
   if (model.outputs.length !== 1) throw invalidArgument('model', 'a model with one output', `${model.outputs.length} outputs`);

@@ -3,7 +3,7 @@
 // whose graph is a chain. A Model is a Layer too: `model.apply(x)` nests it in another graph.
 import { backend, ready } from '../backend/loader.js';
 import type { Backend } from '../backend/loader.js';
-import type { History } from '../callbacks/index.js';
+import type { History, WeightSnapshot } from '../callbacks/index.js';
 import { KerasmError, StateError, ValueError, checkOptions, invalidArgument, invalidArgumentAt } from '../errors.js';
 import { InputLayer } from '../layers/core.js';
 import { Layer, shapesEqual } from '../layers/layer.js';
@@ -24,28 +24,35 @@ import { summaryLines } from './summary.js';
 import { modelToJSON } from '../io/topology.js';
 import type { LoadSource, LoadWeightsOptions, SaveOptions, SaveResult, SaveTarget } from '../io/types.js';
 
+/** Options of `km.model({ inputs, outputs, name })`. */
 export interface ModelArgs {
   /** The model's input(s): from `km.input(...)`. */
   inputs: SymbolicTensor | SymbolicTensor[];
   /** The model's output(s): tensors the layers made from the inputs. */
   outputs: SymbolicTensor | SymbolicTensor[];
+  /** The model's name (default: a unique `functional`, `functional_1`...). */
   name?: string;
 }
 
 /** A graph of layers. Keras: `keras.Model(inputs, outputs)`; TF.js: `tf.model({ inputs, outputs })`. */
 export class Model extends Layer {
+  /** The Keras class name written to files: `'Functional'` (Sequential: `'Sequential'`). */
   static override readonly className: string = 'Functional';
+  /** @internal */
   static override readonly argNames: readonly string[] = ['inputs', 'outputs', 'name', 'trainable'];
   /** The engine expands a model's nodes instead of calling it (program.ts); io knows a nested model by it. @internal */
   readonly isGraph = true as const;
   /** Every layer, in Keras order (inputs first, by depth). */
   layers: Layer[] = [];
+  /** The symbolic inputs the model was built from (`km.input(...)`), in order. */
   inputs: SymbolicTensor[] = [];
+  /** The symbolic outputs, in order. */
   outputs: SymbolicTensor[] = [];
-  /** Nodes in execution order. */
+  /** Nodes in execution order. @internal */
   nodes: Node[] = [];
   /** Set by a callback to end `fit` after the current batch/epoch. */
   stopTraining = false;
+  /** What `compile` resolved (optimizer, losses and metrics per output), null before it. @internal */
   compiled: Compiled | null = null;
   private allocated = false;
   private disposed = false;
@@ -111,6 +118,7 @@ export class Model extends Layer {
     return this.inputs.map((t) => t.shape.slice());
   }
 
+  /** Per-sample shapes of the outputs (without the batch dimension), in order. */
   get outputShapes(): Shape[] {
     return this.outputs.map((t) => t.shape.slice());
   }
@@ -127,6 +135,7 @@ export class Model extends Layer {
     return this.weights.filter((w) => out.has(w));
   }
 
+  /** The number of weights' elements (scalars), trainable or not, shared ones counted once. */
   override countParams(): number {
     return this.weights.reduce((n, w) => n + w.size, 0);
   }
@@ -152,14 +161,17 @@ export class Model extends Layer {
     return addNode(this, list, this.outputShapes).outputs;
   }
 
+  /** The first output's per-sample shape, whatever the input shape (a model's shapes are fixed by its graph). */
   computeOutputShape(_inputShape: Shape): Shape {
     return this.outputShape!.slice();
   }
 
+  /** @internal */
   forward(_ctx: StepContext): void {
     throw new KerasmError('internal: a nested model runs through its layers (the engine expands it)');
   }
 
+  /** @internal */
   backward(_ctx: StepContext): void {
     throw new KerasmError('internal: a nested model runs through its layers (the engine expands it)');
   }
@@ -368,7 +380,7 @@ export class Model extends Layer {
    * A buffer in wasm memory the size of all weights: `capture()` copies them in, `restore()`
    * back (earlyStopping's restoreBestWeights). Freed by its `dispose()` or with the model.
    */
-  weightSnapshot(): WeightSnapshotBuffer {
+  weightSnapshot(): WeightSnapshot {
     const b = this.ensureAllocated();
     const s = new WeightSnapshotBuffer(b.arena, b.k, this.weights, (x) => this.snapshots.delete(x));
     this.snapshots.add(s);

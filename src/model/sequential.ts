@@ -9,14 +9,19 @@ import type { SymbolicTensor } from './graph.js';
 import { input, inputTensorOf } from './input.js';
 import { Model } from './model.js';
 
+/** Options of `km.sequential({ layers, name })`. */
 export interface SequentialArgs {
+  /** The layers, in order; the first needs an `inputShape` (or is an `inputLayer`). More can be added with `add`. */
   layers?: Layer[];
+  /** The model's name (default: a unique `sequential`, `sequential_1`...). */
   name?: string;
 }
 
 /** A linear stack of layers. Keras: `keras.Sequential`; TF.js: `tf.sequential`. */
 export class Sequential extends Model {
+  /** The Keras class name written to files. */
   static override readonly className: string = 'Sequential';
+  /** @internal */
   static override readonly argNames: readonly string[] = ['layers', 'name', 'trainable'];
   /** Per-sample input shape (without the batch); null before the first layer. */
   declare inputShape: Shape;
@@ -67,6 +72,7 @@ export class Sequential extends Model {
     this.setGraph(from, to, layers);
   }
 
+  /** The outputs for `x`, batched: one Tensor (a Sequential has one output). */
   override predict(x: unknown, args: PredictArgs = {}): Tensor {
     return super.predict(x, args) as Tensor;
   }

@@ -2,6 +2,7 @@
 // proximal L1 (`l1({ l1, proximal: true })`) weights reach exactly 0; plain L1 leaves them near it.
 import type { Model } from './model.js';
 
+/** How sparse one layer's kernel is ({@link sparsity}). */
 export interface LayerSparsity {
   /** Kernel entries exactly 0 (either sign). */
   zeros: number;
