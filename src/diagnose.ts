@@ -25,7 +25,9 @@ export interface DiagnoseOptions {
 
 const OPTION_NAMES = ['riseTolerance', 'gapTolerance', 'minAccuracy', 'progressTolerance', 'ratioTolerance'] as const;
 
+/** What {@link diagnose} says of a History. */
 export interface Diagnosis {
+  /** The verdict: the model underfits (high bias), overfits (high variance), or fits. */
   verdict: 'underfits' | 'overfits' | 'fits';
   /** One sentence with the numbers behind the verdict. */
   sentence: string;

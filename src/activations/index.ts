@@ -15,9 +15,11 @@ export type { ActivationLayerConfig } from './layer-configs.js';
 export interface ActivationInfo {
   /** Keras name, as written in configs. */
   readonly name: string;
+  /** How it is computed: elementwise, a softmax or log-softmax over the last axis, or the identity. */
   readonly kind: 'elementwise' | 'softmax' | 'logSoftmax' | 'linear';
-  /** wasm export of the forward and backward kernels (elementwise kinds; linear: the copy when y ≠ x). */
+  /** wasm export of the forward kernel (elementwise kinds; linear: the copy when y ≠ x). @internal */
   readonly fwd: KernelName;
+  /** wasm export of the backward kernel. @internal */
   readonly grad: KernelName;
   /** Parameter passed as `alpha` (leaky slope, elu alpha). */
   readonly alpha: number;
@@ -33,7 +35,24 @@ export interface ActivationInfo {
 
 /** Names of the elementwise activations: each kernel pair's `names`, or its own name. */
 type NamesOf<K extends ActivationKernel> = (typeof ACTIVATION_KERNELS)[K] extends { readonly names: readonly (infer N)[] } ? N : K;
-type ElementwiseName = { [K in ActivationKernel]: NamesOf<K> }[ActivationKernel];
+/** The elementwise activations' names, as derived from the kernel table. */
+type TableNames = { [K in ActivationKernel]: NamesOf<K> }[ActivationKernel];
+
+/**
+ * The names of the elementwise activations (Keras spelling; `'gelu_new'` is TF.js's name for the tanh
+ * approximation of GELU, `'silu'` Keras 3's name for `'swish'`).
+ */
+export type ElementwiseName = 'relu' | 'relu6' | 'leaky_relu' | 'elu' | 'selu' | 'gelu' | 'gelu_new' | 'sigmoid' | 'hard_sigmoid'
+  | 'tanh' | 'softplus' | 'softsign' | 'swish' | 'silu' | 'exponential';
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+/**
+ * Compiles only while ElementwiseName lists exactly the kernel table's names: a kernel pair added to
+ * ACTIVATION_KERNELS needs its name added above.
+ * @internal
+ */
+export type ElementwiseNamesMatchTable = Holds<Same<TableNames, ElementwiseName>>;
 
 /** Every activation name (Keras spelling, or TF.js's where Keras has none: `gelu_new`). */
 export type ActivationName = 'linear' | ElementwiseName | 'softmax' | 'log_softmax';

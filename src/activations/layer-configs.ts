@@ -8,7 +8,9 @@ import { warnUnknownConfigKeys } from '../errors.js';
 
 /** `{ class_name, config }`: an activation layer's config (Keras serialization). */
 export interface ActivationLayerConfig {
+  /** The activation layer's class (`'ReLU'`, `'LeakyReLU'`, `'ELU'`...). */
   readonly class_name: string;
+  /** Its options, Keras snake_case keys (`{ negative_slope: 0.3 }`). */
   readonly config?: Record<string, unknown>;
 }
 

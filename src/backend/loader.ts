@@ -9,11 +9,16 @@ import { nodeCores, readFileUrl } from './platform.js';
 import type { KernelExports } from './kernels.js';
 import { KERNEL_NAMES } from './kernels.js';
 
+/**
+ * The wasm builds: `'simd'` (baseline, 128-bit SIMD), `'relaxed'` (relaxed SIMD: fused multiply-add, Node 22+,
+ * Chromium 114+), `'threads'` (shared memory and worker threads; it comes in both arithmetic flavours).
+ */
 export type BuildName = 'simd' | 'relaxed' | 'threads';
 
 /** Anything a wasm build can be handed in as. */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string;
 
+/** Options of {@link ready}. Without any, the package finds its own wasm files next to it. */
 export interface ReadyOptions {
   /** The `simd` build (baseline): a compiled module, its bytes or a URL. */
   module?: WasmSource;
@@ -21,6 +26,7 @@ export interface ReadyOptions {
   relaxedModule?: WasmSource;
   /** The `threads` build (shared memory), mul+add flavour; `threadsRelaxedModule` is its FMA flavour. */
   threadsModule?: WasmSource;
+  /** The `threads` build, FMA flavour (used where the runtime has relaxed SIMD). */
   threadsRelaxedModule?: WasmSource;
   /** Force a build instead of the best one the runtime supports. */
   build?: BuildName;
@@ -30,24 +36,36 @@ export interface ReadyOptions {
   gemmTile?: GemmTile;
 }
 
+/** What {@link backendInfo} reports about the loaded backend. */
 export interface BackendInfo {
+  /** The build running. */
   build: BuildName;
+  /** Whether the arithmetic is fused (relaxed SIMD): results may differ from the mul+add builds in the last bits. */
   relaxedSimd: boolean;
+  /** Whether worker threads are running (the `threads` build with more than one thread). */
   threads: boolean;
   /** Threads sharing the GEMMs, the calling one included. */
   threadCount: number;
   /** The GEMM register tile in use. */
   gemmTile: GemmTile;
+  /** The size of the wasm memory, in bytes (it grows as models allocate, never shrinks). */
   memoryBytes: number;
 }
 
+/**
+ * What {@link ready} resolves to: the loaded backend, shared by every model in the process. Its build and
+ * arithmetic are here; {@link backendInfo} also has the thread count and memory size.
+ */
 export interface Backend {
+  /** The kernels. @internal */
   readonly k: KernelExports;
+  /** The wasm memory allocator. @internal */
   readonly arena: Arena;
+  /** The build running. */
   readonly build: BuildName;
   /** Whether the build's arithmetic is fused (relaxed SIMD). */
   readonly relaxedSimd: boolean;
-  /** The worker pool of the `threads` build, else null. */
+  /** The worker pool of the `threads` build, else null. @internal */
   readonly pool: ThreadPool | null;
   /** The GEMM register tile picked at start-up (results do not depend on it). */
   readonly gemmTile: GemmTile;
@@ -267,12 +285,16 @@ export async function shutdown(): Promise<void> {
   if (current?.pool) await current.pool.shutdown();
 }
 
-/** The loaded backend; throws if `ready()` has not resolved yet. */
+/**
+ * The loaded backend; throws if `ready()` has not resolved yet.
+ * @internal
+ */
 export function backend(): Backend {
   if (current === null) throw new KerasmError('kerasm is not ready: await km.ready() first');
   return current;
 }
 
+/** The loaded backend's build, threads, GEMM tile and memory size; throws if `ready()` has not resolved yet. */
 export function backendInfo(): BackendInfo {
   const b = backend();
   return { build: b.build, relaxedSimd: b.relaxedSimd, threads: b.pool !== null, threadCount: b.pool?.threads ?? 1, gemmTile: b.gemmTile, memoryBytes: b.arena.memoryBytes };

@@ -4,6 +4,10 @@
 import type { KernelExports } from './kernels.js';
 import type { Arena } from './memory.js';
 
+/**
+ * The GEMM register tile: 4×8 or 6×8 outputs per inner step. Both give bit-identical results; which is
+ * faster depends on the JavaScript engine, so `km.ready()` times both at start-up unless `gemmTile` is given.
+ */
 export type GemmTile = '4x8' | '6x8';
 
 /** GEMMs with fewer rows keep the 4×8 tile: below this, 6-row packing costs more than it saves. */

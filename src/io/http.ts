@@ -4,6 +4,7 @@ import { MAX_JSON_BYTES } from './json.js';
 import { artifactsFromModelJson } from './model-json.js';
 import type { IOHandler, ModelArtifacts } from './types.js';
 
+/** Options of `km.io.http(url, options)`: how requests are made. */
 export interface HttpOptions {
   /** Passed to every `fetch` (headers, credentials…). */
   requestInit?: RequestInit;

@@ -14,6 +14,7 @@ const MAX_NODES = 2_000_000;
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** A plain JSON object (a parsed config or topology). */
 export type JsonObject = Record<string, unknown>;
 
 /** A KerasmError about a model file: `<what>: <problem>`. */

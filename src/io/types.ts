@@ -10,13 +10,21 @@ import type { Optimizer } from '../optimizers/index.js';
 export interface WeightSpec {
   /** `layer/weight`, e.g. `dense/kernel`; optimizer state: `dense/kernel/m`, `iter`. */
   name: string;
+  /** The tensor's shape. */
   shape: number[];
   /** kerasm writes `'float32'` (and `'int32'` for the optimizer's iteration count). */
   dtype: string;
   /** `'optimizer'` for optimizer state (TF.js and kerasm); model weights have none. */
   group?: string;
   /** Quantized weights (tensorflowjs_converter --quantize_*): read as an error, never written. */
-  quantization?: { dtype: string; scale?: number; min?: number };
+  quantization?: {
+    /** The stored integer type (`'uint8'`, `'uint16'`) or `'float16'`. */
+    dtype: string;
+    /** The scale of affine quantization. */
+    scale?: number;
+    /** The offset of affine quantization. */
+    min?: number;
+  };
 }
 
 /** One ArrayBuffer, or several concatenated in order (TF.js 4 `WeightData`). */
@@ -26,11 +34,15 @@ export type WeightData = ArrayBuffer | ArrayBuffer[];
 export interface ModelArtifacts {
   /** `{ class_name: 'Sequential', config: { name, layers } , keras_version, backend }`; absent for weights alone. */
   modelTopology?: unknown;
+  /** The manifest of the weights in `weightData`, in order. */
   weightSpecs?: WeightSpec[];
+  /** The weights' bytes, little-endian, in the order of `weightSpecs`. */
   weightData?: WeightData;
   /** `'layers-model'`. */
   format?: string;
+  /** The library that wrote the artifacts (kerasm writes `kerasm <version>`). */
   generatedBy?: string;
+  /** The converter, if any (null for kerasm's own files). */
   convertedBy?: string | null;
   /** TF.js's training config (read; kerasm writes its own in `userDefinedMetadata.kerasm`). */
   trainingConfig?: unknown;
@@ -40,15 +52,21 @@ export interface ModelArtifacts {
 
 /** TF.js `ModelArtifactsInfo`. */
 export interface ModelArtifactsInfo {
+  /** When the artifacts were saved. */
   dateSaved: Date;
+  /** Always `'JSON'`. */
   modelTopologyType: 'JSON';
+  /** The size of the topology JSON, in bytes. */
   modelTopologyBytes?: number;
+  /** The size of the weights manifest JSON, in bytes. */
   weightSpecsBytes?: number;
+  /** The size of the weight data, in bytes. */
   weightDataBytes?: number;
 }
 
 /** What `model.save` resolves to (TF.js `SaveResult`). */
 export interface SaveResult {
+  /** Sizes and date of what was saved. */
   modelArtifactsInfo: ModelArtifactsInfo;
   /** HTTP responses, for handlers that upload (TF.js). */
   responses?: unknown[];
@@ -56,10 +74,13 @@ export interface SaveResult {
 
 /** TF.js `IOHandler`: `save` for `model.save`, `load` for `km.loadModel`. */
 export interface IOHandler {
+  /** Write the artifacts (`model.save(handler)` calls it). */
   save?: (artifacts: ModelArtifacts) => Promise<SaveResult>;
+  /** Read artifacts (`km.loadModel(handler)` calls it). */
   load?: () => Promise<ModelArtifacts>;
 }
 
+/** Options of `model.save` and `model.saveWeights`. */
 export interface SaveOptions {
   /**
    * Also save the optimizer's state (group `optimizer`: its iteration count and slots), each
@@ -94,14 +115,18 @@ export type SaveTarget = string | IOHandler;
 /** Where `km.loadModel` reads: `file://…/model.json`, `http(s)://…/model.json`, an IO handler or artifacts. */
 export type LoadSource = string | IOHandler | ModelArtifacts | ArrayBuffer | Uint8Array;
 
-/** A symbolic tensor as io reads it (model/graph.ts `SymbolicTensor`): output `index` of a call. */
+/**
+ * A symbolic tensor as io reads it (model/graph.ts `SymbolicTensor`): output `index` of a call.
+ */
 export interface GraphTensorView {
   readonly node: GraphNodeView;
   readonly index: number;
   readonly shape: readonly number[];
 }
 
-/** One call of a layer as io reads it (model/graph.ts `Node`): `index` counts the layer's calls. */
+/**
+ * One call of a layer as io reads it (model/graph.ts `Node`): `index` counts the layer's calls.
+ */
 export interface GraphNodeView {
   readonly layer: Layer;
   readonly inputs: readonly GraphTensorView[];
@@ -109,7 +134,9 @@ export interface GraphNodeView {
   readonly index: number;
 }
 
-/** One compiled output as io writes it: its loss (null: not trained), weight and metric names. */
+/**
+ * One compiled output as io writes it: its loss (null: not trained), weight and metric names.
+ */
 export interface HeadView {
   readonly name: string;
   readonly loss: Loss | null;
@@ -117,7 +144,9 @@ export interface HeadView {
   readonly metricIds: readonly string[];
 }
 
-/** What io reads of a compiled model (model/compile.ts `Compiled`). */
+/**
+ * What io reads of a compiled model (model/compile.ts `Compiled`).
+ */
 export interface CompiledView {
   readonly optimizer: Optimizer;
   readonly heads: readonly HeadView[];
@@ -147,7 +176,9 @@ export interface SavableModel {
   ensureAllocated(provided?: ReadonlySet<LayerWeight>): Backend;
 }
 
-/** Whether a layer of a model is itself a model (nested). */
+/**
+ * Whether a layer of a model is itself a model (nested).
+ */
 export function isGraphLayer(layer: Layer): layer is Layer & SavableModel {
   return (layer as { isGraph?: unknown }).isGraph === true;
 }

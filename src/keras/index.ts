@@ -7,3 +7,4 @@ export { keras3Config, writeDotKeras, writeLegacyH5, writeWeightsH5, KERAS3_LAYO
 export { keyedLayers, toSnakeCase, weightLayout, WEIGHT_LAYOUTS } from './names.js';
 export type { KeyedLayer, WeightLayout } from './names.js';
 export { isZip } from './zip.js';
+export type { JsonObject } from '../io/json.js';

@@ -22,6 +22,7 @@ export const WEIGHT_LAYOUTS: Readonly<Record<string, WeightLayout>> = {
   SimpleRNN: CELL,
 };
 
+/** Where a layer of this Keras class keeps its weights in a Keras 3 weights file (`<key>/vars` for most classes). */
 export function weightLayout(className: string): WeightLayout {
   return Object.hasOwn(WEIGHT_LAYOUTS, className) ? WEIGHT_LAYOUTS[className]! : PLAIN;
 }
@@ -37,6 +38,7 @@ const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 export interface KeyedLayer {
   /** The layer's own name (config.json). */
   name: string;
+  /** Its Keras class name (`'Dense'`...). */
   className: string;
   /** Its path in the weights file: `layers/dense_1` or `layers/sequential/layers/dense`. */
   path: string;

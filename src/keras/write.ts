@@ -12,8 +12,9 @@ import { writeAttr, writeFloat32, withH5Write } from './h5.js';
 import { keyedLayers, weightLayout } from './names.js';
 import { writeArchive } from './zip.js';
 
-/** The Keras versions whose layouts are written (and so named in the files). */
+/** The Keras version whose `.keras` layout is written (and so named in the files' metadata). */
 export const KERAS3_LAYOUT = '3.5.0';
+/** The Keras version whose legacy `.h5` layout is written (its `keras_version` attribute). */
 export const LEGACY_H5_LAYOUT = '3.10.0';
 
 const layerEntry = (e: JsonObject): JsonObject => ({ module: 'keras.layers', class_name: e.class_name, config: e.config, registered_name: null, ...(e.inbound_nodes === undefined ? {} : { inbound_nodes: e.inbound_nodes }) });

@@ -18,6 +18,7 @@ import { dropCancellingTransposes } from './optimize.js';
 import { encodeModel } from './protobuf.js';
 import type { ValueInfoMessage } from './protobuf.js';
 
+/** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
   /** The ONNX opset the graph targets: 13 (default) to 21. */
   opset?: number;

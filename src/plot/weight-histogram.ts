@@ -5,8 +5,16 @@ import type { Frame } from './svg.js';
 
 /** What {@link weightHistogram} reads: a model (`km.sequential(...)`) or tensors. */
 export interface WeightSource {
-  readonly weights: readonly { readonly name: string }[];
-  getWeights(): { data: ArrayLike<number> }[];
+  /** The model's weights in order; those named `'kernel'` are the kernels. */
+  readonly weights: readonly {
+    /** The weight's name within its layer (`'kernel'`, `'bias'`...). */
+    readonly name: string;
+  }[];
+  /** The weights' values, in the order of `weights`. */
+  getWeights(): {
+    /** The values. */
+    data: ArrayLike<number>;
+  }[];
 }
 
 /** Options of {@link weightHistogram}. */
@@ -17,7 +25,9 @@ export interface WeightHistogramOptions {
   include?: 'kernels' | 'all';
   /** `[lo, hi]` of the x axis; values outside are counted in the end bins. Default ±max|w|. Give one range to compare models. */
   range?: [number, number];
+  /** Width in pixels, an integer ≥ 160. Default 360. */
   width?: number;
+  /** Height in pixels, an integer ≥ 140. Default 250 (274 with a title). */
   height?: number;
   /** A heading above the plot (also the SVG's `<title>`). */
   title?: string;
@@ -25,10 +35,15 @@ export interface WeightHistogramOptions {
 
 /** Counts of one histogram; exact zeros (±0) are not in `counts`. */
 export interface WeightBins {
+  /** The lower end of the range. */
   lo: number;
+  /** The upper end of the range. */
   hi: number;
+  /** The count in each bin, from `lo` to `hi`. */
   counts: number[];
+  /** Values exactly 0 (either sign), counted apart. */
   zeros: number;
+  /** All values. */
   total: number;
   /** Values outside [lo, hi], counted in the end bins. */
   clipped: number;
