@@ -9,14 +9,20 @@
 //   a block that uses none does not load the prelude (1-2 s of data loading saved per block). The
 //   page must link to its prelude.
 // - `console.log(<args>); // => <expected>` on one line is a claim: what it prints (util.format of
-//   the arguments, trimmed) must equal <expected> (trimmed). `// =>` on any other line is an error.
+//   the arguments, trimmed) must equal <expected> (trimmed). `// =>` (or `//=>`) on any other line
+//   is an error. Every claim must run at least once, and print the same each time it runs.
 //
-// Layout of the output folder (test/docs/.snippets/ in the repository, git-ignored):
+// Layout of an output folder (test/docs/.snippets/<name>-<pid>/ in the repository, git-ignored; one
+// per process, so that two runs at once do not collide; inside the repository so that
+// `import 'kerasm'` resolves through the package's self-reference to dist/):
 //   preludes/<stem>.ts   copies of docs/preludes/*.ts (type-checked with the blocks)
 //   preludes/<stem>.mjs  the same, compiled by esbuild (what the blocks import when they run)
 //   claims.mjs, claims.d.mts  the claim recorder the rewritten console.log lines call
 //   check/<slug>.ts|.mjs  each block as type-checked: imports ../preludes/<stem>.ts
 //   run/<slug>.mjs        each block as run: imports ../preludes/<stem>.mjs (ts blocks via esbuild)
+//   run/<slug>.mjs.claims.jsonl  what its claims printed, one JSON line per claimed console.log
+//   work/<slug>/          the block's working directory (files it saves land there)
+//   tsconfig.ts.json, tsconfig.js.json  the two type-check programs (ts strict; js checkJs)
 // Every generated block starts with HEADER_LINES lines of imports, so block line L is markdown line
 // startLine + L - HEADER_LINES.
 import { spawn } from 'node:child_process';
@@ -24,12 +30,13 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { createRequire, isBuiltin } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_OUT = join(REPO, 'test', 'docs', '.snippets');
 export const HEADER_LINES = 2;
 const require = createRequire(import.meta.url);
 
-const LANGS = { js: 'js', javascript: 'js', mjs: 'js', ts: 'ts', typescript: 'ts' };
+const LANGS = { js: 'js', javascript: 'js', ts: 'ts', typescript: 'ts' };
 
 /** README.md and docs/*.md, as paths relative to `root`. */
 export function listPages(root = REPO) {
@@ -39,7 +46,7 @@ export function listPages(root = REPO) {
 
 /**
  * The runnable blocks of one markdown text: fences of ``` or ~~~ (3 or more), at any indent (inside
- * lists), whose info string's first word is js, javascript, mjs, ts or typescript. The fence's indent
+ * lists), whose info string's first word is js, javascript, ts or typescript (any case). The fence's indent
  * is stripped from every line of the block. `startLine` is the 1-based markdown line of the block's
  * first code line.
  */
@@ -266,7 +273,7 @@ export async function prepareSnippets({ root = REPO, outDir = DEFAULT_OUT, pages
       const used = prelude === null ? null : namesUsed(block.code, block.lang);
       const importLine = (ext) => {
         if (prelude === null) return '// (this page has no prelude)';
-        const names = [...prelude.values.filter((n) => used.has(n)), ...(block.lang === 'ts' ? prelude.types.filter((n) => used.has(n)).map((t) => `type ${t}`) : [])];
+        const names = [...prelude.values.filter((n) => used.has(n)), ...(block.lang === 'ts' ? prelude.types.filter((n) => used.has(n) && !prelude.values.includes(n)).map((t) => `type ${t}`) : [])];
         return names.length === 0 ? `// (uses nothing from preludes/${stem}.ts)` : `import { ${names.join(', ')} } from '../preludes/${stem}.${ext}';`;
       };
       const checkFile = join(outDir, 'check', `${slug}.${block.lang === 'ts' ? 'ts' : 'mjs'}`);
