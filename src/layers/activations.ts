@@ -13,7 +13,7 @@ import type { LayerArgs, Shape, StepContext } from './layer.js';
 
 /** A weightless layer whose output has its input's shape, computed over `rows × size` elements. */
 abstract class ActivationLayer extends Layer {
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -60,8 +60,11 @@ export class ReLU extends ActivationLayer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'maxValue', 'negativeSlope', 'threshold'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'max_value', 'negative_slope', 'threshold'];
+  /** Largest output (≥ 0); null or undefined: none. */
   readonly maxValue: number | null;
+  /** Slope below the threshold (≥ 0). Default 0. Keras 3's argument (TF.js has only maxValue). */
   readonly negativeSlope: number;
+  /** Inputs at or below it are on the negative side (≥ 0). Default 0. Keras 3's argument. */
   readonly threshold: number;
   /** The plain activation the arguments reduce to, or null (the general kernel). */
   private readonly plain: ActivationInfo | null;
@@ -90,7 +93,7 @@ export class ReLU extends ActivationLayer {
     else ctx.k.f32_vrelu_ext_grad(n, ctx.x, ctx.dy, ctx.dx, this.maxValue ?? Infinity, this.negativeSlope, this.threshold);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), max_value: this.maxValue, negative_slope: this.negativeSlope, threshold: this.threshold };
   }
@@ -121,6 +124,7 @@ export class LeakyReLU extends ActivationLayer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'alpha', 'negativeSlope'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'alpha', 'negative_slope'];
+  /** Slope for x ≤ 0 (≥ 0). Default 0.3. TF.js's (and Keras 2's) name. */
   readonly alpha: number;
   private readonly act: ActivationInfo;
 
@@ -171,6 +175,7 @@ export class ELU extends ActivationLayer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'alpha'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'alpha'];
+  /** Scale of the negative side. Default 1. (TF.js's layer takes only 1; kerasm any finite number, as Keras.) */
   readonly alpha: number;
   private readonly act: ActivationInfo;
 
@@ -190,7 +195,7 @@ export class ELU extends ActivationLayer {
     if (ctx.dx !== 0) backwardPlain(ctx.k, this.act, this.size(ctx.rows), ctx);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), alpha: this.alpha };
   }
@@ -219,6 +224,7 @@ export class ThresholdedReLU extends ActivationLayer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'theta'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'theta'];
+  /** Inputs at or below it give 0 (≥ 0). Default 1. */
   readonly theta: number;
 
   constructor(args: ThresholdedReLUArgs = {}) {
@@ -236,7 +242,7 @@ export class ThresholdedReLU extends ActivationLayer {
     if (ctx.dx !== 0) ctx.k.f32_vrelu_ext_grad(this.size(ctx.rows), ctx.x, ctx.dy, ctx.dx, Infinity, 0, this.theta);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), theta: this.theta };
   }
@@ -275,7 +281,7 @@ export class Softmax extends ActivationLayer {
     this.axis = Array.isArray(axis) ? axis.slice() : axis;
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   override computeOutputShape(inputShape: Shape): Shape {
     const one = Array.isArray(this.axis) ? this.axis[0]! : this.axis;
     if (!isLastAxis(one) && one !== inputShape.length) {
@@ -299,7 +305,7 @@ export class Softmax extends ActivationLayer {
     if (ctx.dx !== 0) ctx.k.f32_softmax_grad(this.size(ctx.rows) / this.cols, this.cols, ctx.y, ctx.dy, ctx.dx);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: Array.isArray(this.axis) ? this.axis.slice() : this.axis };
   }

@@ -29,7 +29,9 @@ export class ActivityRegularization extends Layer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'l1', 'l2'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'l1', 'l2'];
+  /** L1 factor, ≥ 0. Default 0 (Keras). */
   readonly l1: number;
+  /** L2 factor, ≥ 0. Default 0 (Keras). */
   readonly l2: number;
 
   constructor(args: ActivityRegularizationArgs = {}) {
@@ -39,7 +41,7 @@ export class ActivityRegularization extends Layer {
     this.l2 = checkFactor('l2', args.l2 ?? 0);
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -62,7 +64,7 @@ export class ActivityRegularization extends Layer {
     ctx.k.f32_l1l2_grad(n, ctx.x, ctx.dx, this.l1, this.l2);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), l1: this.l1, l2: this.l2 };
   }

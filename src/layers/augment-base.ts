@@ -75,6 +75,7 @@ export function parseValueRange(value: unknown): [number, number] {
 
 /** Seeding, the stream position, the draw buffers and the training flag shared by the random image layers. */
 export abstract class RandomImageLayer extends Layer {
+  /** Seed of this layer's stream; default: drawn from the global stream at the layer's first training step. */
   readonly seed: number | null;
   private readonly stream = new KeyedStream();
   /** Uniforms drawn this step, `drawsPerSample` per sample. */
@@ -107,7 +108,7 @@ export abstract class RandomImageLayer extends Layer {
   /** dx from dy after a training forward. @internal */
   protected abstract transformGrad(ctx: StepContext): void;
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -200,7 +201,7 @@ export abstract class RandomImageLayer extends Layer {
     else this.identityGrad(ctx);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), seed: this.seed, data_format: 'channels_last' };
   }

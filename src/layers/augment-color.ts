@@ -29,6 +29,7 @@ export class RandomContrast extends RandomImageLayer {
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'factor', 'value_range'];
   /** [lower, upper] (Keras keeps and saves the pair). */
   readonly factor: [number, number];
+  /** [low, high] of the pixel values; outputs are clipped to it. Default [0, 255]. */
   readonly valueRange: [number, number];
   private mean: Region | null = null;
 
@@ -79,7 +80,7 @@ export class RandomContrast extends RandomImageLayer {
     ctx.k.f32_contrast_nhwc_grad(ctx.rows, ctx.x, ctx.dy, ctx.dx, this.params!.ptr, this.mean!.ptr, 0, h * w, c, this.valueRange[0], this.valueRange[1]);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: [...this.factor], value_range: [...this.valueRange] };
   }
@@ -108,7 +109,9 @@ export class RandomBrightness extends RandomImageLayer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, ...RANDOM_IMAGE_ARGS, 'factor', 'valueRange'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'factor', 'value_range'];
+  /** The shift as a fraction of the value range: f for [−f, f], or [lower, upper], in [−1, 1]. */
   readonly factor: [number, number];
+  /** [low, high] of the pixel values; outputs are clipped to it. Default [0, 255]. */
   readonly valueRange: [number, number];
 
   constructor(args: RandomBrightnessArgs) {
@@ -143,7 +146,7 @@ export class RandomBrightness extends RandomImageLayer {
     ctx.k.f32_brightness_nhwc_grad(ctx.rows, ctx.x, ctx.dy, ctx.dx, this.params!.ptr, 0, shapeSize(this.inputShape!), this.valueRange[0], this.valueRange[1]);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: [...this.factor], value_range: [...this.valueRange] };
   }
@@ -172,7 +175,9 @@ export class Rescaling extends Layer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'scale', 'offset'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'scale', 'offset'];
+  /** The factor, e.g. 1 / 255. A number (per-channel arrays are not supported). */
   readonly scale: number;
+  /** Added after scaling. Default 0. */
   readonly offset: number;
 
   constructor(args: RescalingArgs) {
@@ -183,7 +188,7 @@ export class Rescaling extends Layer {
     this.offset = checkFinite('offset', args.offset ?? 0);
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -199,7 +204,7 @@ export class Rescaling extends Layer {
     ctx.k.f32_vscale(ctx.rows * shapeSize(this.inputShape!), ctx.dy, ctx.dx, this.scale);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), scale: this.scale, offset: this.offset };
   }

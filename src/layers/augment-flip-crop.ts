@@ -21,7 +21,8 @@ export class RandomFlip extends RandomImageLayer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, ...RANDOM_IMAGE_ARGS, 'mode'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'mode'];
-  readonly mode: (typeof FLIP_MODES)[number];
+  /** 'horizontal', 'vertical' or 'horizontal_and_vertical' (default; Keras flips both axes together, on one draw). */
+  readonly mode: 'horizontal' | 'vertical' | 'horizontal_and_vertical';
   private readonly flags: number;
 
   constructor(args: RandomFlipArgs = {}) {
@@ -57,7 +58,7 @@ export class RandomFlip extends RandomImageLayer {
     ctx.k.f32_flip_nhwc(ctx.rows, ctx.dy, ctx.dx, this.params!.ptr, 0, h, w, c);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), mode: this.mode };
   }
@@ -86,7 +87,9 @@ export class RandomCrop extends RandomImageLayer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, ...RANDOM_IMAGE_ARGS, 'height', 'width'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, ...RANDOM_IMAGE_CONFIG, 'height', 'width'];
+  /** Height of the crop (≤ the input's). */
   readonly height: number;
+  /** Width of the crop (≤ the input's). */
   readonly width: number;
 
   constructor(args: RandomCropArgs) {
@@ -95,7 +98,7 @@ export class RandomCrop extends RandomImageLayer {
     this.width = checkPositiveInt('width', args.width);
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   override computeOutputShape(inputShape: Shape): Shape {
     const [h, w, c] = inputShape as [number, number, number];
     if (h < this.height || w < this.width) {
@@ -160,7 +163,7 @@ export class RandomCrop extends RandomImageLayer {
     this.cropGrad(ctx);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), height: this.height, width: this.width };
   }

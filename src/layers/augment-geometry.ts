@@ -33,8 +33,11 @@ function affineArgsFromConfig(c: Record<string, unknown>, cls: { readonly classN
 
 /** A layer that resamples each image by a per-sample 2×3 transform (output pixel → input point). */
 export abstract class AffineLayer extends RandomImageLayer {
+  /** How points outside the image are filled: 'reflect' (default), 'wrap', 'constant' (fillValue) or 'nearest'. */
   readonly fillMode: FillMode;
+  /** 'bilinear' (default) or 'nearest'. */
   readonly interpolation: Interpolation;
+  /** The value of points outside the image with fillMode 'constant'. Default 0. */
   readonly fillValue: number;
 
   constructor(args: AffineArgs) {
@@ -66,7 +69,7 @@ export abstract class AffineLayer extends RandomImageLayer {
     ctx.k.f32_affine_nhwc_grad(ctx.rows, ctx.dy, ctx.dx, this.params!.ptr, 0, h, w, c, FILL_MODES.indexOf(this.fillMode), this.interpolation === 'bilinear' ? 1 : 0);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), fill_mode: this.fillMode, interpolation: this.interpolation, fill_value: this.fillValue };
   }
@@ -87,7 +90,9 @@ export class RandomTranslation extends AffineLayer {
   static override readonly argNames: readonly string[] = [...AFFINE_ARGS, 'heightFactor', 'widthFactor'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...AFFINE_CONFIG, 'height_factor', 'width_factor'];
+  /** Vertical shift as a fraction of the height: f for [−f, f], or [lower, upper], in [−1, 1]; positive moves the image down. */
   readonly heightFactor: Factor;
+  /** Horizontal shift as a fraction of the width, as heightFactor; positive moves the image right. */
   readonly widthFactor: Factor;
   private readonly hRange: [number, number];
   private readonly wRange: [number, number];
@@ -113,7 +118,7 @@ export class RandomTranslation extends AffineLayer {
     AffineLayer.setTransform(m, p, [1, 0, -tx, 0, 1, -ty]);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), height_factor: this.heightFactor, width_factor: this.widthFactor };
   }
@@ -163,7 +168,7 @@ export class RandomRotation extends AffineLayer {
     AffineLayer.setTransform(m, p, [cos, -sin, cx - cx * cos + cy * sin, sin, cos, cy - cx * sin - cy * cos]);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: [...this.factor] };
   }
@@ -189,7 +194,9 @@ export class RandomZoom extends AffineLayer {
   static override readonly argNames: readonly string[] = [...AFFINE_ARGS, 'heightFactor', 'widthFactor'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...AFFINE_CONFIG, 'height_factor', 'width_factor'];
+  /** Zoom as a fraction: f for [−f, f], or [lower, upper], in (−1, 1]; positive zooms out (the image shrinks). */
   readonly heightFactor: Factor;
+  /** The same for the width; unset (null): the height's draw, keeping the aspect ratio. */
   readonly widthFactor: Factor | null;
   private readonly hRange: [number, number];
   private readonly wRange: [number, number] | null;
@@ -215,7 +222,7 @@ export class RandomZoom extends AffineLayer {
     AffineLayer.setTransform(m, p, [zx, 0, ((w - 1) / 2) * (1 - zx), 0, zy, ((h - 1) / 2) * (1 - zy)]);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), height_factor: this.heightFactor, width_factor: this.widthFactor };
   }

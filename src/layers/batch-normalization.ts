@@ -13,7 +13,9 @@ import type { NormalizationArgs } from './normalization.js';
 export interface BatchNormalizationArgs extends NormalizationArgs {
   /** Moving statistics: moving = moving·momentum + batch·(1 − momentum). Default 0.99. */
   momentum?: number;
+  /** Initial moving mean. Default `zeros`. */
   movingMeanInitializer?: InitializerIdentifier;
+  /** Initial moving variance. Default `ones`. */
   movingVarianceInitializer?: InitializerIdentifier;
 }
 
@@ -31,10 +33,15 @@ export class BatchNormalization extends Normalization {
   /** Keras 2 writes the renorm keys, Keras 3 `synchronized`: read to refuse what kerasm cannot do. @internal */
   static override readonly configKeys: readonly string[] = [...NORMALIZATION_CONFIG_KEYS, 'momentum', 'moving_mean_initializer', 'moving_variance_initializer',
     'synchronized', 'renorm', 'renorm_clipping', 'renorm_momentum'];
+  /** Moving statistics: moving = moving·momentum + batch·(1 − momentum). Default 0.99. */
   readonly momentum: number;
+  /** Initial moving mean. Default `zeros`. */
   readonly movingMeanInitializer: Initializer;
+  /** Initial moving variance. Default `ones`. */
   readonly movingVarianceInitializer: Initializer;
+  /** The moving mean per channel (non-trainable, `moving_mean`); null until built. */
   movingMean: LayerWeight | null = null;
+  /** The moving variance per channel (non-trainable, `moving_variance`); null until built. */
   movingVariance: LayerWeight | null = null;
   /** Per channel: batch mean, batch variance, then the affine s and t of the last forward. */
   private scratch: Region | null = null;
@@ -113,7 +120,7 @@ export class BatchNormalization extends Normalization {
     }
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

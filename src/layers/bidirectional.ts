@@ -10,6 +10,7 @@ import type { LayerArgs, LayerWeight, Shape, StepContext } from './layer.js';
 import { RecurrentBase } from './recurrent.js';
 import { layerFromConfig, serializeLayer, subContext } from './wrappers.js';
 
+/** How Bidirectional combines its two outputs: concatenated on the last axis, summed, multiplied, averaged, or `null`: both returned as two outputs. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 const MERGE_MODES: readonly (string | null)[] = ['concat', 'sum', 'mul', 'ave', null];
 
@@ -49,8 +50,11 @@ export class Bidirectional extends Layer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'layer', 'mergeMode', 'backwardLayer'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'layer', 'merge_mode', 'backward_layer'];
+  /** The copy of `layer` that runs forwards, named `forward_<name>` (Keras's naming). */
   readonly forwardLayer: RecurrentBase;
+  /** The copy with `goBackwards` flipped (or the given `backwardLayer`), named `backward_<name>`. */
   readonly backwardLayer: RecurrentBase;
+  /** How the two outputs combine. Default 'concat'; null returns both (two outputs). */
   readonly mergeMode: MergeMode;
   private readonly regions: Region[] = [];
   private buf: BidiBuffers | null = null;
@@ -109,7 +113,7 @@ export class Bidirectional extends Layer {
     return this.merged + 2 * this.states;
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return this.computeOutputShapes([inputShape])[0]!;
   }
@@ -296,7 +300,7 @@ export class Bidirectional extends Layer {
     if (ctx.dx !== 0) k.f32_vadd(ctx.rows * shapeSize(this.inputShape!), ctx.dx, b.dxB, ctx.dx);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     // `layer` under the wrapped layer's own name (forward_ taken off): TF.js prefixes it again
     // without looking, and its weight names (`bidirectional/forward_gru/kernel`) must match.

@@ -89,6 +89,7 @@ export interface AlphaDropoutArgs extends LayerArgs {
   rate: number;
   /** Shape of the mask with the batch (null = the input's size, 1 = shared), as Dropout's; default: one value per unit. */
   noiseShape?: (number | null)[] | null;
+  /** Seed of this layer's mask stream; default: drawn from the global stream at the layer's first training step. */
   seed?: number | null;
 }
 
@@ -103,7 +104,9 @@ export class AlphaDropout extends BroadcastMaskLayer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'noiseShape', 'seed'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'noise_shape', 'seed'];
+  /** Drop probability in [0, 1). */
   readonly rate: number;
+  /** Shape of the mask with the batch (null = the input's size, 1 = shared), as Dropout's; default: one value per unit. */
   readonly noiseShape: (number | null)[] | null;
   constructor(args: AlphaDropoutArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { rate }', args);
@@ -132,7 +135,7 @@ export class AlphaDropout extends BroadcastMaskLayer {
     ctx.k.f32_bernoulli(this.p * this.r, this.noise!.ptr, this.rate, a, key0, key1, counter);
     ctx.k.f32_vmul_bcast(this.p, this.q, this.r, ctx.x, this.noise!.ptr, ctx.y, b, a * alphaP + b);
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed, noise_shape: this.noiseShape };
   }
@@ -146,6 +149,7 @@ export class AlphaDropout extends BroadcastMaskLayer {
 export interface SpatialDropout1DArgs extends LayerArgs {
   /** Fraction of the channels to drop, in [0, 1). */
   rate: number;
+  /** Seed of this layer's mask stream; default: drawn from the global stream at the layer's first training step. */
   seed?: number | null;
 }
 
@@ -157,6 +161,7 @@ export interface SpatialDropout2DArgs extends SpatialDropout1DArgs {
 
 /** Inverted dropout of whole feature maps: one mask value per (sample, channel), scaled by 1/(1 − rate). */
 abstract class SpatialDropout extends BroadcastMaskLayer {
+  /** Fraction of the channels to drop, in [0, 1). */
   readonly rate: number;
   constructor(args: SpatialDropout1DArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { rate }', args);
@@ -185,7 +190,7 @@ abstract class SpatialDropout extends BroadcastMaskLayer {
     ctx.k.f32_dropout_mask(this.p * this.r, this.noise!.ptr, this.rate, key0, key1, counter, 0);
     ctx.k.f32_vmul_bcast(this.p, this.q, this.r, ctx.x, this.noise!.ptr, ctx.y, 0, 0);
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed };
   }
@@ -219,6 +224,7 @@ export class SpatialDropout2D extends SpatialDropout {
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'seed', 'data_format'];
   /** @internal */
   protected readonly rank = 3;
+  /** `'channelsLast'` (default, `[batch, h, w, channels]`) or `'channelsFirst'` (`[batch, channels, h, w]`); Keras spellings too. */
   readonly dataFormat: 'channelsLast' | 'channelsFirst';
   constructor(args: SpatialDropout2DArgs) {
     super(args);
@@ -231,7 +237,7 @@ export class SpatialDropout2D extends SpatialDropout {
   protected noiseShapeFor(): (number | null)[] {
     return this.dataFormat === 'channelsLast' ? [null, 1, 1, null] : [null, null, 1, 1];
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), data_format: this.dataFormat === 'channelsLast' ? 'channels_last' : 'channels_first' };
   }

@@ -23,6 +23,7 @@ export class Concatenate extends Merge {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'axis'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'axis'];
+  /** The axis to join along, counting the batch as 0 (negative from the end). Default −1. */
   readonly axis: number;
   /** Per sample: rows of the block copy, and each input's block width. */
   private outer = 0;
@@ -79,7 +80,7 @@ export class Concatenate extends Merge {
     });
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: this.axis };
   }
@@ -111,7 +112,9 @@ export class Dot extends Merge {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'axes', 'normalize'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'axes', 'normalize'];
+  /** The axis of each input summed over: a number for both, or `[a1, a2]`. kerasm: 1 or −1 (inputs [batch, d]). */
   readonly axes: number | [number, number];
+  /** L2-normalize before the product (cosine proximity). kerasm: false only. */
   readonly normalize: boolean;
 
   constructor(args: DotArgs) {
@@ -159,7 +162,7 @@ export class Dot extends Merge {
     if (db !== undefined && db !== 0) ctx.k.f32_scale_rows(ctx.rows, this.cols, ctx.xs[0]!, ctx.dy, db);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axes: Array.isArray(this.axes) ? this.axes.slice() : this.axes, normalize: this.normalize };
   }

@@ -41,7 +41,7 @@ export interface BaseConvArgs extends LayerArgs {
   activation?: ActivationIdentifier | null;
   /** Whether the layer adds a bias per output channel. Default true. */
   useBias?: boolean;
-  /** Default `zeros`. */
+  /** Initial values of the bias. Default `zeros`. */
   biasInitializer?: InitializerIdentifier;
   /** Penalty on the bias added to the loss. */
   biasRegularizer?: RegularizerIdentifier | null;
@@ -62,16 +62,27 @@ const NO_CLAMP: Clamp = [-Infinity, Infinity];
 export abstract class BaseConv extends Layer {
   /** Spatial axes: 1 (Conv1D) or 2. */
   readonly rank: 1 | 2;
+  /** Window size: one number for every spatial axis, or one per axis (`[kh, kw]`). */
   readonly kernelSize: number[];
+  /** Step of the window per axis. Default 1. More than 1 together with a dilation above 1 is refused, as Keras. */
   readonly strides: number[];
+  /** Spacing of the window's taps per axis. Default 1. */
   readonly dilationRate: number[];
+  /** `'valid'` (default: no padding) or `'same'` (TensorFlow's: the extra cell at the bottom/right); Conv1D also `'causal'`. */
   readonly padding: ConvPadding;
+  /** Applied to the output. Default none (linear). relu, relu6 and linear fuse into the kernel's epilogue. */
   readonly activation: ActivationInfo;
+  /** Whether the layer adds a bias per output channel. Default true. */
   readonly useBias: boolean;
+  /** Initial values of the bias. Default `zeros`. */
   readonly biasInitializer: initializers.Initializer;
+  /** Penalty on the bias added to the loss. */
   readonly biasRegularizer: Regularizer | null;
+  /** Penalty on the layer's output added to the loss (summed over the batch, as Keras 3). */
   readonly activityRegularizer: Regularizer | null;
+  /** Applied to the bias after each optimizer update. */
   readonly biasConstraint: Constraint | null;
+  /** The bias, one per output channel; null until built or without `useBias`. */
   bias: LayerWeight | null = null;
   /** Sizes of the output's convolution (set by build; its `batch` by each pass). @internal */
   protected geom: ConvGeometry | null = null;
@@ -128,7 +139,7 @@ export abstract class BaseConv extends Layer {
     return convGeometry({ inH, inW, cin, kh, kw, cout: this.outChannels(cin), strideH, strideW, dilH, dilW, padding: this.padding, rank: this.rank });
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     const g = this.geometryFor(inputShape);
     return this.rank === 2 ? [g.outH, g.outW, g.cout] : [g.outW, g.cout];

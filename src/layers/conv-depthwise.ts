@@ -39,7 +39,7 @@ export type DepthwiseConv2DArgs = DepthwiseKernelArgs;
 export interface SeparableConv2DArgs extends DepthwiseKernelArgs {
   /** Positive integer: output channels of the pointwise convolution. */
   filters: number;
-  /** Default `glorotUniform`. */
+  /** Initial values of the pointwise kernel. Default `glorotUniform`. */
   pointwiseInitializer?: InitializerIdentifier;
   /** Penalty on the pointwise kernel added to the loss. */
   pointwiseRegularizer?: RegularizerIdentifier | null;
@@ -52,10 +52,15 @@ const DEPTHWISE_CONFIG_KEYS = ['depth_multiplier', 'depthwise_initializer', 'dep
 
 /** A layer with a depthwise kernel [kh, kw, in, depthMultiplier]. */
 abstract class DepthwiseBase extends BaseConv {
+  /** Output channels per input channel. Default 1. */
   readonly depthMultiplier: number;
+  /** Default `glorotUniform` (Keras; TF.js's DepthwiseConv2D defaults to glorotNormal). */
   readonly depthwiseInitializer: initializers.Initializer;
+  /** Penalty on the depthwise kernel added to the loss. */
   readonly depthwiseRegularizer: Regularizer | null;
+  /** Applied to the depthwise kernel after each optimizer update. */
   readonly depthwiseConstraint: Constraint | null;
+  /** The depthwise kernel `[kh, kw, in, depthMultiplier]`; null until built. */
   depthwiseKernel: LayerWeight | null = null;
 
   constructor(args: DepthwiseKernelArgs) {
@@ -128,7 +133,7 @@ export class DepthwiseConv2D extends DepthwiseBase {
   override workspaceBytes(): number {
     return depthwiseConv2dWorkspaceBytes();
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), ...this.depthwiseConfig() };
   }
@@ -152,10 +157,15 @@ export class SeparableConv2D extends DepthwiseBase {
   /** @internal */
   static override readonly configKeys: readonly string[] = [...BASE_CONV_CONFIG_KEYS, ...DEPTHWISE_CONFIG_KEYS, 'filters', 'pointwise_initializer',
     'pointwise_regularizer', 'pointwise_constraint'];
+  /** Positive integer: output channels of the pointwise convolution. */
   readonly filters: number;
+  /** Initial values of the pointwise kernel. Default `glorotUniform`. */
   readonly pointwiseInitializer: initializers.Initializer;
+  /** Penalty on the pointwise kernel added to the loss. */
   readonly pointwiseRegularizer: Regularizer | null;
+  /** Applied to the pointwise kernel after each optimizer update. */
   readonly pointwiseConstraint: Constraint | null;
+  /** The 1×1 pointwise kernel `[1, 1, in·depthMultiplier, filters]`; null until built. */
   pointwiseKernel: LayerWeight | null = null;
   /** The depthwise convolution's sizes (its output has in·depthMultiplier channels). */
   private dgeom: ConvGeometry | null = null;
@@ -240,7 +250,7 @@ export class SeparableConv2D extends DepthwiseBase {
       k.f32_gemm_workspace_bytes(m, mid, n));
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

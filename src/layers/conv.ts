@@ -34,10 +34,15 @@ const CONV_CONFIG_KEYS: readonly string[] = [...BASE_CONV_CONFIG_KEYS, 'filters'
 
 /** A convolution that sums over the input channels (Conv1D, Conv2D). */
 abstract class Conv extends BaseConv {
+  /** Positive integer: output channels (the number of filters). */
   readonly filters: number;
+  /** Default `glorotUniform` (Keras; TF.js defaults to glorotNormal). */
   readonly kernelInitializer: initializers.Initializer;
+  /** Penalty on the kernel added to the loss, e.g. `l2(0.01)` adds `0.01·Σw²`. */
   readonly kernelRegularizer: Regularizer | null;
+  /** Applied to the kernel after each optimizer update, e.g. `maxNorm({ maxValue: 2, axis: [0, 1, 2] })` (one norm per filter). */
   readonly kernelConstraint: Constraint | null;
+  /** The kernel `[...kernelSize, in, filters]` (Keras's layout); null until built. */
   kernel: LayerWeight | null = null;
 
   constructor(rank: 1 | 2, args: ConvArgs) {
@@ -77,7 +82,7 @@ abstract class Conv extends BaseConv {
     return conv2dWorkspaceBytes(k, this.geom!, rows);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

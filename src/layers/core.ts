@@ -21,6 +21,7 @@ export class Activation extends Layer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'activation'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'activation'];
+  /** The activation applied; its `name` is Keras's (`'relu'`, `'softmax'`, …). */
   readonly activation: ActivationInfo;
   constructor(args: ActivationArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { activation }', args);
@@ -32,7 +33,7 @@ export class Activation extends Layer {
   override get propagatesMask(): boolean {
     return true;
   }
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -53,7 +54,7 @@ export class Activation extends Layer {
     applyActivationGrad(ctx.k, this.activation, rows, this.cols, ctx.x, ctx.y, ctx.dy);
     ctx.k.f32_vcopy(rows * this.cols, ctx.dy, ctx.dx);
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), activation: activations.serialize(this.activation) };
   }
@@ -82,7 +83,7 @@ export class Flatten extends Layer {
     // TF.js's channelsFirst permutes to channels-last before flattening; kerasm has one layout.
     if (f !== undefined && f !== 'channelsLast' && f !== 'channels_last') throw invalidArgument('dataFormat', "'channelsLast' (kerasm is channels-last only)", f);
   }
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return [shapeSize(inputShape)];
   }
@@ -96,7 +97,7 @@ export class Flatten extends Layer {
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0 && ctx.dx !== ctx.dy) ctx.k.f32_vcopy(ctx.rows * shapeSize(this.inputShape!), ctx.dy, ctx.dx);
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), data_format: 'channels_last' };
   }
@@ -130,7 +131,7 @@ export class InputLayer extends Layer {
     if (args.sparse !== undefined && args.sparse !== false) throw invalidArgument('sparse', 'false (kerasm inputs are dense)', args.sparse);
     if (this.batchInputShape === null) throw invalidArgument('inputShape', 'an array of positive integers', args.inputShape);
   }
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -142,7 +143,7 @@ export class InputLayer extends Layer {
   forward(_ctx: StepContext): void {}
   /** @internal */
   backward(_ctx: StepContext): void {}
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     const { name, dtype, batch_input_shape } = super.getConfig();
     return { batch_input_shape, dtype, sparse: false, name };

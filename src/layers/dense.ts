@@ -22,9 +22,9 @@ export interface DenseArgs extends LayerArgs {
   activation?: ActivationIdentifier | null;
   /** Whether the layer adds a bias vector. Default true. */
   useBias?: boolean;
-  /** Default `glorotUniform`. */
+  /** Initial values of the kernel. Default `glorotUniform` (Keras; TF.js's default is glorotNormal). */
   kernelInitializer?: InitializerIdentifier;
-  /** Default `zeros`. */
+  /** Initial values of the bias. Default `zeros`. */
   biasInitializer?: InitializerIdentifier;
   /** Penalty on `W` added to the loss, e.g. `l2(0.01)` adds `0.01·Σw²`. */
   kernelRegularizer?: RegularizerIdentifier | null;
@@ -49,25 +49,25 @@ export class Dense extends Layer {
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer',
     'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'];
-  /** {@inheritDoc DenseArgs.units} */
+  /** Positive integer: size of the output space. */
   readonly units: number;
-  /** {@inheritDoc DenseArgs.activation} */
+  /** Applied to `x·W + b`. Default: none (linear). relu, relu6 and linear fuse into the GEMM epilogue. */
   readonly activation: ActivationInfo;
-  /** {@inheritDoc DenseArgs.useBias} */
+  /** Whether the layer adds a bias vector. Default true. */
   readonly useBias: boolean;
-  /** {@inheritDoc DenseArgs.kernelInitializer} */
+  /** Initial values of the kernel. Default `glorotUniform` (Keras; TF.js's default is glorotNormal). */
   readonly kernelInitializer: initializers.Initializer;
-  /** {@inheritDoc DenseArgs.biasInitializer} */
+  /** Initial values of the bias. Default `zeros`. */
   readonly biasInitializer: initializers.Initializer;
-  /** {@inheritDoc DenseArgs.kernelRegularizer} */
+  /** Penalty on `W` added to the loss, e.g. `l2(0.01)` adds `0.01·Σw²`. */
   readonly kernelRegularizer: Regularizer | null;
-  /** {@inheritDoc DenseArgs.biasRegularizer} */
+  /** Penalty on `b` added to the loss. */
   readonly biasRegularizer: Regularizer | null;
-  /** {@inheritDoc DenseArgs.activityRegularizer} */
+  /** Penalty on the layer's output added to the loss (summed over the batch, as Keras 3). */
   readonly activityRegularizer: Regularizer | null;
-  /** {@inheritDoc DenseArgs.kernelConstraint} */
+  /** Applied to `W` after each optimizer update, e.g. `maxNorm({ maxValue: 3 })` (axis 0: one norm per unit). */
   readonly kernelConstraint: Constraint | null;
-  /** {@inheritDoc DenseArgs.biasConstraint} */
+  /** Applied to `b` after each optimizer update. */
   readonly biasConstraint: Constraint | null;
   /** The kernel `W`, `[inDim, units]`; null until the layer is built. */
   kernel: LayerWeight | null = null;
@@ -101,7 +101,7 @@ export class Dense extends Layer {
     return true;
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length < 1) throw new ValueError(`Layer ${this.name} needs inputs of rank ≥ 2 (with the batch). Received input shape: [null]`);
     return [...inputShape.slice(0, -1), this.units];
@@ -238,7 +238,7 @@ export class Dense extends Layer {
     return Math.max(k.f32_gemm_workspace_bytes(m, n, inDim), k.f32_gemm_workspace_bytes(inDim, n, m), k.f32_gemm_workspace_bytes(m, inDim, n));
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -32,8 +32,14 @@ export class Dropout extends Layer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'noiseShape', 'seed'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'noise_shape', 'seed'];
+  /** Fraction of the input units to drop, in [0, 1). */
   readonly rate: number;
+  /**
+   * Shape of the binary mask, with the batch: `[batch, features]` by default; a 1 (or null
+   * for "same as the input") broadcasts, e.g. `[null, 1]` drops whole samples' features together.
+   */
   readonly noiseShape: (number | null)[] | null;
+  /** Seed of this layer's mask stream; default: drawn from the global stream at the layer's first training step. */
   readonly seed: number | null;
   private readonly stream = new KeyedStream();
   private mask: Region | null = null;
@@ -45,10 +51,11 @@ export class Dropout extends Layer {
    * The activation of the layer before (a Dense with ReLU or ReLU6 in its GEMM epilogue) whose
    * derivative this layer's backward applies with the mask in one pass (`takeFusion`); the
    * Dense then skips its own activation-gradient pass.
+   * @internal
    */
   fusedActivation: ActivationInfo | null = null;
 
-  /** Whether this layer can take over the activation gradient of the layer before (full masks only). */
+  /** Whether this layer can take over the activation gradient of the layer before (full masks only). @internal */
   get fusesActivationGrad(): boolean {
     return this.mode === 'full';
   }
@@ -80,7 +87,7 @@ export class Dropout extends Layer {
     return true;
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -196,7 +203,7 @@ export class Dropout extends Layer {
     }
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShape, seed: this.seed };
   }

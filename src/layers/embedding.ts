@@ -46,13 +46,21 @@ export class Embedding extends Layer {
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'input_dim', 'output_dim', 'embeddings_initializer',
     'embeddings_regularizer', 'activity_regularizer', 'embeddings_constraint', 'mask_zero', 'input_length'];
+  /** Size of the vocabulary: ids are integers in [0, inputDim). */
   readonly inputDim: number;
+  /** Size of each embedding vector. */
   readonly outputDim: number;
+  /** Default `randomUniform` (±0.05, Keras's `'uniform'`). */
   readonly embeddingsInitializer: initializers.Initializer;
+  /** Penalty on the table added to the loss, e.g. `l2(1e-4)`. */
   readonly embeddingsRegularizer: Regularizer | null;
+  /** Penalty on the layer's output added to the loss (summed over the batch, as Keras 3). */
   readonly activityRegularizer: Regularizer | null;
+  /** Applied to the table after each optimizer update. */
   readonly embeddingsConstraint: Constraint | null;
+  /** Id 0 is padding: later layers that read masks (RNNs, GlobalAveragePooling1D) skip its steps. Default false. */
   readonly maskZero: boolean;
+  /** The embedding table `[inputDim, outputDim]`: row i is the vector of id i; null until built. */
   embeddings: LayerWeight | null = null;
 
   constructor(args: EmbeddingArgs) {
@@ -78,7 +86,7 @@ export class Embedding extends Layer {
     this.maskZero = checkBoolean('maskZero', args.maskZero ?? false);
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length < 1) throw new ValueError(`Layer ${this.name} needs ids of rank ≥ 2 ([batch, steps]). Received input shape: [null]`);
     return [...inputShape, this.outputDim];
@@ -153,7 +161,7 @@ export class Embedding extends Layer {
     if (!ctx.accumulate) this.addPenaltyGradients(k);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -25,6 +25,7 @@ const GLOBAL_CONFIG: readonly string[] = [...LAYER_CONFIG_KEYS, 'data_format', '
 
 /** The global pools: the output shape and the position count the kernels take. */
 abstract class GlobalPooling extends Layer {
+  /** Keep the pooled axes as size 1 (`[batch, 1, 1, c]`). Default false (`[batch, c]`). */
   readonly keepdims: boolean;
   /** Spatial dimensions: 2 for images, 1 for sequences. */
   private readonly rank: 1 | 2;
@@ -37,7 +38,7 @@ abstract class GlobalPooling extends Layer {
     this.keepdims = checkBoolean('keepdims', args.keepdims ?? false);
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     checkInputRank(this, inputShape, this.rank + 2);
     const c = inputShape[this.rank]!;
@@ -54,7 +55,7 @@ abstract class GlobalPooling extends Layer {
     return this.inputShape![this.rank]!;
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), data_format: 'channels_last', keepdims: this.keepdims };
   }

@@ -20,6 +20,7 @@ export class Masking extends Layer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'maskValue'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'mask_value'];
+  /** Steps whose features all equal this value are masked. Default 0. */
   readonly maskValue: number;
 
   constructor(args: MaskingArgs = {}) {
@@ -31,7 +32,7 @@ export class Masking extends Layer {
     }
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length < 2) {
       throw new ValueError(`Layer ${this.name} (Masking) needs inputs of rank ≥ 3 ([batch, steps, features]). Received input shape: [null, ${inputShape.join(', ')}]`);
@@ -63,7 +64,7 @@ export class Masking extends Layer {
     if (ctx.dx !== 0) ctx.k.f32_mask_steps_grad(ctx.rows * this.steps, this.features, ctx.x, this.maskValue, ctx.dy, ctx.dx);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), mask_value: this.maskValue };
   }

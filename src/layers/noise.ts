@@ -13,6 +13,7 @@ import type { LayerArgs, Shape, StepContext } from './layer.js';
 
 /** Seeding, the stream position, the noise buffer and the training flag shared by the noise layers. */
 export abstract class NoiseLayer extends Layer {
+  /** Seed of this layer's random stream (masks or noise); null: keys drawn from the global stream (`km.setSeed`) at its first training step. */
   readonly seed: number | null;
   private readonly stream = new KeyedStream();
   /** @internal */
@@ -31,7 +32,7 @@ export abstract class NoiseLayer extends Layer {
     return true;
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -122,6 +123,7 @@ export class GaussianNoise extends NoiseLayer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'stddev', 'seed'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'stddev', 'seed'];
+  /** Standard deviation of the additive noise, ≥ 0. */
   readonly stddev: number;
   constructor(args: GaussianNoiseArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { stddev }', args);
@@ -146,7 +148,7 @@ export class GaussianNoise extends NoiseLayer {
   protected drawGrad(ctx: StepContext): void {
     ctx.k.f32_vcopy(ctx.rows * this.features, ctx.dy, ctx.dx);
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), stddev: this.stddev, seed: this.seed };
   }
@@ -160,6 +162,7 @@ export class GaussianNoise extends NoiseLayer {
 export interface GaussianDropoutArgs extends LayerArgs {
   /** Drop probability as in Dropout, in [0, 1): the noise has standard deviation √(rate/(1 − rate)). */
   rate: number;
+  /** Seed of this layer's noise stream; default: drawn from the global stream at the layer's first training step. */
   seed?: number | null;
 }
 
@@ -170,6 +173,7 @@ export class GaussianDropout extends NoiseLayer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'rate', 'seed'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'rate', 'seed'];
+  /** Drop probability as in Dropout, in [0, 1): the noise has standard deviation √(rate/(1 − rate)). */
   readonly rate: number;
   constructor(args: GaussianDropoutArgs) {
     if (args === null || typeof args !== 'object') throw invalidArgument('args', 'an options object { rate }', args);
@@ -194,7 +198,7 @@ export class GaussianDropout extends NoiseLayer {
   protected drawGrad(ctx: StepContext): void {
     ctx.k.f32_vmul(ctx.rows * this.features, ctx.dy, this.noise!.ptr, ctx.dx);
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed };
   }

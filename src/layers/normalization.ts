@@ -24,9 +24,13 @@ export interface NormalizationArgs extends LayerArgs {
   center?: boolean;
   /** Multiply by the learned scale gamma. Default true. */
   scale?: boolean;
+  /** Initial values of beta. Default `zeros`. */
   betaInitializer?: InitializerIdentifier;
+  /** Initial values of gamma. Default `ones`. */
   gammaInitializer?: InitializerIdentifier;
+  /** Penalty on beta added to the loss. Default none. */
   betaRegularizer?: RegularizerIdentifier | null;
+  /** Penalty on gamma added to the loss. Default none. */
   gammaRegularizer?: RegularizerIdentifier | null;
   /** Applied to beta after each optimizer update. */
   betaConstraint?: ConstraintIdentifier | null;
@@ -53,17 +57,29 @@ function checkBool(name: string, v: unknown, def: boolean): boolean {
 
 /** gamma/beta (optional), their initializers, regularizers and constraints, and the axis check. */
 export abstract class Normalization extends Layer {
+  /** The normalized axis, counted with the batch: -1 (default) or the last axis's index. */
   readonly axis: number;
+  /** Added to the variance before the square root. Default 1e-3. */
   readonly epsilon: number;
+  /** Add the learned offset beta. Default true. */
   readonly center: boolean;
+  /** Multiply by the learned scale gamma. Default true. */
   readonly scale: boolean;
+  /** Initial values of beta. Default `zeros`. */
   readonly betaInitializer: Initializer;
+  /** Initial values of gamma. Default `ones`. */
   readonly gammaInitializer: Initializer;
+  /** Penalty on beta added to the loss. Default none. */
   readonly betaRegularizer: Regularizer | null;
+  /** Penalty on gamma added to the loss. Default none. */
   readonly gammaRegularizer: Regularizer | null;
+  /** Applied to beta after each optimizer update. */
   readonly betaConstraint: Constraint | null;
+  /** Applied to gamma after each optimizer update. */
   readonly gammaConstraint: Constraint | null;
+  /** The scale γ, one per channel; null until built or with `scale: false`. */
   gamma: LayerWeight | null = null;
+  /** The offset β, one per channel; null until built or with `center: false`. */
   beta: LayerWeight | null = null;
 
   constructor(args: NormalizationArgs) {
@@ -83,7 +99,7 @@ export abstract class Normalization extends Layer {
     this.gammaConstraint = constraints.get(args.gammaConstraint, 'gammaConstraint');
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -128,7 +144,7 @@ export abstract class Normalization extends Layer {
     return w === null || !this.trainable || w.grad === null ? 0 : w.grad.ptr;
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -213,7 +229,7 @@ export class LayerNormalization extends Normalization {
     if (this.trainable) this.addPenaltyGradients(ctx.k);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rms_scaling: false };
   }

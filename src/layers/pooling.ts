@@ -33,6 +33,7 @@ export interface Pooling1DArgs extends LayerArgs {
   poolSize?: number | [number];
   /** Step of the window; default (or null) the pool size. */
   strides?: number | [number] | null;
+  /** `'valid'` (default: windows inside the input) or `'same'` (output ceil(steps / stride), TensorFlow's pads). */
   padding?: 'valid' | 'same';
   /** Only channels-last ([batch, steps, channels]). */
   dataFormat?: DataFormat;
@@ -53,8 +54,11 @@ function npArray(values: readonly (number | null)[]): string {
 
 /** The windowed pools: the arguments, the output shape and geometry, the four kernels' calls. */
 abstract class Pooling extends Layer {
+  /** Window [height, width], or one integer for both. Default [2, 2]. */
   readonly poolSize: number[];
+  /** Step of the window; default (or null) the pool size. */
   readonly strides: number[];
+  /** `'valid'` (default: windows inside the input) or `'same'` (output ceil(in / stride), TensorFlow's pads). */
   readonly padding: 'valid' | 'same';
   /** Spatial dimensions: 2 for images, 1 for sequences. */
   private readonly rank: 1 | 2;
@@ -108,7 +112,7 @@ abstract class Pooling extends Layer {
     return g;
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), pool_size: this.poolSize.slice(), padding: this.padding, strides: this.strides.slice(), data_format: 'channels_last' };
   }

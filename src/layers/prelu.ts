@@ -64,11 +64,15 @@ export class PReLU extends Layer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'alphaInitializer', 'alphaRegularizer', 'alphaConstraint', 'sharedAxes'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'alpha_initializer', 'alpha_regularizer', 'alpha_constraint', 'shared_axes'];
+  /** Initial alpha. Default `zeros` (the layer starts as a ReLU). */
   readonly alphaInitializer: Initializer;
+  /** Penalty on alpha added to the loss. */
   readonly alphaRegularizer: Regularizer | null;
+  /** Applied to alpha after each optimizer update (e.g. `nonNeg()`). */
   readonly alphaConstraint: Constraint | null;
   /** As Keras keeps it: a list, or null. */
   readonly sharedAxes: number[] | null;
+  /** The slopes, the input's shape with 1 on the `sharedAxes`; null until built. */
   alpha: LayerWeight | null = null;
   private pattern: BroadcastPattern = { p: 1, a: 1, q: 1, c: 1 };
 
@@ -86,7 +90,7 @@ export class PReLU extends Layer {
     }
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape.slice();
   }
@@ -131,7 +135,7 @@ export class PReLU extends Layer {
     if (this.trainable && !ctx.accumulate) this.addPenaltyGradients(ctx.k);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

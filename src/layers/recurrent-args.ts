@@ -33,23 +33,29 @@ export function cellActivation(id: ActivationIdentifier | null | undefined, argN
 export interface RecurrentArgs extends LayerArgs {
   /** Positive integer: size of the state and of the output. */
   units: number;
-  /** Default `tanh`. */
+  /** The cell's main activation: SimpleRNN's new state, the LSTM's and GRU's candidate, and the LSTM's `c` on the way to `h`. Default `tanh`. */
   activation?: ActivationIdentifier | null;
   /** Whether the layer uses bias vectors. Default true. */
   useBias?: boolean;
-  /** Default `glorotUniform`. */
+  /** Initial values of the input kernel. Default `glorotUniform`. */
   kernelInitializer?: InitializerIdentifier;
-  /** Default `orthogonal`. */
+  /** Initial values of the recurrent kernel. Default `orthogonal`. */
   recurrentInitializer?: InitializerIdentifier;
-  /** Default `zeros`. */
+  /** Initial values of the bias. Default `zeros`. */
   biasInitializer?: InitializerIdentifier;
+  /** Penalty on the input kernel `W` added to the loss. Default none. */
   kernelRegularizer?: RegularizerIdentifier | null;
+  /** Penalty on the recurrent kernel `U` added to the loss. Default none. */
   recurrentRegularizer?: RegularizerIdentifier | null;
+  /** Penalty on the bias added to the loss. Default none. */
   biasRegularizer?: RegularizerIdentifier | null;
   /** Penalty on the layer's output (its first output), summed over the batch. */
   activityRegularizer?: RegularizerIdentifier | null;
+  /** Applied to the input kernel after each optimizer update. Default none. */
   kernelConstraint?: ConstraintIdentifier | null;
+  /** Applied to the recurrent kernel after each optimizer update. Default none. */
   recurrentConstraint?: ConstraintIdentifier | null;
+  /** Applied to the bias after each optimizer update. Default none. */
   biasConstraint?: ConstraintIdentifier | null;
   /** Fraction of the inputs dropped: one mask per sample and call, the same at every step. Default 0. */
   dropout?: number;

@@ -82,7 +82,10 @@ class UnitForgetBias extends Initializer {
     out.subarray(u, 2 * u).fill(1);
     this.base.fill([2 * u], out.subarray(2 * u, 4 * u));
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /**
+   * The layer's Keras config (`get_config()`): snake_case keys as Keras writes them in a `.keras`
+   * or TF.js `model.json` file (`units`, `use_bias`, `kernel_regularizer`, …).
+   */
   getConfig(): Record<string, unknown> {
     return this.base.getConfig();
   }
@@ -95,9 +98,11 @@ export class LSTM extends RecurrentBase {
   static override readonly argNames: readonly string[] = [...RECURRENT_ARG_NAMES, 'recurrentActivation', 'unitForgetBias'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...RECURRENT_CONFIG_KEYS, 'recurrent_activation', 'unit_forget_bias'];
+  /** Activation of the gates. Default `sigmoid` (Keras 3; Keras 2 and TF.js files say `hard_sigmoid`, read as theirs). */
   readonly recurrentActivation: ActivationInfo;
   /** @internal */
   readonly ractCode: number;
+  /** Add 1 to the forget gate's bias at initialization (Jozefowicz et al.). Default true. */
   readonly unitForgetBias: boolean;
 
   constructor(args: LSTMArgs) {
@@ -152,7 +157,7 @@ export class LSTM extends RecurrentBase {
     k.f32_gemm_tn_minmax(u, 4 * u, this.seqLen * rows, b.hd, u, b.g, 4 * u, 0, beta, this.recurrentKernel!.grad!.ptr, 4 * u, -INF, INF, ws);
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -187,9 +192,14 @@ export class GRU extends RecurrentBase {
   static override readonly argNames: readonly string[] = [...RECURRENT_ARG_NAMES, 'recurrentActivation', 'resetAfter'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...RECURRENT_CONFIG_KEYS, 'recurrent_activation', 'reset_after'];
+  /** Activation of the gates. Default `sigmoid` (Keras 3; Keras 2 and TF.js files say `hard_sigmoid`, read as theirs). */
   readonly recurrentActivation: ActivationInfo;
   /** @internal */
   readonly ractCode: number;
+  /**
+   * Apply the reset gate after the recurrent kernel (Keras 3's default, cuDNN's; bias [2, 3·units])
+   * or before it (Keras 2's original GRU and TF.js's only one; bias [3·units]). Default true.
+   */
   readonly resetAfter: boolean;
 
   constructor(args: GRUArgs) {
@@ -272,7 +282,7 @@ export class GRU extends RecurrentBase {
     }
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

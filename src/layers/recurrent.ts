@@ -68,30 +68,53 @@ export abstract class RecurrentBase extends Layer {
   static override readonly argNames: readonly string[] = RECURRENT_ARG_NAMES;
   /** @internal */
   static override readonly configKeys: readonly string[] = RECURRENT_CONFIG_KEYS;
+  /** Positive integer: size of the state and of the output. */
   readonly units: number;
+  /** The cell's main activation: SimpleRNN's new state, the LSTM's and GRU's candidate, and the LSTM's `c` on the way to `h`. Default `tanh`. */
   readonly activation: ActivationInfo;
   /** @internal */
   readonly actCode: number;
+  /** Whether the layer uses bias vectors. Default true. */
   readonly useBias: boolean;
+  /** Initial values of the input kernel. Default `glorotUniform`. */
   readonly kernelInitializer: initializers.Initializer;
+  /** Initial values of the recurrent kernel. Default `orthogonal`. */
   readonly recurrentInitializer: initializers.Initializer;
+  /** Initial values of the bias. Default `zeros`. */
   readonly biasInitializer: initializers.Initializer;
+  /** Penalty on the input kernel `W` added to the loss. Default none. */
   readonly kernelRegularizer: Regularizer | null;
+  /** Penalty on the recurrent kernel `U` added to the loss. Default none. */
   readonly recurrentRegularizer: Regularizer | null;
+  /** Penalty on the bias added to the loss. Default none. */
   readonly biasRegularizer: Regularizer | null;
+  /** Penalty on the layer's output (its first output), summed over the batch. */
   readonly activityRegularizer: Regularizer | null;
+  /** Applied to the input kernel after each optimizer update. Default none. */
   readonly kernelConstraint: Constraint | null;
+  /** Applied to the recurrent kernel after each optimizer update. Default none. */
   readonly recurrentConstraint: Constraint | null;
+  /** Applied to the bias after each optimizer update. Default none. */
   readonly biasConstraint: Constraint | null;
+  /** Fraction of the inputs dropped: one mask per sample and call, the same at every step. Default 0. */
   readonly dropout: number;
+  /** Fraction of the recurrent state dropped (as it enters the recurrent kernel), one mask per sample and call. Default 0. */
   readonly recurrentDropout: number;
+  /** Seed of the dropout masks (default: drawn from km.setSeed's stream). */
   readonly seed: number | null;
+  /** Return the whole sequence [batch, steps, units] rather than the last output. Default false. */
   readonly returnSequences: boolean;
+  /** Also return the final state(s): [output, h] (LSTM: [output, h, c]). Default false. */
   readonly returnState: boolean;
+  /** Process the sequence from its end; the returned sequence is in processing order (reversed), as Keras. */
   readonly goBackwards: boolean;
+  /** Accepted and ignored (the time loop is always a loop of kernels). */
   readonly unroll: boolean;
+  /** The input kernel `W`, `[features, gates·units]` (Keras's layout and gate order); null until built. */
   kernel: LayerWeight | null = null;
+  /** The recurrent kernel `U`, `[units, gates·units]`; null until built. */
   recurrentKernel: LayerWeight | null = null;
+  /** The bias, `[gates·units]` (GRU with `resetAfter`: `[2, 3·units]`); null until built or without `useBias`. */
   bias: LayerWeight | null = null;
   private readonly stream = new KeyedStream();
   private regions: Region[] = [];
@@ -153,7 +176,7 @@ export abstract class RecurrentBase extends Layer {
     return inputShape[0]!;
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length !== 2) {
       throw new ValueError(`Input 0 of layer "${this.name}" is incompatible with the layer: expected ndim=3, found ndim=${inputShape.length + 1}. ` +
@@ -446,7 +469,7 @@ export abstract class RecurrentBase extends Layer {
     }
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -23,6 +23,10 @@ export class Reshape extends Layer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'targetShape'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'target_shape'];
+  /**
+   * The output shape without the batch; one dimension may be -1 (inferred from the input's size),
+   * or null as TF.js writes it in files.
+   */
   readonly targetShape: number[];
 
   constructor(args: ReshapeArgs) {
@@ -71,7 +75,7 @@ export class Reshape extends Layer {
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0 && ctx.dx !== ctx.dy) ctx.k.f32_vcopy(ctx.rows * shapeSize(this.inputShape!), ctx.dy, ctx.dx);
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), target_shape: this.targetShape.slice() };
   }
@@ -124,7 +128,7 @@ export class ZeroPadding2D extends Layer {
     this.padding = paddingPairs(args.padding ?? 1);
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     checkInputRank(this, inputShape, 4);
     const [[top, bottom], [left, right]] = this.padding;
@@ -146,7 +150,7 @@ export class ZeroPadding2D extends Layer {
   backward(ctx: StepContext): void {
     if (ctx.dx !== 0) ctx.k.f32_zeropad2d_nhwc_grad(ctx.rows, ctx.dy, ctx.dx, 0, ...this.sizes);
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), padding: this.padding.map((p) => p.slice()), data_format: 'channels_last' };
   }
@@ -182,7 +186,9 @@ export class UpSampling2D extends Layer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'size', 'interpolation', 'dataFormat'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'size', 'interpolation', 'data_format'];
+  /** Factors [rows, columns], or one integer for both. Default [2, 2]. */
   readonly size: number[];
+  /** `'nearest'` (default: each pixel repeated) or `'bilinear'` (TensorFlow's resize with half-pixel centres, as Keras). */
   readonly interpolation: 'nearest' | 'bilinear';
 
   constructor(args: UpSampling2DArgs = {}) {
@@ -199,7 +205,7 @@ export class UpSampling2D extends Layer {
     this.interpolation = lower;
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     checkInputRank(this, inputShape, 4);
     return [inputShape[0]! * this.size[0]!, inputShape[1]! * this.size[1]!, inputShape[2]!];
@@ -224,7 +230,7 @@ export class UpSampling2D extends Layer {
     if (this.interpolation === 'nearest') ctx.k.f32_upsample2d_nearest_nhwc_grad(ctx.rows * s[0], ctx.dy, ctx.dx, 0, ...s);
     else ctx.k.f32_upsample2d_bilinear_nhwc_grad(ctx.rows, ctx.dy, ctx.dx, 0, ...s, 1);
   }
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), size: this.size.slice(), data_format: 'channels_last', interpolation: this.interpolation };
   }

@@ -59,6 +59,7 @@ export class TimeDistributed extends Layer {
   static override readonly argNames: readonly string[] = [...LAYER_ARG_NAMES, 'layer'];
   /** @internal */
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'layer'];
+  /** The layer applied to every step (a Dense, typically), built on one step's shape. */
   readonly layer: Layer;
   private sub: StepContext | null = null;
 
@@ -73,7 +74,7 @@ export class TimeDistributed extends Layer {
     this.layer = inner;
   }
 
-  /** {@inheritDoc Layer.computeOutputShape} */
+  /** Output shape (without batch) for an input shape (without batch); throws a ValueError when the layer cannot take that shape. */
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length < 2) {
       throw new ValueError(`\`TimeDistributed\` Layer should be passed an \`input_shape\` with at least 3 dimensions, received: [null, ${inputShape.join(', ')}]`);
@@ -151,7 +152,7 @@ export class TimeDistributed extends Layer {
     this.layer.backward(this.bind(ctx));
   }
 
-  /** {@inheritDoc Layer.getConfig} */
+  /** The layer's Keras config (`get_config()`): snake_case keys, as in a saved file. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), layer: serializeLayer(this.layer) };
   }
