@@ -1,4 +1,9 @@
-// kerasm: Keras-style neural networks on AssemblyScript WebAssembly SIMD kernels.
+/**
+ * kerasm: Keras-style neural networks for JavaScript and TypeScript, trained and run by AssemblyScript
+ * WebAssembly SIMD kernels. `import * as km from 'kerasm'`; `await km.ready()` loads the best wasm build
+ * for the runtime (fit waits for it by itself). Keras's `.keras` and `.h5` files: {@link "kerasm/keras"}.
+ * @module kerasm
+ */
 export { ready, backendInfo, setThreads, shutdown } from './backend/loader.js';
 export type { Backend, BackendInfo, BuildName, ReadyOptions, WasmSource } from './backend/loader.js';
 export type { GemmTile } from './backend/tiles.js';

@@ -530,15 +530,15 @@ export const truncatedNormal = (args?: ConstructorParameters<typeof TruncatedNor
 export const varianceScaling = (args?: VarianceScalingArgs) => new VarianceScaling(args);
 /** TF.js `tf.initializers.glorotUniform()`: a new {@link GlorotUniform}: uniform, limit sqrt(6 / (fanIn + fanOut)). */
 export const glorotUniform = (args?: { seed?: number | null }) => new GlorotUniform(args);
-/** TF.js `tf.initializers.glorotNormal()`: a new {@link GlorotNormal}: truncated normal scaled by (fanIn + fanOut) / 2. */
+/** TF.js `tf.initializers.glorotNormal()`: a new {@link GlorotNormal}: truncated normal, scale 2 / (fanIn + fanOut). */
 export const glorotNormal = (args?: { seed?: number | null }) => new GlorotNormal(args);
 /** TF.js `tf.initializers.heNormal()`: a new {@link HeNormal}: truncated normal, scale 2 / fanIn. */
 export const heNormal = (args?: { seed?: number | null }) => new HeNormal(args);
 /** TF.js `tf.initializers.heUniform()`: a new {@link HeUniform}: uniform, limit sqrt(6 / fanIn). */
 export const heUniform = (args?: { seed?: number | null }) => new HeUniform(args);
-/** TF.js `tf.initializers.lecunNormal()`: a new {@link LecunNormal}: truncated normal, scale 1 / fanIn. */
+/** TF.js `tf.initializers.leCunNormal()`: a new {@link LecunNormal}: truncated normal, scale 1 / fanIn. */
 export const lecunNormal = (args?: { seed?: number | null }) => new LecunNormal(args);
-/** TF.js `tf.initializers.lecunUniform()`: a new {@link LecunUniform}: uniform, limit sqrt(3 / fanIn). */
+/** TF.js `tf.initializers.leCunUniform()`: a new {@link LecunUniform}: uniform, limit sqrt(3 / fanIn). */
 export const lecunUniform = (args?: { seed?: number | null }) => new LecunUniform(args);
 /** TF.js `tf.initializers.orthogonal()`: a new {@link Orthogonal}: a (semi-)orthogonal matrix times `gain`. */
 export const orthogonal = (args?: { gain?: number; seed?: number | null }) => new Orthogonal(args);

@@ -67,7 +67,7 @@ export class Loss {
     this.delta = args.delta ?? 1;
     if (!(this.delta > 0 && Number.isFinite(this.delta))) throw invalidArgument('delta', 'a positive finite number', args.delta);
   }
-  /** Whether targets are class indices (sparse categorical crossentropy) rather than one row per sample. */
+  /** Whether targets are class indices (sparse categorical crossentropy) rather than one-hot rows. */
   get sparse(): boolean {
     return this.kind === 'sparseCategoricalCrossentropy';
   }

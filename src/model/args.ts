@@ -32,7 +32,7 @@ export interface FitArgs {
 /** A batch from a dataset source: inputs and targets for up to the planned number of rows. */
 export interface DatasetBatch {
   /**
-   * The inputs: a Tensor, nested arrays or a Float32Array with a shape, or one per input (a list, or an object keyed by input name).
+   * The inputs, in the same forms as `fit`'s `x` (one per input for several: a list, or an object keyed by input name).
    */
   xs: unknown;
   /** The targets, in the same forms as `fit`'s `y`. */

@@ -319,7 +319,7 @@ export function get(id: OptimizerIdentifier): Optimizer {
   throw invalidArgument('optimizer', `an optimizer instance or one of ${Object.keys(BY_NAME).join(', ')}`, id);
 }
 
-/** TF.js `tf.train.sgd` / Keras `SGD`: a new {@link SGD} (learningRate 0.01). */
+/** Keras `SGD`: a new {@link SGD} (learningRate 0.01). */
 export const sgd = (args?: SGDArgs) => new SGD(args);
 /** Keras `Adam`: a new {@link Adam} (learningRate 0.001). */
 export const adam = (args?: AdamArgs) => new Adam(args);
