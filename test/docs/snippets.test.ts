@@ -36,8 +36,12 @@ afterAll(async () => {
   }, null, 2));
 });
 
+/** Fails with the page:line messages only (no stack: this file's lines would say nothing). */
 function fail(errors: string[]): void {
-  if (errors.length > 0) throw new Error(`\n${errors.join('\n')}`);
+  if (errors.length === 0) return;
+  const error = new Error(`\n${errors.join('\n')}`);
+  error.stack = `Error: ${error.message}`;
+  throw error;
 }
 
 test('every prelude in docs/preludes/ belongs to a page (docs/<stem>.md, or README.md for readme.ts)', () => {
