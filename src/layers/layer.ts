@@ -193,7 +193,10 @@ export abstract class Layer {
    * `output_shape`, it has no leading `null`.
    */
   outputShape: Shape | null = null;
-  /** The layer's weights in Keras order (`kernel`, `bias`, …); empty until the layer is built (in a model). */
+  /**
+   * The layer's weights in Keras order (`kernel`, `bias`, …); for a model, every layer's, in
+   * `model.getWeights()` order. Empty until the layer is built (in a model).
+   */
   readonly weights: LayerWeight[] = [];
 
   constructor(args: LayerArgs = {}) {
@@ -255,7 +258,9 @@ export abstract class Layer {
   /**
    * Call the layer on symbolic tensors (the functional API): `dense.apply(x)`, or a list for
    * layers that merge several inputs (`concatenate().apply([a, b])`). Builds the layer on its
-   * first call; a second call shares its weights.
+   * first call; a second call shares its weights. `kwargs.initialState` gives an RNN its initial
+   * state. A layer with several outputs (an RNN with `returnState`) returns their list, as in
+   * Keras; typed code gets it with {@link applyMany}.
    */
   apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: ApplyArgs): SymbolicTensor {
     // A layer with several outputs (an RNN with returnState) returns their list here, as Keras and

@@ -63,6 +63,11 @@ export interface StepArgs {
   rdrop: boolean;
 }
 
+/**
+ * The base of SimpleRNN, LSTM and GRU (Keras 3's `RNN` around one cell): the options, weights and
+ * masks they share. Input `[batch, steps, features]`; output `[batch, units]`, or
+ * `[batch, steps, units]` with `returnSequences`, plus the final states with `returnState`.
+ */
 export abstract class RecurrentBase extends Layer {
   /** @internal */
   static override readonly argNames: readonly string[] = RECURRENT_ARG_NAMES;
