@@ -52,7 +52,7 @@ export class Bidirectional extends Layer {
   static override readonly configKeys: readonly string[] = [...LAYER_CONFIG_KEYS, 'layer', 'merge_mode', 'backward_layer'];
   /** The copy of `layer` that runs forwards, named `forward_<name>` (Keras's naming). */
   readonly forwardLayer: RecurrentBase;
-  /** The copy with `goBackwards` flipped (or the given `backwardLayer`), named `backward_<name>`. */
+  /** The copy of `layer` with `goBackwards` flipped, named `backward_<name>`; or the given `backwardLayer`, as it is. */
   readonly backwardLayer: RecurrentBase;
   /** How the two outputs combine. Default 'concat'; null returns both (two outputs). */
   readonly mergeMode: MergeMode;

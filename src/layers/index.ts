@@ -54,7 +54,7 @@ import type { TimeDistributedArgs } from './wrappers.js';
 
 /** A densely connected layer, `activation(x·W + b)` (Keras `Dense`, TF.js `tf.layers.dense`): see {@link DenseArgs}. */
 export const dense = (args: DenseArgs) => new Dense(args);
-/** Inverted dropout (Keras `Dropout`): in training, zeroes a `rate` fraction of the inputs and scales the rest by `1/(1−rate)`; the identity otherwise. */
+/** Inverted dropout (Keras `Dropout`): in training, zeroes each input with probability `rate` and scales the kept ones by `1/(1 − rate)`; the identity otherwise. */
 export const dropout = (args: DropoutArgs) => new Dropout(args);
 /** Applies an activation elementwise (Keras `Activation`): `km.layers.activation({ activation: 'relu' })`. */
 export const activation = (args: ActivationArgs) => new Activation(args);

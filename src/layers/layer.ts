@@ -67,7 +67,7 @@ export interface LayerWeight {
   readonly shape: number[];
   /** Number of values: the product of `shape`. */
   readonly size: number;
-  /** Fills the values when the model is built (and again by a new build). */
+  /** Fills the values when the model allocates them. */
   readonly initializer: Initializer;
   /** Penalty on these values added to the loss (null: none). */
   readonly regularizer: Regularizer | null;
