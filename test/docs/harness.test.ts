@@ -126,7 +126,7 @@ describe('a made-up repository, prepared, type-checked and run', () => {
   const page = [
     '# Shapes', //                                                                  1
     '', //                                                                          2
-    'Uses `rows` from [preludes/shapes.ts](preludes/shapes.ts).', //                3
+    'Uses `rows`, `Row` from [preludes/shapes.ts](preludes/shapes.ts).', //         3
     '', //                                                                          4
     '```ts', //                                                                     5
     "import * as km from 'kerasm';", //                                             6
@@ -168,7 +168,9 @@ describe('a made-up repository, prepared, type-checked and run', () => {
     writeFileSync(join(root, 'docs', 'unlinked.md'), '# No link\n\n```js\nconsole.log(typeof rows); // => object\n```\n');
     writeFileSync(join(root, 'docs', 'preludes', 'shapes.ts'), 'export const rows: number[] = [1, 2, 3, 4, 5, 6];\nexport type Row = [number, number, number];\n');
     writeFileSync(join(root, 'docs', 'preludes', 'unlinked.ts'), 'export const rows = [1];\nexport const broken: string = 1;\n');
-    ({ blocks, problems } = await prepareSnippets({ root, outDir, pages: ['docs/shapes.md', 'docs/unlinked.md'] }));
+    writeFileSync(join(root, 'docs', 'late.md'), '# Late\n\n```js\nconsole.log(rows.length, cols); // => 1 2\n```\n\nUses `cols` from [preludes/late.ts](preludes/late.ts).\n');
+    writeFileSync(join(root, 'docs', 'preludes', 'late.ts'), 'export const rows = [1];\nexport const cols = 2;\n');
+    ({ blocks, problems } = await prepareSnippets({ root, outDir, pages: ['docs/shapes.md', 'docs/unlinked.md', 'docs/late.md'] }));
     const [typecheck, ...results] = await Promise.all([typecheckInChild(outDir), ...blocks.map((b) => runBlock(b))]);
     runs = results;
     ({ perBlock, other } = typeErrorsByBlock(blocks, typecheck.diagnostics, outDir));
@@ -177,7 +179,7 @@ describe('a made-up repository, prepared, type-checked and run', () => {
   const at = (line: number) => blocks.findIndex((b) => b.page === 'docs/shapes.md' && b.startLine === line);
 
   test('the prelude’s names a block uses are imported into it; a good claim passes', () => {
-    expect(blocks.map((b) => `${b.page}:${b.startLine}`)).toEqual(['docs/shapes.md:6', 'docs/shapes.md:13', 'docs/shapes.md:16', 'docs/shapes.md:20', 'docs/shapes.md:24', 'docs/shapes.md:29', 'docs/unlinked.md:4']);
+    expect(blocks.map((b) => `${b.page}:${b.startLine}`)).toEqual(['docs/shapes.md:6', 'docs/shapes.md:13', 'docs/shapes.md:16', 'docs/shapes.md:20', 'docs/shapes.md:24', 'docs/shapes.md:29', 'docs/unlinked.md:4', 'docs/late.md:4']);
     expect(readFileSync(blocks[0]!.checkFile, 'utf8').split('\n')[1]).toBe("import { rows, type Row } from '../preludes/shapes.ts';");
     expect(readFileSync(blocks[1]!.checkFile, 'utf8').split('\n')[1]).toBe("import { rows } from '../preludes/shapes.ts';");
     expect(readFileSync(blocks[1]!.runFile, 'utf8').split('\n')[1]).toBe("import { rows } from '../preludes/shapes.mjs';");
@@ -213,9 +215,12 @@ describe('a made-up repository, prepared, type-checked and run', () => {
     expect(runs[at(24)]!.failures).toEqual(['docs/shapes.md:25: the claimed console.log never ran (expected "1")']);
   });
 
-  test('a page with a prelude must link to it; a prelude’s own type errors are reported by its path', () => {
-    expect(problems.filter((p) => p.page !== undefined).map((p) => p.message))
-      .toEqual(['docs/unlinked.md has a prelude, docs/preludes/unlinked.ts, but does not link to it (preludes/unlinked.ts)']);
+  test('a page with a prelude links to it and names what its blocks use, before its first block; a prelude’s type errors are reported by its path', () => {
+    expect(problems.filter((p) => p.page !== undefined).map((p) => p.message)).toEqual([
+      'docs/unlinked.md has a prelude, docs/preludes/unlinked.ts, but does not link to it (preludes/unlinked.ts)',
+      'docs/late.md links to its prelude (preludes/late.ts) only after its first code block (line 4); say near the top what the examples use and link to it',
+      'docs/late.md uses `rows`, `cols` from preludes/late.ts without naming them (in backticks) before its first code block (line 4)',
+    ]);
     expect(other).toEqual(["docs/preludes/unlinked.ts:2: TS2322: Type 'number' is not assignable to type 'string'."]);
     expect(runs[6]!.failures).toEqual([]);
   });

@@ -6,8 +6,9 @@
 // Conventions (the pages rely on them):
 // - A page's prelude is docs/preludes/<page stem, lower case>.ts (README.md → readme.ts). Each block
 //   of the page gets an import of the prelude's exported names it uses (and does not declare itself);
-//   a block that uses none does not load the prelude (1-2 s of data loading saved per block). The
-//   page must link to its prelude.
+//   a block that uses none does not load the prelude (1-2 s of data loading saved per block). Before
+//   its first block, the page must link to its prelude and name, in backticks, each prelude name its
+//   blocks use.
 // - `console.log(<args>); // => <expected>` on one line is a claim: what it prints (util.format of
 //   the arguments, trimmed) must equal <expected> (trimmed). `// =>` (or `//=>`) on any other line
 //   is an error. Every claim must run at least once, and print the same each time it runs.
@@ -264,6 +265,19 @@ export async function prepareSnippets({ root = REPO, outDir = DEFAULT_OUT, pages
     const prelude = preludes.get(stem) ?? null;
     if (prelude !== null && !markdown.includes(`preludes/${stem}.ts`)) {
       problems.push({ page, message: `${page} has a prelude, docs/preludes/${stem}.ts, but does not link to it (preludes/${stem}.ts)` });
+    } else if (prelude !== null && found.length > 0) {
+      // Near the top: before the first block, the page links to the prelude and names (in
+      // backticks) each of its names that the blocks use, so a reader knows where they come from.
+      const before = markdown.split(/\r?\n/).slice(0, found[0].startLine - 2).join('\n');
+      if (!before.includes(`preludes/${stem}.ts`)) {
+        problems.push({ page, message: `${page} links to its prelude (preludes/${stem}.ts) only after its first code block (line ${found[0].startLine}); say near the top what the examples use and link to it` });
+      }
+      const all = [...prelude.values, ...prelude.types];
+      const usedByPage = new Set(found.flatMap((b) => [...namesUsed(b.code, b.lang)].filter((n) => all.includes(n))));
+      const unnamed = all.filter((n) => usedByPage.has(n) && !before.includes(`\`${n}\``));
+      if (unnamed.length > 0) {
+        problems.push({ page, message: `${page} uses ${unnamed.map((n) => `\`${n}\``).join(', ')} from preludes/${stem}.ts without naming ${unnamed.length === 1 ? 'it' : 'them'} (in backticks) before its first code block (line ${found[0].startLine})` });
+      }
     }
     for (const block of found) {
       const slug = blockSlug(block);
