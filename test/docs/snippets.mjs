@@ -2,6 +2,8 @@
 // and docs/*.md is extracted, type-checked (ts strictly, js with checkJs) and run as its own ES
 // module in a child process. Used by test/docs/snippets.test.ts (against the repository's dist/)
 // and by test/runtimes/run.mjs (against the installed tarball). Plain JavaScript, so both can load it.
+//   npx vitest run test/docs                  every page, one test per block (named page:line)
+//   node test/docs/snippets.mjs docs/x.md     one or more pages from the command line, a summary
 //
 // Conventions (the pages rely on them):
 // - A page's prelude is docs/preludes/<page stem, lower case>.ts (README.md → readme.ts). Each block
