@@ -2,12 +2,9 @@
 // two inputs (the pixels, and 4 numbers measured from them) and two targets (the digit, and
 // whether it is odd). Train: the first 100 images of each digit, interleaved (0, 1, ..., 9, 0, ...);
 // test: the next 50 of each digit, interleaved too.
-import { createRequire } from 'node:module';
 import * as km from 'kerasm';
-
-const require = createRequire(import.meta.url);
-const digits: number[][] = [];
-for (let d = 0; d < 10; d++) digits.push((require(`mnist/src/digits/${d}.json`) as { data: number[] }).data);
+import { imagesOf, mnistDigits, oneHotOf } from './shared/mnist.js';
+import type { Digits } from './shared/mnist.js';
 
 /** The mean ink of each quarter of a 28 x 28 image: top left, top right, bottom left, bottom right. */
 function quarters(image: ArrayLike<number>): number[] {
@@ -17,21 +14,12 @@ function quarters(image: ArrayLike<number>): number[] {
 }
 
 function take(first: number, perDigit: number) {
-  const n = perDigit * 10;
-  const pixels = new Float32Array(n * 784);
+  const digits: Digits = mnistDigits(first, perDigit);
+  const n = digits.labels.length;
   const meta = new Float32Array(n * 4);
-  const labels = new Uint8Array(n);
-  const odd = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = i % 10;
-    const row = first + Math.floor(i / 10);
-    const image = digits[d]!.slice(row * 784, (row + 1) * 784);
-    pixels.set(image, i * 784);
-    meta.set(quarters(image), i * 4);
-    labels[i] = d;
-    odd[i] = d % 2;
-  }
-  return { pixels: km.tensor(pixels, [n, 784]), meta: km.tensor(meta, [n, 4]), digit: km.oneHot(labels, 10), odd: km.tensor(odd, [n, 1]) };
+  for (let i = 0; i < n; i++) meta.set(quarters(digits.pixels.subarray(i * 784, (i + 1) * 784)), i * 4);
+  const odd = Float32Array.from(digits.labels, (d) => d % 2);
+  return { pixels: imagesOf(digits), meta: km.tensor(meta, [n, 4]), digit: oneHotOf(digits), odd: km.tensor(odd, [n, 1]) };
 }
 
 const train = take(0, 100);

@@ -18,7 +18,7 @@
 // Layout of an output folder (test/docs/.snippets/<name>-<pid>/ in the repository, git-ignored; one
 // per process, so that two runs at once do not collide; inside the repository so that
 // `import 'kerasm'` resolves through the package's self-reference to dist/):
-//   preludes/<stem>.ts   copies of docs/preludes/*.ts (type-checked with the blocks)
+//   preludes/<stem>.ts   copies of docs/preludes/*.ts and shared/ (type-checked with the blocks)
 //   preludes/<stem>.mjs  the same, compiled by esbuild (what the blocks import when they run)
 //   claims.mjs, claims.d.mts  the claim recorder the rewritten console.log lines call
 //   check/<slug>.ts|.mjs  each block as type-checked: imports ../preludes/<stem>.ts
@@ -29,9 +29,9 @@
 // Every generated block starts with HEADER_LINES lines of imports, so block line L is markdown line
 // startLine + L - HEADER_LINES.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -235,6 +235,9 @@ export async function prepareSnippets({ root = REPO, outDir = DEFAULT_OUT, pages
   const pageProblems = [];
   if (existsSync(preludeDir)) {
     const { build } = await import('esbuild');
+    // Modules the preludes share (docs/preludes/shared/) are copied for the type check; esbuild
+    // bundles them into each prelude's .mjs.
+    if (existsSync(join(preludeDir, 'shared'))) cpSync(join(preludeDir, 'shared'), join(outDir, 'preludes', 'shared'), { recursive: true });
     for (const f of readdirSync(preludeDir)) {
       if (!f.endsWith('.ts')) continue;
       copyFileSync(join(preludeDir, f), join(outDir, 'preludes', f));
@@ -382,7 +385,7 @@ export function typeErrorsByBlock(blocks, diagnostics, outDir = DEFAULT_OUT) {
     const block = d.file === null ? undefined : byFile.get(d.file);
     if (block === undefined) {
       // A prelude (copied into outDir/preludes) or a global problem: named by its source path.
-      const file = d.file === null ? '(config)' : d.file.startsWith(join(outDir, 'preludes')) ? `docs/preludes/${basename(d.file)}` : d.file;
+      const file = d.file === null ? '(config)' : d.file.startsWith(join(outDir, 'preludes')) ? `docs/preludes/${relative(join(outDir, 'preludes'), d.file).split(sep).join('/')}` : d.file;
       other.push(`${file}:${d.line}: ${d.message}`);
       continue;
     }
@@ -476,7 +479,10 @@ export function packagesUsed(root = REPO, pages = listPages(root)) {
   const texts = pages.flatMap((page) => extractBlocks(readFileSync(join(root, page), 'utf8'), page).map((b) => b.code));
   const preludeDir = join(root, 'docs', 'preludes');
   if (existsSync(preludeDir)) {
-    for (const f of readdirSync(preludeDir)) if (f.endsWith('.ts')) texts.push(readFileSync(join(preludeDir, f), 'utf8'));
+    for (const dir of [preludeDir, join(preludeDir, 'shared')]) {
+      if (!existsSync(dir)) continue;
+      for (const f of readdirSync(dir)) if (f.endsWith('.ts')) texts.push(readFileSync(join(dir, f), 'utf8'));
+    }
   }
   const names = new Set();
   const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\.resolve\s*\(\s*)['"`]([@\w][\w@./:-]*)/g;
