@@ -38,7 +38,7 @@ describe.each(DOCS)('%s', (file) => {
   });
 });
 
-test('the README: install and test need only Node and npm, decisions live in docs/design.md', () => {
+test('the README: install and test need only Node and npm, every guide is one click away, decisions live in docs/design.md', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const requirements = readme.slice(readme.indexOf('Requirements:'), readme.indexOf('## Install'));
   expect(requirements).toContain('Node 20 or newer and npm');
@@ -47,5 +47,8 @@ test('the README: install and test need only Node and npm, decisions live in doc
   expect(readme).toMatch(/npm install \.\.\/kerasm\/kerasm-0\.1\.0\.tgz +# [\d.]+ s/);
   expect(readme).toContain('](docs/design.md)');
   expect(readme).not.toMatch(/^Lab decisions:|^Decisions:$/m);
+  // The README is a front page (issue 19): the how-to lives in the guides, each linked from it.
+  expect(readme.split('\n').length).toBeLessThan(200);
+  for (const page of DOCS.filter((d) => d !== 'README.md')) expect(readme, `README.md links ${page}`).toContain(`](${page}`);
   expect(readFileSync(join(ROOT, 'docs/design.md'), 'utf8')).toMatch(/^# kerasm — architecture and decisions\n/);
 });
