@@ -35,9 +35,14 @@ export interface Arrays {
  * keyed by name (Keras and TF.js take both).
  */
 export function perName(value: unknown, names: readonly string[], arg: string, optional = false): unknown[] {
-  if (names.length === 1) return [value];
+  const keyed = value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value) && !('shape' in value);
+  if (names.length === 1) {
+    // One name: the value itself, or an object keyed by that name (Keras takes `{ pixels: x }`).
+    const keys = keyed ? Object.keys(value) : [];
+    return [keys.length === 1 && keys[0] === names[0] ? (value as Record<string, unknown>)[names[0]] : value];
+  }
   if (Array.isArray(value) && value.length === names.length) return value;
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value) && !('shape' in value)) {
+  if (keyed) {
     const obj = value as Record<string, unknown>;
     const unknown = Object.keys(obj).filter((k) => !names.includes(k));
     if (unknown.length > 0) throw invalidArgument(arg, `an object keyed by ${names.join(', ')}`, `keys ${unknown.join(', ')}`);

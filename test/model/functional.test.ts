@@ -157,6 +157,21 @@ test('one output: lossWeights, losses and metrics as one-element lists or keyed 
   m.dispose();
 });
 
+test('one input: data keyed by its name, as Keras takes `{ pixels: x }`, in fit, evaluate and predict', async () => {
+  const rng = new Rng(3);
+  const x = data(rng, 6, 3);
+  const y = data(rng, 6, 2);
+  const i = km.input({ shape: [3], name: 'pixels' });
+  const m = km.model({ inputs: i, outputs: L.dense({ units: 2, name: 'out' }).apply(i) });
+  m.compile({ optimizer: 'sgd', loss: 'mse' });
+  expect(m.evaluate({ pixels: x }, { out: y })).toEqual(m.evaluate(x, y));
+  expect(Array.from((m.predict({ pixels: x }) as km.Tensor).data)).toEqual(Array.from((m.predict(x) as km.Tensor).data));
+  const h = await m.fit({ pixels: x }, y, { epochs: 1, batchSize: 3, verbose: 0 });
+  expect(h.history.loss).toHaveLength(1);
+  expect(() => m.evaluate({ images: x }, y)).toThrow(/argument `x`/);
+  m.dispose();
+});
+
 describe('graphs that are not chains', () => {
   const rng = new Rng(5);
   const x = data(rng, 7, 5);
