@@ -76,6 +76,8 @@ export interface PredictArgs {
   batchSize?: number;
   /** Run dropout as in training (MC dropout). Default false. */
   training?: boolean;
+  /** Accepted for Keras and TF.js compatibility; predict prints nothing. */
+  verbose?: 0 | 1;
 }
 
 /** @internal */
