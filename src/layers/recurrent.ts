@@ -17,6 +17,7 @@ import type { Constraint } from '../constraints/index.js';
 import * as regularizers from '../regularizers/index.js';
 import type { Regularizer } from '../regularizers/index.js';
 import { KeyedStream } from '../random.js';
+import { pyTuple } from './spatial-args.js';
 import { Layer } from './layer.js';
 import type { LayerWeight, Shape, StepContext } from './layer.js';
 import { RECURRENT_ARG_NAMES, RECURRENT_CONFIG_KEYS, bool, cellActivation } from './recurrent-args.js';
@@ -185,7 +186,7 @@ export abstract class RecurrentBase extends Layer {
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length !== 2) {
       throw new ValueError(`Input 0 of layer "${this.name}" is incompatible with the layer: expected ndim=3, found ndim=${inputShape.length + 1}. ` +
-        `Full shape received: [null, ${inputShape.join(', ')}] (a recurrent layer reads [batch, steps, features]; add a reshape or an embedding before it)`);
+        `Full shape received: ${pyTuple([null, ...inputShape])} (a recurrent layer reads [batch, steps, features]; add a reshape or an embedding before it)`);
     }
     return this.returnSequences ? [inputShape[0]!, this.units] : [this.units];
   }

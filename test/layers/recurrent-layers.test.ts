@@ -198,7 +198,7 @@ describe('Keras defaults, configs and errors', () => {
     expect(() => L.simpleRNN({ units: 2, stateful: true })).toThrow(/`stateful`.*initialState/);
     expect(() => L.lstm({ units: 2, recurrentActivation: 'gelu' })).toThrow(/`recurrentActivation`/);
     expect(() => L.lstm({ units: 2, return_sequences: true } as never)).toThrow(/returnSequences/);
-    expect(() => km.sequential({ layers: [L.lstm({ units: 2, inputShape: [4] })] })).toThrow(/expected ndim=3/);
+    expect(() => km.sequential({ layers: [L.lstm({ units: 2, inputShape: [4] })] })).toThrow(/expected ndim=3, found ndim=2\. Full shape received: \(None, 4\) \(a recurrent layer reads/);
     const x = km.input({ shape: [3, 2] });
     expect(() => L.lstm({ units: 2 }).apply(x, { initialState: km.input({ shape: [2] }) })).toThrow(/2 initial state/);
     expect(() => L.gru({ units: 2 }).apply(x, { initialState: km.input({ shape: [3] }) })).toThrow(/initial state 0 must have shape \[batch, 2\]/);
