@@ -38,8 +38,9 @@ export function perName(value: unknown, names: readonly string[], arg: string, o
   const keyed = value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value) && !('shape' in value);
   if (names.length === 1) {
     // One name: the value itself, or an object keyed by that name (Keras takes `{ pixels: x }`).
-    const keys = keyed ? Object.keys(value) : [];
-    return [keys.length === 1 && keys[0] === names[0] ? (value as Record<string, unknown>)[names[0]] : value];
+    const name = names[0]!;
+    const only = keyed ? Object.keys(value) : [];
+    return [only.length === 1 && only[0] === name ? (value as Record<string, unknown>)[name] : value];
   }
   if (Array.isArray(value) && value.length === names.length) return value;
   if (keyed) {
