@@ -279,117 +279,90 @@ export class VarianceScaling extends Initializer {
   }
 }
 
-/** The option names of the VarianceScaling presets, and the config keys TF.js writes for them. */
-const PRESET_ARGS: readonly string[] = ['seed'];
-/** TF.js writes a preset's fixed VarianceScaling values into its config. */
-const PRESET_CONFIG_ONLY: readonly string[] = ['scale', 'mode', 'distribution'];
-function presetArgs(
-  args: { seed?: number | null }, cls: { readonly className: string; readonly argNames: readonly string[] },
-  scale: number, mode: FanMode, distribution: Distribution,
-): VarianceScalingArgs {
-  return { scale, mode, distribution, seed: checkArgs(args, cls).seed ?? null };
+/** The option of a VarianceScaling preset: only its seed (the rest is fixed by the preset). */
+export interface PresetArgs {
+  /** An integer seed, or null (default) for the global stream. */
+  seed?: number | null;
+}
+
+/**
+ * The Glorot, He and LeCun initializers: a {@link VarianceScaling} whose scale, mode and
+ * distribution the subclass fixes; its only option and config key is `seed` (TF.js also writes the
+ * fixed values into its config, which are read and ignored).
+ */
+export abstract class VarianceScalingPreset extends VarianceScaling {
+  /** @internal */
+  static override readonly argNames: readonly string[] = ['seed'];
+  /** @internal */
+  static override readonly configOnlyKeys: readonly string[] = ['scale', 'mode', 'distribution'];
+  /** A preset checks `args` under its own class name and fixes the other three options. */
+  protected constructor(args: PresetArgs, cls: { readonly className: string; readonly argNames: readonly string[] },
+    scale: number, mode: FanMode, distribution: Distribution) {
+    super({ scale, mode, distribution, seed: checkArgs(args, cls).seed ?? null });
+  }
+  override getConfig(): Record<string, unknown> {
+    return { seed: this.seed };
+  }
 }
 
 /**
  * Keras `GlorotUniform`: Glorot (Xavier) uniform: limit sqrt(6 / (fanIn + fanOut)). The default `kernelInitializer` of Dense, the convolutions and the recurrent layers' input kernels.
  * A {@link VarianceScaling} with scale 1, mode `'fanAvg'`, distribution `'uniform'`; its only option is `seed`.
  */
-export class GlorotUniform extends VarianceScaling {
+export class GlorotUniform extends VarianceScalingPreset {
   static override readonly className: string = 'GlorotUniform';
-  /** @internal */
-  static override readonly argNames = PRESET_ARGS;
-  /** @internal */
-  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
-  constructor(args: { seed?: number | null } = {}) {
-    super(presetArgs(args, new.target, 1, 'fanAvg', 'uniform'));
-  }
-  override getConfig(): Record<string, unknown> {
-    return { seed: this.seed };
+  constructor(args: PresetArgs = {}) {
+    super(args, new.target, 1, 'fanAvg', 'uniform');
   }
 }
 /**
  * Keras `GlorotNormal`: Glorot (Xavier) normal: a truncated normal with standard deviation about sqrt(2 / (fanIn + fanOut)).
  * A {@link VarianceScaling} with scale 1, mode `'fanAvg'`, distribution `'truncatedNormal'`; its only option is `seed`.
  */
-export class GlorotNormal extends VarianceScaling {
+export class GlorotNormal extends VarianceScalingPreset {
   static override readonly className: string = 'GlorotNormal';
-  /** @internal */
-  static override readonly argNames = PRESET_ARGS;
-  /** @internal */
-  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
-  constructor(args: { seed?: number | null } = {}) {
-    super(presetArgs(args, new.target, 1, 'fanAvg', 'truncatedNormal'));
-  }
-  override getConfig(): Record<string, unknown> {
-    return { seed: this.seed };
+  constructor(args: PresetArgs = {}) {
+    super(args, new.target, 1, 'fanAvg', 'truncatedNormal');
   }
 }
 /**
  * Keras `HeNormal`: He normal: a truncated normal with standard deviation about sqrt(2 / fanIn); suited to ReLU layers.
  * A {@link VarianceScaling} with scale 2, mode `'fanIn'`, distribution `'truncatedNormal'`; its only option is `seed`.
  */
-export class HeNormal extends VarianceScaling {
+export class HeNormal extends VarianceScalingPreset {
   static override readonly className: string = 'HeNormal';
-  /** @internal */
-  static override readonly argNames = PRESET_ARGS;
-  /** @internal */
-  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
-  constructor(args: { seed?: number | null } = {}) {
-    super(presetArgs(args, new.target, 2, 'fanIn', 'truncatedNormal'));
-  }
-  override getConfig(): Record<string, unknown> {
-    return { seed: this.seed };
+  constructor(args: PresetArgs = {}) {
+    super(args, new.target, 2, 'fanIn', 'truncatedNormal');
   }
 }
 /**
  * Keras `HeUniform`: He uniform: limit sqrt(6 / fanIn); suited to ReLU layers.
  * A {@link VarianceScaling} with scale 2, mode `'fanIn'`, distribution `'uniform'`; its only option is `seed`.
  */
-export class HeUniform extends VarianceScaling {
+export class HeUniform extends VarianceScalingPreset {
   static override readonly className: string = 'HeUniform';
-  /** @internal */
-  static override readonly argNames = PRESET_ARGS;
-  /** @internal */
-  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
-  constructor(args: { seed?: number | null } = {}) {
-    super(presetArgs(args, new.target, 2, 'fanIn', 'uniform'));
-  }
-  override getConfig(): Record<string, unknown> {
-    return { seed: this.seed };
+  constructor(args: PresetArgs = {}) {
+    super(args, new.target, 2, 'fanIn', 'uniform');
   }
 }
 /**
  * Keras `LecunNormal`: LeCun normal: a truncated normal with standard deviation about sqrt(1 / fanIn); the initializer SELU networks expect.
  * A {@link VarianceScaling} with scale 1, mode `'fanIn'`, distribution `'truncatedNormal'`; its only option is `seed`.
  */
-export class LecunNormal extends VarianceScaling {
+export class LecunNormal extends VarianceScalingPreset {
   static override readonly className: string = 'LecunNormal';
-  /** @internal */
-  static override readonly argNames = PRESET_ARGS;
-  /** @internal */
-  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
-  constructor(args: { seed?: number | null } = {}) {
-    super(presetArgs(args, new.target, 1, 'fanIn', 'truncatedNormal'));
-  }
-  override getConfig(): Record<string, unknown> {
-    return { seed: this.seed };
+  constructor(args: PresetArgs = {}) {
+    super(args, new.target, 1, 'fanIn', 'truncatedNormal');
   }
 }
 /**
  * Keras `LecunUniform`: LeCun uniform: limit sqrt(3 / fanIn).
  * A {@link VarianceScaling} with scale 1, mode `'fanIn'`, distribution `'uniform'`; its only option is `seed`.
  */
-export class LecunUniform extends VarianceScaling {
+export class LecunUniform extends VarianceScalingPreset {
   static override readonly className: string = 'LecunUniform';
-  /** @internal */
-  static override readonly argNames = PRESET_ARGS;
-  /** @internal */
-  static override readonly configOnlyKeys = PRESET_CONFIG_ONLY;
-  constructor(args: { seed?: number | null } = {}) {
-    super(presetArgs(args, new.target, 1, 'fanIn', 'uniform'));
-  }
-  override getConfig(): Record<string, unknown> {
-    return { seed: this.seed };
+  constructor(args: PresetArgs = {}) {
+    super(args, new.target, 1, 'fanIn', 'uniform');
   }
 }
 
