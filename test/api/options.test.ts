@@ -205,6 +205,7 @@ const NO_OPTIONS: Record<string, string> = {
   'regularizers.get': 'an identifier; a config is data (a warning, tested below)',
   'regularizers.serialize': 'an instance',
   'initializers.Initializer': 'abstract base',
+  'initializers.VarianceScalingPreset': 'abstract base of the Glorot, He and LeCun presets',
   'initializers.get': 'an identifier; a config is data (a warning, tested below)',
   'initializers.serialize': 'an instance',
   'initializers.computeFans': 'a shape',
