@@ -1,7 +1,7 @@
 // TF.js on its pure-JS `cpu` backend, the parity oracle.
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import type * as km from '../../src/index.js';
+import * as km from '../../src/index.js';
 
 let done: Promise<void> | null = null;
 export async function tfReady(): Promise<typeof tf> {
@@ -50,4 +50,16 @@ export async function expectSameTraining(model: km.Model, tm: tf.LayersModel,
   tm.dispose();
   tx.dispose();
   ty.dispose();
+}
+
+/** The artifacts a save hands to its handler, kerasm's or TF.js's (`save` is called with the handler). */
+export async function captureSave(save: (h: km.IOHandler & tf.io.IOHandler) => Promise<unknown>): Promise<km.ModelArtifacts> {
+  let got: km.ModelArtifacts | null = null;
+  const handler = km.io.withSaveHandler(async (a) => {
+    got = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  });
+  await save(handler as km.IOHandler & tf.io.IOHandler);
+  expect(got).not.toBeNull();
+  return got!;
 }

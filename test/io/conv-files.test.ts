@@ -10,7 +10,7 @@ import type * as TF from '@tensorflow/tfjs';
 import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
-import { relDiff, tfReady } from '../helpers/tfjs.js';
+import { relDiff, tfReady, captureSave } from '../helpers/tfjs.js';
 import { fixture, fixturePath } from './fixtures.js';
 
 let tf: typeof TF;
@@ -22,17 +22,6 @@ beforeAll(async () => {
 function inputs(n: number, size: number, seed: number, lo = -1, hi = 1): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: n * size }, () => rng.uniform(lo, hi));
-}
-
-/** Artifacts captured from a save (kerasm's or TF.js's). */
-async function capture(save: (h: km.IOHandler & TF.io.IOHandler) => Promise<unknown>): Promise<km.ModelArtifacts> {
-  let got: km.ModelArtifacts | null = null;
-  const handler = km.io.withSaveHandler(async (a) => {
-    got = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  });
-  await save(handler as km.IOHandler & TF.io.IOHandler);
-  return got!;
 }
 
 /** A fixture folder's model.json and weight files as the artifacts TF.js's fromMemory takes. */
@@ -89,7 +78,7 @@ async function convModel(): Promise<km.Sequential> {
 describe('kerasm ↔ TF.js', () => {
   test('TF.js reads kerasm\'s Conv2D, DepthwiseConv2D and SeparableConv2D (Keras config keys) and predicts within 1e-6', async () => {
     const m = await convModel();
-    const artifacts = await capture((h) => m.save(h));
+    const artifacts = await captureSave((h) => m.save(h));
     const layers = (artifacts.modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers;
     const conv = layers.find((l) => l.class_name === 'Conv2D')!.config;
     expect(conv).toMatchObject({ filters: 4, kernel_size: [3, 2], strides: [2, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], groups: 1, activation: 'relu', use_bias: true });
@@ -129,7 +118,7 @@ describe('kerasm ↔ TF.js', () => {
       tf.layers.separableConv2d({ filters: 2, kernelSize: 1 }),
     ] });
     for (const [tm, shape] of [[t1, [4, 9, 2]], [t2, [4, 6, 6, 3]]] as const) {
-      const artifacts = await capture((h) => tm.save(h));
+      const artifacts = await captureSave((h) => tm.save(h));
       const m = await km.loadModel(km.io.fromMemory(artifacts), { compile: false });
       const x = inputs(4, shape.slice(1).reduce((a, b) => a * b, 1), 8);
       const want = (tm.predict(tf.tensor(x, [...shape])) as TF.Tensor).dataSync();
@@ -184,7 +173,7 @@ describe('kerasm ↔ TF.js', () => {
 
   test('a channels_first convolution in a file is refused, saying so', async () => {
     const m = km.sequential({ layers: [km.layers.conv2d({ filters: 2, kernelSize: 3, inputShape: [5, 5, 1] })] });
-    const artifacts = await capture((h) => m.save(h));
+    const artifacts = await captureSave((h) => m.save(h));
     const layer = (artifacts.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers.at(-1)!;
     layer.config.data_format = 'channels_first';
     await expect(km.loadModel(km.io.fromMemory(artifacts))).rejects.toThrow(/Conv2D layer ".*": data_format 'channels_first' is not supported: kerasm is channels-last only/);

@@ -7,7 +7,7 @@ import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
 import { fixture } from './fixtures.js';
 import { Rng } from '../helpers/rng.js';
-import { tfReady } from '../helpers/tfjs.js';
+import { tfReady, captureSave } from '../helpers/tfjs.js';
 
 let tf: typeof TF;
 beforeAll(async () => {
@@ -27,18 +27,6 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
-}
-
-/** Artifacts captured from a save, kerasm's or TF.js's. */
-async function capture(save: (h: km.IOHandler & TF.io.IOHandler) => Promise<unknown>): Promise<km.ModelArtifacts> {
-  let got: km.ModelArtifacts | null = null;
-  const handler = km.io.withSaveHandler(async (a) => {
-    got = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  });
-  await save(handler as km.IOHandler & TF.io.IOHandler);
-  expect(got).not.toBeNull();
-  return got!;
 }
 
 /**
@@ -90,7 +78,7 @@ describe('kerasm ↔ TF.js', () => {
   test('TF.js loadLayersModel reads a kerasm functional model (shared layer, nested model, merge, two outputs) and predicts the same within 1e-5', async () => {
     await km.ready();
     const m = buildKerasm(4);
-    const artifacts = await capture((h) => m.save(h));
+    const artifacts = await captureSave((h) => m.save(h));
     const tm = await tf.loadLayersModel(tf.io.fromMemory(artifacts as TF.io.ModelArtifacts));
     const got = tfPredict(tm);
     const want = kmPredict(m);
@@ -107,7 +95,7 @@ describe('kerasm ↔ TF.js', () => {
 
   test('kerasm loads a TF.js functional model (tm.save) and predicts the same within 1e-5', async () => {
     const tm = buildTfjs();
-    const artifacts = await capture((h) => tm.save(h));
+    const artifacts = await captureSave((h) => tm.save(h));
     expect((artifacts.modelTopology as { class_name: string }).class_name).toBe('Model');
     const m = await km.loadModel(artifacts);
     expect(m).not.toBeInstanceOf(km.Sequential);
@@ -128,7 +116,7 @@ describe('kerasm ↔ TF.js', () => {
     const b = tf.input({ shape: [3], name: 'meta' });
     const j = tf.layers.concatenate({ name: 'join' }).apply([stack.apply(a) as TF.SymbolicTensor, b]) as TF.SymbolicTensor;
     const tm = tf.model({ inputs: [a, b], outputs: [tf.layers.dense({ units: 2, name: 'out' }).apply(j) as TF.SymbolicTensor, stack.apply(a) as TF.SymbolicTensor] });
-    const artifacts = await capture((h) => tm.save(h));
+    const artifacts = await captureSave((h) => tm.save(h));
     const m = await km.loadModel(artifacts);
     expect(m.getLayer('stack')).toBeInstanceOf(km.Sequential);
     const got = kmPredict(m);
@@ -160,7 +148,7 @@ describe('kerasm → file → kerasm', () => {
     const y = [km.oneHot([0, 1, 2, 3, 4, 5, 0], 6), km.tensor(new Float32Array([0, 1, 0, 1, 1, 0, 1]), [N, 1])];
     const x = [km.tensor(xa, [N, 5]), km.tensor(xb, [N, 3])];
     await m.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0 });
-    const back = await km.loadModel(await capture((h) => m.save(h, { includeOptimizer: true })));
+    const back = await km.loadModel(await captureSave((h) => m.save(h, { includeOptimizer: true })));
     const heads = back.compiled!.heads.map((h) => ({ name: h.name, loss: h.loss?.kind, weight: h.weight, metrics: h.metricIds }));
     expect(heads).toEqual([
       { name: 'digit', loss: 'categoricalCrossentropy', weight: 1, metrics: ['accuracy'] },
@@ -207,12 +195,12 @@ describe('kerasm → file → kerasm', () => {
     const graph = km.model({ inputs: i, outputs: L.dense({ units: 2, name: 'g' }).apply(i), name: 'graph' });
     const wrapper = km.sequential({ name: 'wrapper', layers: [outer, graph] });
     const data = km.tensor(uniform(3, 4, 9), [3, 4]);
-    const back = await km.loadModel(await capture((h) => wrapper.save(h)));
+    const back = await km.loadModel(await captureSave((h) => wrapper.save(h)));
     expect(back).toBeInstanceOf(km.Sequential);
     expect(back.layers.map((l) => [l.name, l.className])).toEqual([['outer', 'Functional'], ['graph', 'Functional']]);
     expect(Array.from((back.predict(data) as km.Tensor).data)).toEqual(Array.from((wrapper.predict(data) as km.Tensor).data));
     // TF.js reads it too.
-    const tm = await tf.loadLayersModel(tf.io.fromMemory(await capture((h) => wrapper.save(h)) as TF.io.ModelArtifacts));
+    const tm = await tf.loadLayersModel(tf.io.fromMemory(await captureSave((h) => wrapper.save(h)) as TF.io.ModelArtifacts));
     expect(maxAbsDiff((tm.predict(tf.tensor(data.data, [3, 4])) as TF.Tensor).dataSync(), (wrapper.predict(data) as km.Tensor).data)).toBeLessThan(1e-5);
     tm.dispose();
     back.dispose();

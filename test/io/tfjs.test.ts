@@ -5,7 +5,7 @@ import type * as TF from '@tensorflow/tfjs';
 import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
-import { tfReady } from '../helpers/tfjs.js';
+import { tfReady, captureSave } from '../helpers/tfjs.js';
 
 let tf: typeof TF;
 beforeAll(async () => {
@@ -25,18 +25,6 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** Artifacts captured from a save, kerasm's or TF.js's. */
-async function capture(save: (h: km.IOHandler & TF.io.IOHandler) => Promise<unknown>): Promise<km.ModelArtifacts> {
-  let got: km.ModelArtifacts | null = null;
-  const handler = km.io.withSaveHandler(async (a) => {
-    got = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  });
-  await save(handler as km.IOHandler & TF.io.IOHandler);
-  expect(got).not.toBeNull();
-  return got!;
-}
-
 describe('kerasm → TF.js', () => {
   test('TF.js loadLayersModel reads kerasm artifacts (L1/L2 as L1L2, InputLayer, Flatten, Activation, Dropout) and predicts within 1e-6', async () => {
     km.setSeed(11);
@@ -53,7 +41,7 @@ describe('kerasm → TF.js', () => {
     const x = inputs(16, 6);
     const y = km.oneHot(Array.from({ length: 16 }, (_, i) => i % 4), 4);
     await m.fit(km.tensor(x, [16, 2, 3]), y, { epochs: 2, batchSize: 4, verbose: 0 });
-    const artifacts = await capture((h) => m.save(h, { includeOptimizer: true }));
+    const artifacts = await captureSave((h) => m.save(h, { includeOptimizer: true }));
     const tm = await tf.loadLayersModel(tf.io.fromMemory(artifacts as TF.io.ModelArtifacts));
     const want = m.predict(km.tensor(x, [16, 2, 3])).data;
     const got = (tm.predict(tf.tensor(x, [16, 2, 3])) as TF.Tensor).dataSync();
@@ -69,7 +57,7 @@ describe('kerasm → TF.js', () => {
   test('a kerasm model.json written to disk is what TF.js reads (weightsManifest → fromMemory)', async () => {
     km.setSeed(2);
     const m = km.sequential({ layers: [km.layers.dense({ units: 3, inputShape: [4], activation: 'elu' }), km.layers.dense({ units: 2 })] });
-    const artifacts = await capture((h) => m.save(h));
+    const artifacts = await captureSave((h) => m.save(h));
     const tm = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: artifacts.modelTopology as object, weightSpecs: artifacts.weightSpecs as TF.io.WeightsManifestEntry[], weightData: artifacts.weightData }));
     const x = inputs(5, 4);
     expect(maxAbsDiff((tm.predict(tf.tensor(x, [5, 4])) as TF.Tensor).dataSync(), m.predict(km.tensor(x, [5, 4])).data)).toBeLessThan(1e-6);
@@ -85,7 +73,7 @@ describe('TF.js → kerasm', () => {
       tf.layers.dropout({ rate: 0.4 }),
       tf.layers.dense({ units: 4, activation: 'softmax', useBias: true }),
     ] });
-    const artifacts = await capture((h) => tm.save(h));
+    const artifacts = await captureSave((h) => tm.save(h));
     expect(artifacts.weightSpecs![0]!.name).toMatch(/^dense_Dense\d+\/kernel$/);
     const m = await km.loadModel(km.io.fromMemory(artifacts));
     const x = inputs(12, 6);
@@ -104,7 +92,7 @@ describe('TF.js → kerasm', () => {
     const tm = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'softmax' })] });
     tm.compile({ optimizer: tf.train.rmsprop(0.005, 0.8), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     await tm.fit(tf.ones([4, 2]), tf.oneHot(tf.tensor1d([0, 1, 2, 0], 'int32'), 3).toFloat(), { epochs: 1, verbose: 0 });
-    const artifacts = await capture((h) => tm.save(h, { includeOptimizer: true }));
+    const artifacts = await captureSave((h) => tm.save(h, { includeOptimizer: true }));
     expect(artifacts.weightSpecs!.some((s) => s.group === 'optimizer')).toBe(true);
     const m = await km.loadModel(artifacts);
     expect(m.compiled!.optimizer.className).toBe('RMSprop');
@@ -124,10 +112,10 @@ describe('TF.js → kerasm', () => {
     m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
     const x = inputs(4, 3);
     await m.fit(km.tensor(x, [4, 3]), km.oneHot([0, 1, 1, 0], 2), { epochs: 1, verbose: 0 });
-    const first = await capture((h) => m.save(h, { includeOptimizer: true }));
+    const first = await captureSave((h) => m.save(h, { includeOptimizer: true }));
     // 1. TF.js loads and re-saves as is: predictions survive, kerasm's stale record does not apply.
     const tm = await tf.loadLayersModel(tf.io.fromMemory(first as TF.io.ModelArtifacts));
-    const second = await capture((h) => tm.save(h));
+    const second = await captureSave((h) => tm.save(h));
     expect((second as { userDefinedMetadata?: unknown }).userDefinedMetadata).toBeDefined();
     const back = await km.loadModel(second);
     expect(maxAbsDiff((back.predict(km.tensor(x, [4, 3])) as km.Tensor).data, (m.predict(km.tensor(x, [4, 3])) as km.Tensor).data)).toBeLessThan(1e-6);
@@ -136,7 +124,7 @@ describe('TF.js → kerasm', () => {
     //    trainingConfig, not from the old record, and starts a fresh optimizer.
     tm.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
     await tm.fit(tf.tensor2d(x, [4, 3]), tf.tensor2d([1, 0, 0, 1, 0, 1, 1, 0], [4, 2]), { epochs: 1, verbose: 0 });
-    const third = await capture((h) => tm.save(h, { includeOptimizer: true }));
+    const third = await captureSave((h) => tm.save(h, { includeOptimizer: true }));
     const again = await km.loadModel(third);
     expect(again.compiled!.optimizer.className).toBe('SGD');
     expect(again.compiled!.loss.kind).toBe('meanSquaredError');
@@ -152,7 +140,7 @@ describe('loading warnings', () => {
   test('an unsupported training config loads the model uncompiled with a warning', async () => {
     const tm = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });
     tm.compile({ optimizer: tf.train.adadelta(), loss: 'meanSquaredError' });
-    const artifacts = await capture((h) => tm.save(h, { includeOptimizer: true }));
+    const artifacts = await captureSave((h) => tm.save(h, { includeOptimizer: true }));
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const m = await km.loadModel(artifacts);
     expect(m.compiled).toBeNull();

@@ -22,7 +22,7 @@ import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
 import { modelGradCheck } from '../helpers/gradcheck.js';
 import { Rng } from '../helpers/rng.js';
-import { relDiff, tfReady } from '../helpers/tfjs.js';
+import { relDiff, tfReady, captureSave } from '../helpers/tfjs.js';
 
 let tf: typeof TF;
 beforeAll(async () => {
@@ -161,16 +161,6 @@ describe('parity with TF.js through Sequential models on identical weights', () 
 });
 
 // ---------------------------------------------------------------------------------------------
-/** Artifacts captured from a save, kerasm's or TF.js's. */
-async function capture(save: (h: km.IOHandler & TF.io.IOHandler) => Promise<unknown>): Promise<km.ModelArtifacts> {
-  let got: km.ModelArtifacts | null = null;
-  const handler = km.io.withSaveHandler(async (a) => {
-    got = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  });
-  await save(handler as km.IOHandler & TF.io.IOHandler);
-  return got!;
-}
 
 describe('files, both ways with TF.js', () => {
   const tfModel = () => tf.sequential({ layers: [
@@ -187,7 +177,7 @@ describe('files, both ways with TF.js', () => {
 
   test('a TF.js model of these layers loads in kerasm and predicts as TF.js (≤ 1e-6)', async () => {
     const tm = tfModel();
-    const artifacts = await capture((h) => tm.save(h));
+    const artifacts = await captureSave((h) => tm.save(h));
     const m = await km.loadModel(km.io.fromMemory(artifacts));
     expect(m.layers.map((l) => l.className)).toEqual(['ZeroPadding2D', 'MaxPooling2D', 'UpSampling2D', 'AveragePooling2D', 'Reshape', 'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'Dense']);
     const x = Float32Array.from({ length: 5 * 24 }, (_, i) => Math.sin(i * 1.7));
@@ -201,7 +191,7 @@ describe('files, both ways with TF.js', () => {
   test('a kerasm model of these layers loads in TF.js (loadLayersModel) and predicts the same (≤ 1e-6)', async () => {
     km.setSeed(4);
     const m = kmModel();
-    const artifacts = await capture((h) => m.save(h));
+    const artifacts = await captureSave((h) => m.save(h));
     const tm = await tf.loadLayersModel(tf.io.fromMemory(artifacts as TF.io.ModelArtifacts));
     expect(tm.layers.map((l) => l.getClassName())).toEqual(m.layers.map((l) => l.className));
     const x = Float32Array.from({ length: 5 * 24 }, (_, i) => Math.cos(i * 0.9));

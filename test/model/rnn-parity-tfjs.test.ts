@@ -16,7 +16,7 @@ import type * as TF from '@tensorflow/tfjs';
 import * as km from '../../src/index.js';
 import { testBackend } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
-import { expectSameTraining, relDiff, tfReady, tfWeights } from '../helpers/tfjs.js';
+import { expectSameTraining, relDiff, tfReady, tfWeights, captureSave } from '../helpers/tfjs.js';
 import { fixture, fixturePath } from '../io/fixtures.js';
 
 let tf: typeof TF;
@@ -125,17 +125,6 @@ function fixtureArtifacts(dir: string): TF.io.ModelArtifacts {
   return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) };
 }
 
-/** Artifacts captured from a save (kerasm's or TF.js's). */
-async function capture(save: (h: km.IOHandler & TF.io.IOHandler) => Promise<unknown>): Promise<km.ModelArtifacts> {
-  let got: km.ModelArtifacts | null = null;
-  const handler = km.io.withSaveHandler(async (a) => {
-    got = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  });
-  await save(handler as km.IOHandler & TF.io.IOHandler);
-  return got!;
-}
-
 describe('recurrent layers in files', () => {
   test('the public sign-language LSTM (Keras 2.6, three stacked relu LSTMs) loads and predicts as TF.js does', async () => {
     const m = await km.loadModel(fixture('realmodels/sign_lstm/model.json'), { compile: false });
@@ -159,7 +148,7 @@ describe('recurrent layers in files', () => {
       L.gru({ units: 3, resetAfter: false, returnSequences: true, goBackwards: true, activation: 'relu' }),
       L.simpleRNN({ units: 2 }),
     ] });
-    const artifacts = await capture((h) => m.save(h));
+    const artifacts = await captureSave((h) => m.save(h));
     const tm = await tf.loadLayersModel(tf.io.fromMemory(artifacts as TF.io.ModelArtifacts));
     const rng = new Rng(5);
     const x = Float32Array.from({ length: 4 * 15 }, () => rng.uniform(-1, 1));
@@ -181,7 +170,7 @@ describe('recurrent layers in files', () => {
       tf.layers.gru({ units: 3 }),
     ] });
     sameRandomWeightsTf(tm, 9);
-    const artifacts = await capture((h) => tm.save(h));
+    const artifacts = await captureSave((h) => tm.save(h));
     const lstmConfig = (artifacts.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers[0]!.config;
     expect(lstmConfig.recurrent_activation).toBe('hard_sigmoid');
     const m = await km.loadModel(km.io.fromMemory(artifacts), { compile: false });
