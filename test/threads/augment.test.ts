@@ -1,18 +1,12 @@
 // The augmentation layers on the threads builds: the pool splits the f32-augment kernels by rows
 // or samples (each range writes only its own), and the draws depend on (seed, step, sample)
 // alone, so augmented batches and training through them are the same bits with 1 and 2 threads.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import * as km from '../../src/index.js';
-import { testBackend } from '../helpers/backend.js';
+import { usePool } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
 
-beforeAll(async () => {
-  const b = await testBackend();
-  expect(b.pool).not.toBeNull();
-});
-afterAll(async () => {
-  await km.shutdown();
-});
+usePool();
 
 const L = km.layers;
 const rng = new Rng(4);

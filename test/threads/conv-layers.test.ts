@@ -1,20 +1,14 @@
 // The convolution layers on the threads builds: a CNN with every convolution class (im2col and
 // col2im split by rows, the depthwise kernels by rows and channels, the GEMMs between them)
 // trains to the same bits with 1 and 2 threads, and predicts the same bits.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { test } from 'vitest';
 import * as km from '../../src/index.js';
-import { testBackend } from '../helpers/backend.js';
+import { usePool } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
 import { expectSameNumbers } from '../helpers/same.js';
 import { trained } from '../helpers/trained.js';
 
-beforeAll(async () => {
-  const b = await testBackend();
-  expect(b.pool).not.toBeNull();
-});
-afterAll(async () => {
-  await km.shutdown();
-});
+usePool();
 
 const L = km.layers;
 

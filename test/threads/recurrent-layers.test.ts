@@ -3,20 +3,14 @@
 // both GRUs, with dropout, recurrent dropout and a mask, train to the same bits with 1 and 2
 // threads and predict the same bits (batches of 96 rows: 576-row input projections and
 // all-steps weight-gradient GEMMs, 96-row per-step ones).
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { test } from 'vitest';
 import * as km from '../../src/index.js';
-import { testBackend } from '../helpers/backend.js';
+import { usePool } from '../helpers/backend.js';
 import { Rng } from '../helpers/rng.js';
 import { expectSameNumbers } from '../helpers/same.js';
 import { trained } from '../helpers/trained.js';
 
-beforeAll(async () => {
-  const b = await testBackend();
-  expect(b.pool).not.toBeNull();
-});
-afterAll(async () => {
-  await km.shutdown();
-});
+usePool();
 
 const L = km.layers;
 
