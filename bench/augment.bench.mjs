@@ -9,7 +9,7 @@
 // - aug alone: the three layers' training forward on one batch of 64 (predict with
 //   `training: true`: draws, parameters and the three resamplings), per batch.
 // Reports medians and both ratios (aug alone / step; (step + aug − step) / step).
-import { simpleConvnet } from '../examples/convnet.mjs';
+import { convnetLayers, simpleConvnet } from '../examples/convnet.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, def) => {
@@ -40,16 +40,7 @@ const augLayers = () => [
 ];
 const plain = simpleConvnet(km);
 // The same layers as examples/convnet.mjs, after the augmentation.
-const withAug = km.sequential({ layers: [
-  ...augLayers(),
-  km.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-  km.layers.maxPooling2d({ poolSize: 2 }),
-  km.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-  km.layers.maxPooling2d({ poolSize: 2 }),
-  km.layers.flatten(),
-  km.layers.dropout({ rate: 0.5 }),
-  km.layers.dense({ units: 10, activation: 'softmax' }),
-] });
+const withAug = km.sequential({ layers: [...augLayers(), ...convnetLayers(km, null)] });
 withAug.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy'] });
 const augOnly = km.sequential({ layers: augLayers() });
 

@@ -18,6 +18,7 @@
 // Child processes print JSON lines; the parent prints the tables (and the rows as JSON with --json).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { convnetLayers } from '../examples/convnet.mjs';
 import { hasRelaxed, loadBuild, measurePeak, median } from './wasm.mjs';
 
 const argv = process.argv.slice(2);
@@ -133,15 +134,7 @@ async function loadTf() {
 
 /** The same convnet in TF.js (examples/convnet.mjs's layers; Keras's default Adam, lr 0.001). */
 function tfConvnet(tf) {
-  const m = tf.sequential({ layers: [
-    tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.flatten(),
-    tf.layers.dropout({ rate: 0.5 }),
-    tf.layers.dense({ units: 10, activation: 'softmax' }),
-  ] });
+  const m = tf.sequential({ layers: convnetLayers(tf) });
   m.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return m;
 }

@@ -3,17 +3,25 @@
 // max-pool 2, flatten, dropout 0.5, dense 10 softmax; Adam, batch 64.
 import { loadMnist, oneHot } from './mnist.mjs';
 
+/**
+ * The convnet's layers from `lib.layers` (kerasm's or TF.js's: the same factories and options);
+ * the first takes `inputShape` when given (none when the layers follow others, e.g. augmentation).
+ */
+export function convnetLayers(lib, inputShape = [28, 28, 1]) {
+  return [
+    lib.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', ...(inputShape === null ? {} : { inputShape }) }),
+    lib.layers.maxPooling2d({ poolSize: 2 }),
+    lib.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+    lib.layers.maxPooling2d({ poolSize: 2 }),
+    lib.layers.flatten(),
+    lib.layers.dropout({ rate: 0.5 }),
+    lib.layers.dense({ units: 10, activation: 'softmax' }),
+  ];
+}
+
 /** The convnet, compiled. */
 export function simpleConvnet(km) {
-  const model = km.sequential({ name: 'simple_mnist_convnet', layers: [
-    km.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-    km.layers.maxPooling2d({ poolSize: 2 }),
-    km.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    km.layers.maxPooling2d({ poolSize: 2 }),
-    km.layers.flatten(),
-    km.layers.dropout({ rate: 0.5 }),
-    km.layers.dense({ units: 10, activation: 'softmax' }),
-  ] });
+  const model = km.sequential({ name: 'simple_mnist_convnet', layers: convnetLayers(km) });
   model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy'] });
   return model;
 }

@@ -14,6 +14,8 @@ import { LAYER_CASES } from '../helpers/layer-cases.js';
 import { Rng } from '../helpers/rng.js';
 import { expectClose, randomInput, randomizeWeights, readModel, runOnnx } from './onnx-helpers.js';
 import type { Array32 } from './onnx-helpers.js';
+// @ts-expect-error: plain JS module, the convnet of the main job
+import { convnetLayers } from '../../examples/convnet.mjs';
 
 beforeAll(async () => {
   await km.ready();
@@ -121,15 +123,7 @@ describe('recurrent layers', () => {
 
 describe('models', () => {
   test('the Keras simple MNIST convnet (examples/convnet.mjs): one transpose in and one out', async () => {
-    const model = km.sequential({ name: 'simple_mnist_convnet', layers: [
-      km.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-      km.layers.maxPooling2d({ poolSize: 2 }),
-      km.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      km.layers.maxPooling2d({ poolSize: 2 }),
-      km.layers.flatten(),
-      km.layers.dropout({ rate: 0.5 }),
-      km.layers.dense({ units: 10, activation: 'softmax' }),
-    ] });
+    const model = km.sequential({ name: 'simple_mnist_convnet', layers: convnetLayers(km) as km.layers.Layer[] });
     const info = readModel(await expectSameAsPredict(model, 13, 70));
     // Conv and pooling stay channels-first between them; Flatten reads channels-last as Keras flattens.
     expect(info.ops).toEqual(['Transpose', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'MaxPool', 'Transpose', 'Flatten', 'MatMul', 'Add', 'Softmax']);
