@@ -1,89 +1,14 @@
 // Weight initializers (Keras 3: keras/src/initializers/). Host-side: they run once when a
 // layer is built, never in the training loop. All draw from a seeded stream.
-import { ValueError, camelCase, checkOptions, invalidArgument, warnUnknownConfigKeys } from '../errors.js';
-import { RandomStream, globalRandom } from '../random.js';
+import { ValueError, camelCase, invalidArgument, warnUnknownConfigKeys } from '../errors.js';
 import { shapeSize } from '../tensor.js';
+import { Initializer, checkArgs, checkSeed, drawTruncatedNormal, streamFor } from './initializer.js';
+import { DISTS, GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUniform, MODES, VarianceScaling } from './variance-scaling.js';
+import type { VarianceScalingArgs } from './variance-scaling.js';
 
-/**
- * Which fan {@link VarianceScaling} divides its scale by: the number of inputs (`'fanIn'`), outputs
- * (`'fanOut'`) or their mean (`'fanAvg'`). Keras's snake_case spellings (`'fan_in'`...) are also accepted.
- */
-export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
-/**
- * The distribution {@link VarianceScaling} draws from. `'truncatedNormal'` (also spelt `'normal'`, as in
- * Keras 2) redraws values beyond 2 standard deviations; `'untruncatedNormal'` does not; `'uniform'` draws
- * from [-limit, limit] with limit = sqrt(3 * scale / fan).
- */
-export type Distribution = 'normal' | 'uniform' | 'truncatedNormal' | 'untruncatedNormal';
-
-/**
- * The base class of weight initializers (Keras `keras.initializers.Initializer`). A layer option such as
- * `kernelInitializer` takes an instance, a name (`'glorotUniform'` or `'glorot_uniform'`) or a
- * `{ class_name, config }` object. Initializers run once, when a layer is built; random ones draw from their
- * own `seed` or, without one, from the global stream that {@link setSeed} resets.
- */
-export abstract class Initializer {
-  /** The Keras class name written to configs and files (`'GlorotUniform'`...). */
-  static readonly className: string = 'Initializer';
-  /**
-   * The option names the constructor takes (TF.js's): others are refused (`checkArgs`).
-   * @internal
-   */
-  static readonly argNames: readonly string[] = [];
-  /**
-   * Config keys other writers add that this class reads as data but does not use (TF.js presets).
-   * @internal
-   */
-  static readonly configOnlyKeys: readonly string[] = [];
-  /**
-   * Fill `out` (shapeSize(shape) floats) with initial values.
-   * @internal
-   */
-  abstract fill(shape: readonly number[], out: Float32Array): void;
-  /** The constructor options as Keras config keys (snake_case values), as saved in model files. */
-  abstract getConfig(): Record<string, unknown>;
-  /** The Keras class name of this initializer (`'GlorotUniform'`...), as in `{ class_name, config }`. */
-  get className(): string {
-    return (this.constructor as typeof Initializer).className;
-  }
-}
-
-/**
- * Keras `compute_fans`: the fan-in and fan-out of a weight of this shape. For a kernel of rank 3 or more
- * (convolutions), the receptive field size (product of all but the last two dimensions) multiplies
- * the input and output channels. Rank 0 gives 1 and 1; rank 1 gives the length for both.
- */
-export function computeFans(shape: readonly number[]): {
-  /** Input units: the next-to-last dimension times the receptive field size. */
-  fanIn: number;
-  /** Output units: the last dimension times the receptive field size. */
-  fanOut: number;
-} {
-  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
-  if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
-  if (shape.length === 2) return { fanIn: shape[0]!, fanOut: shape[1]! };
-  const receptive = shapeSize(shape.slice(0, -2));
-  return { fanIn: shape[shape.length - 2]! * receptive, fanOut: shape[shape.length - 1]! * receptive };
-}
-
-/** The stream for one initialization: the initializer's own seed, else the global stream. */
-function streamFor(seed: number | null): RandomStream {
-  return new RandomStream(seed === null ? globalRandom().seed() : seed);
-}
-
-/**
- * The options object `args` of a `cls` initializer (undefined: none), its keys checked against
- * `cls.argNames`: a misspelt or Keras-spelt option fails instead of leaving the default.
- */
-function checkArgs<T extends object>(args: T | undefined, cls: { readonly className: string; readonly argNames: readonly string[] }): T {
-  return checkOptions(args, cls.argNames, cls.className);
-}
-
-function checkSeed(seed: unknown): number | null {
-  if (seed === undefined || seed === null) return null;
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw invalidArgument('seed', 'an integer or null', seed);
-  return seed;
-}
+export { Initializer, computeFans } from './initializer.js';
+export { VarianceScaling, VarianceScalingPreset, GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, LecunUniform } from './variance-scaling.js';
+export type { FanMode, Distribution, VarianceScalingArgs, PresetArgs } from './variance-scaling.js';
 
 /** Keras `Zeros`: all weights 0. The default bias initializer. Takes no options. */
 export class Zeros extends Initializer {
@@ -189,14 +114,6 @@ export class RandomUniform extends Initializer {
   }
 }
 
-/** Normal values more than 2 standard deviations from the mean are drawn again. */
-function drawTruncatedNormal(r: RandomStream): number {
-  for (;;) {
-    const x = r.normal();
-    if (Math.abs(x) <= 2) return x;
-  }
-}
-
 /** Keras `TruncatedNormal`: RandomNormal's arguments, values beyond 2 standard deviations drawn again. */
 export class TruncatedNormal extends RandomNormal {
   static override readonly className = 'TruncatedNormal';
@@ -204,165 +121,6 @@ export class TruncatedNormal extends RandomNormal {
   override fill(_shape: readonly number[], out: Float32Array): void {
     const r = streamFor(this.seed);
     for (let i = 0; i < out.length; i++) out[i] = this.mean + this.stddev * drawTruncatedNormal(r);
-  }
-}
-
-const MODES: Record<string, FanMode> = { fanIn: 'fanIn', fan_in: 'fanIn', fanOut: 'fanOut', fan_out: 'fanOut', fanAvg: 'fanAvg', fan_avg: 'fanAvg' };
-const DISTS: Record<string, Distribution> = {
-  normal: 'truncatedNormal', truncatedNormal: 'truncatedNormal', truncated_normal: 'truncatedNormal',
-  untruncatedNormal: 'untruncatedNormal', untruncated_normal: 'untruncatedNormal', uniform: 'uniform',
-};
-
-/** Options of {@link VarianceScaling}. */
-export interface VarianceScalingArgs {
-  /** The scale, a positive number (default 1). */
-  scale?: number;
-  /** Which fan divides the scale (default `'fanIn'`); see {@link FanMode}. */
-  mode?: FanMode | 'fan_in' | 'fan_out' | 'fan_avg';
-  /** What to draw from (default `'truncatedNormal'`); see {@link Distribution}. */
-  distribution?: Distribution | 'truncated_normal' | 'untruncated_normal';
-  /** An integer seed, so the same weights come out each time; null (default): the global stream ({@link setSeed}). */
-  seed?: number | null;
-}
-
-/**
- * Keras `VarianceScaling`: with n = the fan chosen by `mode` and s = scale / n, a truncated normal has
- * standard deviation sqrt(s) / 0.8796 (Keras's correction for the truncation at 2 standard deviations), an
- * untruncated normal sqrt(s), and a uniform distribution the limit sqrt(3 * s). The Glorot, He and LeCun
- * initializers are presets of it.
- */
-export class VarianceScaling extends Initializer {
-  static override readonly className: string = 'VarianceScaling';
-  static override readonly argNames: readonly string[] = ['scale', 'mode', 'distribution', 'seed'];
-  /** The scale (default 1). */
-  readonly scale: number;
-  /** Which fan divides the scale, in camelCase. */
-  readonly mode: FanMode;
-  /** The distribution drawn from (`'normal'` is read as `'truncatedNormal'`). */
-  readonly distribution: Distribution;
-  /** An integer seed, or null for the global stream. */
-  readonly seed: number | null;
-  constructor(args: VarianceScalingArgs = {}) {
-    super();
-    checkArgs(args, VarianceScaling);
-    this.scale = args.scale ?? 1;
-    if (!(this.scale > 0)) throw invalidArgument('scale', 'a positive number', args.scale);
-    const mode = MODES[args.mode ?? 'fanIn'];
-    if (mode === undefined) throw invalidArgument('mode', "one of 'fanIn', 'fanOut', 'fanAvg'", args.mode);
-    const dist = DISTS[args.distribution ?? 'truncatedNormal'];
-    if (dist === undefined) throw invalidArgument('distribution', "one of 'truncatedNormal', 'untruncatedNormal', 'uniform'", args.distribution);
-    this.mode = mode;
-    this.distribution = dist;
-    this.seed = checkSeed(args.seed);
-  }
-  fill(shape: readonly number[], out: Float32Array): void {
-    const { fanIn, fanOut } = computeFans(shape);
-    const n = this.mode === 'fanIn' ? fanIn : this.mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
-    const scale = this.scale / Math.max(1, n);
-    const r = streamFor(this.seed);
-    if (this.distribution === 'uniform') {
-      const limit = Math.sqrt(3 * scale);
-      for (let i = 0; i < out.length; i++) out[i] = -limit + 2 * limit * r.next();
-    } else if (this.distribution === 'untruncatedNormal') {
-      const std = Math.sqrt(scale);
-      for (let i = 0; i < out.length; i++) out[i] = std * r.normal();
-    } else {
-      // 0.879…: the standard deviation of a unit normal truncated to [-2, 2] (Keras).
-      const std = Math.sqrt(scale) / 0.87962566103423978;
-      for (let i = 0; i < out.length; i++) out[i] = std * drawTruncatedNormal(r);
-    }
-  }
-  getConfig(): Record<string, unknown> {
-    const mode = this.mode === 'fanIn' ? 'fan_in' : this.mode === 'fanOut' ? 'fan_out' : 'fan_avg';
-    const distribution = this.distribution === 'truncatedNormal' ? 'truncated_normal' : this.distribution === 'untruncatedNormal' ? 'untruncated_normal' : 'uniform';
-    return { scale: this.scale, mode, distribution, seed: this.seed };
-  }
-}
-
-/** The option of a VarianceScaling preset: only its seed (the rest is fixed by the preset). */
-export interface PresetArgs {
-  /** An integer seed, or null (default) for the global stream. */
-  seed?: number | null;
-}
-
-/**
- * The Glorot, He and LeCun initializers: a {@link VarianceScaling} whose scale, mode and
- * distribution the subclass fixes; its only option and config key is `seed` (TF.js also writes the
- * fixed values into its config, which are read and ignored).
- */
-export abstract class VarianceScalingPreset extends VarianceScaling {
-  /** @internal */
-  static override readonly argNames: readonly string[] = ['seed'];
-  /** @internal */
-  static override readonly configOnlyKeys: readonly string[] = ['scale', 'mode', 'distribution'];
-  /** A preset checks `args` under its own class name and fixes the other three options. */
-  protected constructor(args: PresetArgs, cls: { readonly className: string; readonly argNames: readonly string[] },
-    scale: number, mode: FanMode, distribution: Distribution) {
-    super({ scale, mode, distribution, seed: checkArgs(args, cls).seed ?? null });
-  }
-  override getConfig(): Record<string, unknown> {
-    return { seed: this.seed };
-  }
-}
-
-/**
- * Keras `GlorotUniform`: Glorot (Xavier) uniform: limit sqrt(6 / (fanIn + fanOut)). The default `kernelInitializer` of Dense, the convolutions and the recurrent layers' input kernels.
- * A {@link VarianceScaling} with scale 1, mode `'fanAvg'`, distribution `'uniform'`; its only option is `seed`.
- */
-export class GlorotUniform extends VarianceScalingPreset {
-  static override readonly className: string = 'GlorotUniform';
-  constructor(args: PresetArgs = {}) {
-    super(args, new.target, 1, 'fanAvg', 'uniform');
-  }
-}
-/**
- * Keras `GlorotNormal`: Glorot (Xavier) normal: a truncated normal with standard deviation about sqrt(2 / (fanIn + fanOut)).
- * A {@link VarianceScaling} with scale 1, mode `'fanAvg'`, distribution `'truncatedNormal'`; its only option is `seed`.
- */
-export class GlorotNormal extends VarianceScalingPreset {
-  static override readonly className: string = 'GlorotNormal';
-  constructor(args: PresetArgs = {}) {
-    super(args, new.target, 1, 'fanAvg', 'truncatedNormal');
-  }
-}
-/**
- * Keras `HeNormal`: He normal: a truncated normal with standard deviation about sqrt(2 / fanIn); suited to ReLU layers.
- * A {@link VarianceScaling} with scale 2, mode `'fanIn'`, distribution `'truncatedNormal'`; its only option is `seed`.
- */
-export class HeNormal extends VarianceScalingPreset {
-  static override readonly className: string = 'HeNormal';
-  constructor(args: PresetArgs = {}) {
-    super(args, new.target, 2, 'fanIn', 'truncatedNormal');
-  }
-}
-/**
- * Keras `HeUniform`: He uniform: limit sqrt(6 / fanIn); suited to ReLU layers.
- * A {@link VarianceScaling} with scale 2, mode `'fanIn'`, distribution `'uniform'`; its only option is `seed`.
- */
-export class HeUniform extends VarianceScalingPreset {
-  static override readonly className: string = 'HeUniform';
-  constructor(args: PresetArgs = {}) {
-    super(args, new.target, 2, 'fanIn', 'uniform');
-  }
-}
-/**
- * Keras `LecunNormal`: LeCun normal: a truncated normal with standard deviation about sqrt(1 / fanIn); the initializer SELU networks expect.
- * A {@link VarianceScaling} with scale 1, mode `'fanIn'`, distribution `'truncatedNormal'`; its only option is `seed`.
- */
-export class LecunNormal extends VarianceScalingPreset {
-  static override readonly className: string = 'LecunNormal';
-  constructor(args: PresetArgs = {}) {
-    super(args, new.target, 1, 'fanIn', 'truncatedNormal');
-  }
-}
-/**
- * Keras `LecunUniform`: LeCun uniform: limit sqrt(3 / fanIn).
- * A {@link VarianceScaling} with scale 1, mode `'fanIn'`, distribution `'uniform'`; its only option is `seed`.
- */
-export class LecunUniform extends VarianceScalingPreset {
-  static override readonly className: string = 'LecunUniform';
-  constructor(args: PresetArgs = {}) {
-    super(args, new.target, 1, 'fanIn', 'uniform');
   }
 }
 
